@@ -1,0 +1,151 @@
+"""The `chefskartan` command: generate, validate, refresh, serve, demo."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from pipelines.personnummer import KEY_ENV, KEY_FILE_ENV
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+APP = REPO_ROOT / "dashboards" / "app.py"
+PUBLISHED_ENV = "CHEFSKARTAN_PUBLISHED_DB"
+
+
+def _quiet_prefect() -> None:
+    """Offline-friendly Prefect defaults, set before prefect is imported."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from pipelines.generate import generate_inbox
+
+    manifest = generate_inbox(Path(args.out), seed=args.seed, scale=args.scale,
+                              kommuner=args.kommun or None)
+    print(f"Demodata skriven: {manifest.parent} (manifest: {manifest.name})")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Dry run: extract and validate every file, print the report, write nothing."""
+    from pipelines.extract import extract_file
+    from pipelines.manifest import load_manifest
+    from pipelines.personnummer import load_key
+
+    manifest = load_manifest(Path(args.inbox))
+    key = load_key()
+    reports = [extract_file(entry, key) for entry in manifest.files]
+    reports = [r if hasattr(r, "ok") else r.report for r in reports]
+    for report in reports:
+        print(report.text())
+    bad = [r for r in reports if not r.ok]
+    print(f"{len(reports) - len(bad)} av {len(reports)} filer godkända.")
+    return 1 if bad else 0
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    _quiet_prefect()
+    from pipelines.flows.refresh import refresh_flow
+
+    state = refresh_flow(Path(args.inbox), Path(args.warehouse), args.wait, return_state=True)
+    outcome = state.result(raise_on_failure=False)
+    if hasattr(outcome, "summary"):
+        print(outcome.summary)
+    else:
+        print(state.message, file=sys.stderr)
+    return 0 if state.is_completed() else 1
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    published = Path(args.warehouse).resolve() / "published" / "chefskartan.duckdb"
+    env = {**os.environ, PUBLISHED_ENV: str(published)}
+    print(f"Chefskartan: http://{args.address}:{args.port}", flush=True)
+    command = [sys.executable, "-m", "streamlit", "run", str(APP),
+               "--server.port", str(args.port), "--server.address", args.address,
+               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    return subprocess.call(command, env=env)
+
+
+def ensure_demo_key(secrets_dir: Path) -> None:
+    """The demo's pseudonymisation key lives in its own folder, never in the warehouse."""
+    if os.environ.get(KEY_ENV) or os.environ.get(KEY_FILE_ENV):
+        return
+    key_file = secrets_dir / "pseudonym.key"
+    if not key_file.exists():
+        secrets_dir.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    os.environ[KEY_FILE_ENV] = str(key_file)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    root = Path(args.dir)
+    inbox, warehouse = root / "inbox", root / "warehouse"
+    ensure_demo_key(root / "secrets")
+    cmd_generate(argparse.Namespace(out=inbox, seed=args.seed, scale=1.0, kommun=None))
+    status = cmd_refresh(argparse.Namespace(inbox=inbox, warehouse=warehouse, wait=60.0))
+    if status or args.no_serve:
+        return status
+    return cmd_serve(argparse.Namespace(warehouse=warehouse, port=args.port, address=args.address))
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="chefskartan",
+        description="Chefskartan: HR-exporter och enkäter till faktaväggar (Chefoskopet).")
+    sub = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("generate", help="write deterministic demo exports and a manifest")
+    p.add_argument("--out", required=True, help="inbox folder to write")
+    p.add_argument("--seed", type=int, default=1, help="random seed (same seed, same files)")
+    p.add_argument("--scale", type=float, default=1.0, help="multiply employee counts")
+    p.add_argument("--kommun", action="append", help="only this kommun code (repeatable)")
+    p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("validate", help="dry run: report every problem in the inbox, write nothing")
+    p.add_argument("--inbox", required=True, help="folder with manifest.yaml and the exports")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("refresh", help="run the refresh flow: validate, load, build, publish")
+    p.add_argument("--inbox", required=True, help="folder with manifest.yaml and the exports")
+    p.add_argument("--warehouse", required=True, help="warehouse folder (store + published/)")
+    p.add_argument("--wait", type=float, default=0.0,
+                   help="seconds to wait if another refresh holds the lock")
+    p.set_defaults(func=cmd_refresh)
+
+    p = sub.add_parser("serve", help="serve the dashboard on the published warehouse")
+    p.add_argument("--warehouse", required=True, help="warehouse folder")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--address", default="localhost", help="bind address (default localhost)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("demo", help="generate demo data, refresh and serve at localhost:8501")
+    p.add_argument("--dir", default="demo", help="folder for inbox, warehouse and key")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--address", default="localhost")
+    p.add_argument("--no-serve", action="store_true", help="stop after the refresh")
+    p.set_defaults(func=cmd_demo)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    from pipelines.manifest import ManifestError
+    from pipelines.personnummer import MissingKey
+
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ManifestError, MissingKey) as exc:
+        print(f"chefskartan: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

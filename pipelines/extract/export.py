@@ -1,0 +1,102 @@
+"""Steps every source kind shares: read the file, recognise headers, pseudonymise, type and validate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from pipelines.extract.files import ROW_COLUMN, ReadOptions, read_table
+from pipelines.extract.headers import NAME_FIELDS, map_headers
+from pipelines.manifest import InboxFile
+from pipelines.normalise import blank_to_na, parse_fields, validate_table
+from pipelines.personnummer import canonical, pseudonym
+from pipelines.report import FileReport, Issue
+from schemas.model import Table
+
+
+@dataclass
+class Export:
+    """One export read and renamed to canonical fields, with its report so far."""
+
+    entry: InboxFile
+    sha256: str
+    raw: pd.DataFrame
+    header_of: dict[str, str]  # canonical field -> the file's own header
+    report: FileReport
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def issue(self, row: int | None, field_name: str | None, value: str | None, rule: str) -> None:
+        column = self.header_of.get(field_name, field_name) if field_name else None
+        self.report.issues.append(Issue(self.entry.name, row, column, value, rule))
+
+
+def open_export(entry: InboxFile, sha256: str) -> Export:
+    """Read the file and keep only recognised columns; names never go further than this."""
+    options = ReadOptions(entry.encoding, entry.delimiter, entry.sheet)
+    table = read_table(entry.path, options)
+    headers = [c for c in table.columns if c != ROW_COLUMN]
+    mapping = map_headers(headers, entry.source, entry.columns)
+    report = FileReport(entry.name, entry.source, entry.kommun_code, entry.period.isoformat(),
+                        rows_read=len(table))
+    report.ignored_columns = [h for h in headers if h not in mapping]
+    kept = {h: f for h, f in mapping.items() if f not in NAME_FIELDS}
+    raw = table[[*kept, ROW_COLUMN]].rename(columns=kept)
+    return Export(entry, sha256, raw, {f: h for h, f in kept.items()}, report)
+
+
+def require_columns(export: Export, *alternatives: tuple[str, ...]) -> bool:
+    """Each alternative is a set of fields of which at least one must be present."""
+    ok = True
+    for options in alternatives:
+        if not any(f in export.raw.columns for f in options):
+            export.issue(None, None, None,
+                         f"obligatorisk kolumn saknas: {' eller '.join(options)} "
+                         f"(lägg till en mappning under 'columns' i manifestet)")
+            ok = False
+    return ok
+
+
+def pseudonymise(export: Export, field_name: str, target: str, key: bytes, required: bool
+                 ) -> pd.Series:
+    """Validated personnummer -> keyed hash in `target`; an invalid number is an error naming the row."""
+    export.header_of[target] = export.header_of.get(field_name, field_name)
+    today = export.entry.period
+    ids = pd.Series(pd.NA, index=export.raw.index, dtype="string")
+    values = blank_to_na(export.raw[field_name].astype("string"))
+    for i, value in values.items():
+        if pd.isna(value):
+            if required:
+                export.issue(int(export.raw.at[i, ROW_COLUMN]), field_name, None,
+                             "personnummer saknas")
+            continue
+        number = canonical(str(value), today if isinstance(today, dt.date) else dt.date.today())
+        if number is None:
+            # Never echo the value: it may be a real personnummer with a typo.
+            export.issue(int(export.raw.at[i, ROW_COLUMN]), field_name, "(dolt)",
+                         "ogiltigt personnummer (fel format, datum eller kontrollsiffra)")
+        else:
+            ids[i] = pseudonym(number, key)
+    return ids
+
+
+def typed_table(export: Export, table: Table, computed: dict[str, pd.Series | object]) -> pd.DataFrame:
+    """Parse and validate the table's fields; lineage and manifest fields are added here."""
+    typed, issues = parse_fields(export.raw, table, export.header_of, export.entry.name)
+    export.report.issues += issues
+    for name, values in computed.items():
+        typed[name] = values
+    typed["kommun_code"] = export.entry.kommun_code
+    typed["period_date"] = pd.Timestamp(export.entry.period)
+    typed["source_sha256"] = export.sha256
+    typed["source_row"] = export.raw[ROW_COLUMN]
+    for f in table.fields:
+        if f.name not in typed.columns:
+            typed[f.name] = pd.NA
+    already = {(i.row, i.column) for i in export.report.issues}
+    valid, failures = validate_table(typed[table.column_names], table, export.raw[ROW_COLUMN],
+                                     export.raw, export.header_of, export.entry.name)
+    export.report.issues += [i for i in failures if (i.row, i.column) not in already]
+    export.report.issues.sort(key=lambda i: (i.row or 0, i.column or ""))
+    return valid

@@ -1,0 +1,1 @@
+"""Prefect flows: thin wrappers that orchestrate the plain steps in pipelines.refresh."""

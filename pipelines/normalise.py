@@ -1,0 +1,123 @@
+"""Turn Swedish export text into typed values (decimal comma, dates, labels) and validate the result."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pandera.pandas as pa
+
+from pipelines.extract.files import ROW_COLUMN
+from pipelines.report import Issue
+from schemas.codes import code_table, missing_placeholders
+from schemas.model import KIND_PANDAS_DTYPE, Field, Table
+
+_DECIMAL = re.compile(r"^-?\d{1,3}(?:[ \u00a0.]\d{3})*(?:,\d+)?$|^-?\d+(?:[.,]\d+)?$")
+_DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y")
+
+RULE_TEXT = {
+    "decimal": "inte ett tal (t.ex. 75,00)",
+    "date": "inte ett datum (ÅÅÅÅ-MM-DD)",
+    "integer": "inte ett heltal",
+    "required": "värde saknas",
+}
+
+
+def blank_to_na(values: pd.Series) -> pd.Series:
+    """Empty strings and HR placeholders such as -1, Okänt, #SAKNAS mean missing."""
+    missing = values.isna() | values.str.casefold().isin(missing_placeholders()) | values.eq("")
+    return values.mask(missing)
+
+
+def parse_decimal(values: pd.Series) -> pd.Series:
+    text = values.str.replace("\u00a0", " ")
+    good = text.str.match(_DECIMAL).fillna(False).astype(bool)
+    swedish = text.str.contains(",", regex=False).fillna(False).astype(bool)
+    cleaned = text.where(~swedish, text.str.replace(r"[ .]", "", regex=True).str.replace(",", "."))
+    cleaned = cleaned.str.replace(" ", "", regex=False)
+    return pd.to_numeric(cleaned.where(good), errors="coerce").astype("Float64")
+
+
+def parse_date(values: pd.Series) -> pd.Series:
+    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    for fmt in _DATE_FORMATS:
+        todo = parsed.isna() & values.notna()
+        if not todo.any():
+            break
+        parsed[todo] = pd.to_datetime(values[todo], format=fmt, errors="coerce")
+    return parsed.astype("datetime64[ns]")
+
+
+def parse_field(values: pd.Series, field: Field) -> pd.Series:
+    values = blank_to_na(values.astype("string"))
+    if field.kind == "decimal":
+        return parse_decimal(values)
+    if field.kind == "integer":
+        return parse_decimal(values).round().astype("Int64")
+    if field.kind == "date":
+        return parse_date(values)
+    if field.codes:
+        return values.str.casefold().map(code_table(field.codes)).astype("string")
+    return values
+
+
+def parse_fields(raw: pd.DataFrame, table: Table, header_of: dict[str, str], file: str
+                 ) -> tuple[pd.DataFrame, list[Issue]]:
+    """Typed columns for every table field found in `raw`; unparsable cells become issues."""
+    typed = pd.DataFrame(index=raw.index)
+    issues: list[Issue] = []
+    for field in table.fields:
+        if field.name not in raw.columns:
+            continue
+        parsed = parse_field(raw[field.name], field)
+        bad = parsed.isna() & blank_to_na(raw[field.name].astype("string")).notna()
+        rule = (f"okänt värde (kända: se schemas/codes/{field.codes}.csv)" if field.codes
+                else RULE_TEXT.get(field.kind, "ogiltigt värde"))
+        issues += [
+            Issue(file, int(raw.at[i, ROW_COLUMN]), header_of.get(field.name, field.name),
+                  str(raw.at[i, field.name]), rule)
+            for i in raw.index[bad]
+        ]
+        typed[field.name] = parsed
+    return typed, issues
+
+
+def validate_table(typed: pd.DataFrame, table: Table, rows: pd.Series, raw: pd.DataFrame,
+                   header_of: dict[str, str], file: str) -> tuple[pd.DataFrame, list[Issue]]:
+    """Lazy pandera validation against the table's declaration: every failure at once."""
+    typed = typed.astype({f.name: KIND_PANDAS_DTYPE[f.kind] for f in table.fields
+                          if f.name in typed.columns})
+    try:
+        return table.pandera_schema().validate(typed, lazy=True), []
+    except pa.errors.SchemaErrors as exc:
+        return typed, _issues_from_failures(exc.failure_cases, rows, raw, header_of, file)
+
+
+def _issues_from_failures(failures: pd.DataFrame, rows: pd.Series, raw: pd.DataFrame,
+                          header_of: dict[str, str], file: str) -> list[Issue]:
+    issues = []
+    for failure in failures.itertuples(index=False):
+        column = failure.column if isinstance(failure.column, str) else None
+        index = failure.index if pd.notna(failure.index) else None
+        row = int(rows.loc[index]) if index is not None and index in rows.index else None
+        value = failure.failure_case
+        if row is not None and column in raw.columns:
+            value = raw.at[index, column]  # show the value as the file wrote it
+        rule = _rule_text(str(failure.check))
+        if rule == "skipped":
+            continue
+        issues.append(Issue(file, row, header_of.get(column, column) if column else None,
+                            None if pd.isna(value) else str(value), rule))
+    return issues
+
+
+def _rule_text(check: str) -> str:
+    if check == "not_nullable":
+        return RULE_TEXT["required"]
+    if check.startswith("column_in_dataframe"):
+        return "obligatorisk kolumn saknas"
+    if check.startswith("field_uniqueness") or check.startswith("multiple_fields_uniqueness"):
+        return "dubblett: samma nyckel förekommer flera gånger"
+    if check.startswith("dtype"):
+        return "skipped"  # the parse step has already reported the cell
+    return check

@@ -1,0 +1,183 @@
+"""The refresh as plain steps: discover, extract and stage, load, build, publish, summarise.
+
+Prefect flows (pipelines/flows) wrap these; tests and `validate` call them directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipelines.extract import extract_file
+from pipelines.manifest import InboxFile, Manifest
+from pipelines.report import FileReport, issues_frame
+from warehouse import build as builder
+from warehouse.store import STORE_NAME, StagedTable, copy_store, ensure_schema, load_history, upsert_rows
+
+
+class RefreshFailed(Exception):
+    """The refresh stopped; nothing was published. The message is the readable report."""
+
+
+@dataclass(frozen=True)
+class WarehousePaths:
+    root: Path
+
+    @property
+    def store(self) -> Path:
+        return self.root / STORE_NAME
+
+    @property
+    def published(self) -> Path:
+        return self.root / "published"
+
+    @property
+    def combined(self) -> Path:
+        return self.published / builder.COMBINED_NAME
+
+    def work(self, refresh_id: str) -> Path:
+        return self.root / "work" / refresh_id
+
+    def report(self, refresh_id: str) -> Path:
+        return self.root / "reports" / f"{refresh_id}.txt"
+
+    def archive(self, sha256: str, name: str) -> Path:
+        return self.root / "archive" / sha256 / name
+
+
+@dataclass
+class StageResult:
+    report: FileReport
+    sha256: str = ""
+    staged: list[StagedTable] = field(default_factory=list)
+
+
+def new_refresh_id() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def extract_and_stage(entry: InboxFile, work_dir: Path, key: bytes, index: int) -> StageResult:
+    """Extract and validate one file; its valid tables go to parquet files in work_dir."""
+    result = extract_file(entry, key)
+    if isinstance(result, FileReport):
+        return StageResult(result)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    staged = []
+    for table, frame in result.tables.items():
+        path = work_dir / f"{index:03d}_{table}.parquet"
+        frame.to_parquet(path, index=False)
+        staged.append(StagedTable(table, entry.kommun_code, entry.period.isoformat(), path))
+    return StageResult(result.report, result.sha256, staged)
+
+
+def refresh_log_frame(refresh_id: str, results: list[StageResult]) -> pd.DataFrame:
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    rows = []
+    for r in results:
+        rejected = len({i.row for i in r.report.errors if i.row is not None})
+        rows.append({
+            "refresh_id": refresh_id, "refreshed_at": now, "kommun_code": r.report.kommun_code,
+            "period_date": dt.date.fromisoformat(r.report.period), "source": r.report.source,
+            "file_name": r.report.file, "source_sha256": r.sha256, "rows_read": r.report.rows_read,
+            "rows_loaded": r.report.rows_valid, "rows_rejected": rejected,
+            "status": "loaded" if r.report.ok else "rejected",
+        })
+    return pd.DataFrame(rows)
+
+
+def record_outcome(con: duckdb.DuckDBPyConnection, refresh_id: str,
+                   results: list[StageResult]) -> None:
+    """Quarantine every issue and log every file, loaded or rejected."""
+    ensure_schema(con)
+    issues = issues_frame([r.report for r in results])
+    issues.insert(0, "refresh_id", refresh_id)
+    upsert_rows(con, "quarantine", issues)
+    upsert_rows(con, "refresh_log", refresh_log_frame(refresh_id, results))
+
+
+def record_failure(paths: WarehousePaths, refresh_id: str, results: list[StageResult]) -> None:
+    """A failed refresh keeps its report in the store; history and published files stay as they were."""
+    paths.root.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(paths.store))
+    try:
+        record_outcome(con, refresh_id, results)
+    finally:
+        con.close()
+
+
+def archive_inputs(paths: WarehousePaths, manifest: Manifest, results: list[StageResult]) -> None:
+    """Raw files are kept by content hash, so any period can be rebuilt from what was sent."""
+    for entry, result in zip(manifest.files, results, strict=True):
+        target = paths.archive(result.sha256, entry.name)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(entry.path, target)
+
+
+def load(paths: WarehousePaths, manifest: Manifest, results: list[StageResult],
+         refresh_id: str) -> Path:
+    """Load all staged tables into a working copy of the store; return that copy's path."""
+    work_store = paths.work(refresh_id) / STORE_NAME
+    work_store.parent.mkdir(parents=True, exist_ok=True)
+    copy_store(paths.store, work_store)
+    con = duckdb.connect(str(work_store))
+    try:
+        ensure_schema(con)
+        kommuner = pd.DataFrame([
+            {"kommun_code": k.code, "kommun_name": k.name, "span_threshold": k.span_threshold}
+            for k in manifest.kommuner.values()])
+        upsert_rows(con, "kommun", kommuner, key=("kommun_code",))
+        load_history(con, [s for r in results for s in r.staged])
+        record_outcome(con, refresh_id, results)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return work_store
+
+
+def build(paths: WarehousePaths, work_store: Path, refresh_id: str) -> dict[Path, Path]:
+    """Build the combined file and one file per kommun next to the published ones."""
+    paths.published.mkdir(parents=True, exist_ok=True)
+    tmp_combined = paths.published / f".{refresh_id}.{builder.COMBINED_NAME}"
+    builder.build_marts(work_store, tmp_combined)
+    built = {tmp_combined: paths.combined}
+    con = duckdb.connect(str(tmp_combined), read_only=True)
+    try:
+        codes = [c for (c,) in con.execute("SELECT kommun_code FROM mart_kommun").fetchall()]
+    finally:
+        con.close()
+    for code in codes:
+        name = builder.kommun_file_name(code)
+        tmp = paths.published / f".{refresh_id}.{name}"
+        builder.build_kommun_file(tmp_combined, tmp, code)
+        built[tmp] = paths.published / name
+    return built
+
+
+def publish(paths: WarehousePaths, work_store: Path, built: dict[Path, Path]) -> None:
+    """Swap in the new store, then the published files, each with an atomic rename."""
+    builder.publish({work_store: paths.store, **built})
+
+
+def discard(paths: WarehousePaths, refresh_id: str) -> None:
+    """Remove the refresh's working files and any half-built published file."""
+    shutil.rmtree(paths.work(refresh_id), ignore_errors=True)
+    for tmp in paths.published.glob(f".{refresh_id}.*"):
+        tmp.unlink(missing_ok=True)
+
+
+def summary_text(results: list[StageResult], published: list[Path] | None) -> str:
+    lines = [r.report.text() for r in results]
+    rows = sum(r.report.rows_valid for r in results)
+    errors = sum(len(r.report.errors) for r in results)
+    if published:
+        lines.append(f"Publicerat: {rows} rader från {len(results)} filer → "
+                     + ", ".join(str(p) for p in published))
+    else:
+        lines.append(f"Inget publicerades: {errors} fel. Förra publicerade lagret gäller.")
+    return "\n".join(lines)

@@ -1,0 +1,71 @@
+"""Validation issues and the readable report an HR analyst gets for each file."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import pandas as pd
+
+ERROR = "fel"
+WARNING = "varning"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One broken value (or a broken file when row is None): where, what, and which rule."""
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    rule: str
+    severity: str = ERROR
+
+    def describe(self) -> str:
+        where = f"rad {self.row}" if self.row is not None else "filen"
+        if self.column:
+            where += f", kolumn \"{self.column}\""
+        if self.value is not None:
+            where += f" = \"{self.value}\""
+        return f"{where}: {self.rule}"
+
+
+@dataclass
+class FileReport:
+    """Outcome of extracting and validating one file."""
+
+    file: str
+    source: str
+    kommun_code: str
+    period: str
+    rows_read: int = 0
+    rows_valid: int = 0
+    issues: list[Issue] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == ERROR]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def text(self, max_issues: int = 50) -> str:
+        status = "OK" if self.ok else f"{len(self.errors)} fel – filen laddas inte"
+        lines = [f"{self.file} ({self.source}, {self.kommun_code}, {self.period}): "
+                 f"{self.rows_read} rader, {status}"]
+        lines += [f"  {i.severity}: {i.describe()}" for i in self.issues[:max_issues]]
+        if len(self.issues) > max_issues:
+            lines.append(f"  … och {len(self.issues) - max_issues} till (se karantäntabellen)")
+        if self.ignored_columns:
+            lines.append("  ignorerade kolumner: " + ", ".join(self.ignored_columns))
+        return "\n".join(lines)
+
+
+def issues_frame(reports: list[FileReport]) -> pd.DataFrame:
+    """Issues as rows of the quarantine table."""
+    rows = [asdict(i) for r in reports for i in r.issues]
+    frame = pd.DataFrame(rows, columns=["file", "row", "column", "value", "rule", "severity"])
+    frame = frame.rename(columns={"file": "file_name", "row": "row_number", "column": "column_name"})
+    return frame.astype({"row_number": "Int64"})

@@ -1,0 +1,129 @@
+"""Field and Table declarations: one declaration drives pandera validation, DuckDB DDL and docs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import pandera.pandas as pa
+
+# How each field kind is parsed from an export and stored.
+KIND_SQL_TYPE = {
+    "text": "VARCHAR",
+    "code": "VARCHAR",
+    "integer": "INTEGER",
+    "decimal": "DOUBLE",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+    "boolean": "BOOLEAN",
+}
+KIND_PANDAS_DTYPE = {
+    "text": "string",
+    "code": "string",
+    "integer": "Int64",
+    "decimal": "Float64",
+    "date": "datetime64[ns]",
+    "timestamp": "datetime64[ns]",
+    "boolean": "boolean",
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column: its name, kind, meaning and the rules a value must follow."""
+
+    name: str
+    kind: str
+    description: str
+    required: bool = True
+    allowed: tuple[str, ...] | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    pattern: str | None = None
+    codes: str | None = None  # name of a code table in schemas/codes mapping export labels
+
+    def __post_init__(self) -> None:
+        if self.kind not in KIND_SQL_TYPE:
+            raise ValueError(f"unknown field kind {self.kind!r} for {self.name}")
+
+    def with_description(self, description: str) -> Field:
+        return replace(self, description=description)
+
+    @property
+    def sql_type(self) -> str:
+        return KIND_SQL_TYPE[self.kind]
+
+    def checks(self) -> list[pa.Check]:
+        checks: list[pa.Check] = []
+        if self.allowed is not None:
+            checks.append(pa.Check.isin(list(self.allowed), error="tillåtna värden: " + ", ".join(self.allowed)))
+        if self.min_value is not None:
+            checks.append(pa.Check.ge(self.min_value, error=f"minst {self.min_value:g}"))
+        if self.max_value is not None:
+            checks.append(pa.Check.le(self.max_value, error=f"högst {self.max_value:g}"))
+        if self.pattern is not None:
+            checks.append(pa.Check.str_matches(self.pattern, error=f"ska ha formen {self.pattern}"))
+        return checks
+
+    def pandera_column(self) -> pa.Column:
+        return pa.Column(
+            KIND_PANDAS_DTYPE[self.kind],
+            checks=self.checks(),
+            nullable=not self.required,
+            required=True,
+            description=self.description,
+            name=self.name,
+        )
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table: its fields in order, primary key and what one row means."""
+
+    name: str
+    description: str
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...] = ()
+    extra_checks: tuple[pa.Check, ...] = field(default=())
+
+    @property
+    def column_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    def pandera_schema(self) -> pa.DataFrameSchema:
+        return pa.DataFrameSchema(
+            {f.name: f.pandera_column() for f in self.fields},
+            unique=list(self.primary_key) or None,
+            strict="filter",
+            ordered=False,
+            coerce=False,
+            name=self.name,
+            description=self.description,
+            checks=list(self.extra_checks),
+        )
+
+    def ddl(self, table_name: str | None = None) -> str:
+        name = table_name or self.name
+        cols = ",\n  ".join(
+            f"{f.name} {f.sql_type}{' NOT NULL' if f.required else ''}" for f in self.fields
+        )
+        pk = f",\n  PRIMARY KEY ({', '.join(self.primary_key)})" if self.primary_key else ""
+        return f"CREATE TABLE IF NOT EXISTS {name} (\n  {cols}{pk}\n)"
+
+    def comment_statements(self, table_name: str | None = None) -> list[str]:
+        name = table_name or self.name
+        statements = [f"COMMENT ON TABLE {name} IS {sql_literal(self.description)}"]
+        statements += [
+            f"COMMENT ON COLUMN {name}.{f.name} IS {sql_literal(f.description)}"
+            for f in self.fields
+        ]
+        return statements
+
+
+def sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

@@ -1,0 +1,116 @@
+"""The warehouse's input tables, declared once: fields, keys and meaning."""
+
+from __future__ import annotations
+
+from schemas.model import Field, Table
+
+KOMMUN_CODE = Field("kommun_code", "code", "SCB municipality code, e.g. 1231 (Burlöv).", pattern=r"^\d{4}$")
+PERIOD_DATE = Field("period_date", "date", "Snapshot date of the export (the period).")
+SOURCE_SHA256 = Field(
+    "source_sha256", "text", "SHA-256 of the archived raw file the row came from (lineage)."
+)
+SOURCE_ROW = Field("source_row", "integer", "Row number in the raw file (header = row 1).", min_value=2)
+PERSON_ID = Field(
+    "person_id",
+    "text",
+    "Pseudonymous person key: HMAC-SHA256 of the personnummer with the kommun's secret key.",
+    pattern=r"^[0-9a-f]{64}$",
+)
+
+EMPLOYMENT = Table(
+    name="employment",
+    description="One employment per row in an HR roster export, per kommun and period.",
+    fields=(
+        KOMMUN_CODE,
+        PERIOD_DATE,
+        PERSON_ID,
+        Field("unit_id", "code", "Org unit the employment belongs to."),
+        Field("aid_code", "code", "AID code (six digits) of the role.", required=False,
+              pattern=r"^\d{6}$"),
+        Field("aid_label", "text", "AID etikett: the role's label text.", required=False),
+        Field("responsibility_code", "code",
+              "AID ansvarskod; A, B or C (L for physicians) marks a manager.",
+              required=False, pattern=r"^[A-Z]$"),
+        Field("employment_form", "code",
+              "Anställningsform: tillsvidare, visstid (both monthly-paid) or timavlonad (hourly).",
+              allowed=("tillsvidare", "visstid", "timavlonad"), codes="employment_form"),
+        Field("fte_pct", "decimal", "Sysselsättningsgrad in percent of full time (0-100).",
+              min_value=0, max_value=100),
+        Field("start_date", "date", "Start date of the employment.", required=False),
+        SOURCE_SHA256,
+        SOURCE_ROW,
+    ),
+)
+
+ORG_UNIT = Table(
+    name="org_unit",
+    description="One org unit per row: the tree förvaltning -> avdelning -> enhet, per kommun and period.",
+    fields=(
+        KOMMUN_CODE,
+        PERIOD_DATE,
+        Field("unit_id", "code", "Unit id as the kommun's HR system writes it."),
+        Field("parent_unit_id", "code", "Parent unit; empty for a förvaltning.", required=False),
+        Field("unit_name", "text", "Unit name."),
+        Field("unit_level", "code", "forvaltning, avdelning or enhet.", required=False,
+              allowed=("forvaltning", "avdelning", "enhet"), codes="unit_level"),
+        Field("verksamhet", "text", "Operation, e.g. äldreomsorg, förskola, grundskola.",
+              required=False),
+        Field("manager_person_id", "text", "Pseudonymous id of the unit's registered manager.",
+              required=False, pattern=r"^[0-9a-f]{64}$"),
+        SOURCE_SHA256,
+        SOURCE_ROW,
+    ),
+    primary_key=("kommun_code", "period_date", "unit_id"),
+)
+
+KOMMUN = Table(
+    name="kommun",
+    description="Municipalities (tenants) and their settings, from the inbox manifest.",
+    fields=(
+        KOMMUN_CODE,
+        Field("kommun_name", "text", "Municipality name."),
+        Field("span_threshold", "integer",
+              "Employees per manager above which a first-line manager is flagged (default 30).",
+              min_value=1),
+    ),
+    primary_key=("kommun_code",),
+)
+
+# Tables loaded from exports, by source kind; the store keeps their history per period.
+HISTORY_TABLES = {"employment": EMPLOYMENT, "org_unit": ORG_UNIT}
+
+REFRESH_LOG = Table(
+    name="refresh_log",
+    description="One row per file and refresh: what was read, loaded and rejected (lineage).",
+    fields=(
+        Field("refresh_id", "text", "Id of the refresh run (UTC timestamp)."),
+        Field("refreshed_at", "timestamp", "When the refresh ran (UTC)."),
+        KOMMUN_CODE,
+        PERIOD_DATE,
+        Field("source", "code", "Source kind from the manifest, e.g. hr_roster, org_units."),
+        Field("file_name", "text", "The export's file name as the kommun sent it."),
+        SOURCE_SHA256,
+        Field("rows_read", "integer", "Data rows in the file."),
+        Field("rows_loaded", "integer", "Rows loaded into history."),
+        Field("rows_rejected", "integer", "Rows with at least one error."),
+        Field("status", "code", "loaded or rejected.", allowed=("loaded", "rejected")),
+    ),
+)
+
+QUARANTINE = Table(
+    name="quarantine",
+    description="Every validation issue of every refresh: file, row, column, value and rule.",
+    fields=(
+        Field("refresh_id", "text", "Id of the refresh run."),
+        Field("file_name", "text", "The export's file name."),
+        Field("row_number", "integer", "Row number in the file (header = 1); empty for file-level issues.",
+              required=False),
+        Field("column_name", "text", "The file's own column header.", required=False),
+        Field("value", "text", "The offending value as written (personnummer never shown).",
+              required=False),
+        Field("rule", "text", "The rule the value broke, in Swedish."),
+        Field("severity", "code", "fel (file not loaded) or varning.", allowed=("fel", "varning")),
+    ),
+)
+
+STORE_TABLES = {"kommun": KOMMUN, "refresh_log": REFRESH_LOG, "quarantine": QUARANTINE}

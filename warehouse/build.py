@@ -1,0 +1,76 @@
+"""Build published files: marts only, from the store, into a new file that is swapped in atomically."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+from schemas.marts import MARTS
+from schemas.model import Table, sql_literal
+
+SQL_DIR = Path(__file__).parent / "sql"
+# Analysts' tools (DBeaver, ODBC, CLI 1.x) cannot open DuckDB 2.0's newer storage format.
+PUBLISHED_STORAGE_VERSION = "v1.0.0"
+COMBINED_NAME = "chefskartan.duckdb"
+
+
+class MartMismatch(Exception):
+    """A mart's SQL returns other columns than its declaration in schemas/marts.py."""
+
+
+def kommun_file_name(kommun_code: str) -> str:
+    return f"kommun_{kommun_code}.duckdb"
+
+
+def build_marts(store: Path, out: Path) -> None:
+    """Write every mart into the new file `out` (which must not exist) from the store."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH {sql_literal(str(store))} AS store (READ_ONLY)")
+        con.execute(f"ATTACH {sql_literal(str(out))} AS pub (STORAGE_VERSION '{PUBLISHED_STORAGE_VERSION}')")
+        con.execute("USE pub")
+        con.execute("SET search_path = 'pub.main,store.main'")
+        for sql_file in sorted((SQL_DIR / "intermediate").glob("*.sql")):
+            con.execute(sql_file.read_text(encoding="utf-8"))
+        for mart in MARTS:
+            create_mart(con, mart, (SQL_DIR / "marts" / f"{mart.name}.sql").read_text("utf-8"))
+        con.execute("DETACH store")
+    finally:
+        con.close()
+
+
+def create_mart(con: duckdb.DuckDBPyConnection, mart: Table, select_sql: str) -> None:
+    query = select_sql.strip().rstrip(";")
+    columns = [d[0] for d in con.execute(f"DESCRIBE {query}").fetchall()]
+    if columns != mart.column_names:
+        raise MartMismatch(f"{mart.name}: SQL gives {columns}, declared {mart.column_names}")
+    con.execute(mart.ddl())
+    con.execute(f"INSERT INTO {mart.name} BY NAME {query}")
+    for statement in mart.comment_statements():
+        con.execute(statement)
+
+
+def build_kommun_file(combined: Path, out: Path, kommun_code: str) -> None:
+    """A kommun's own file: the combined marts filtered to its rows only (tenant isolation)."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH {sql_literal(str(combined))} AS src (READ_ONLY)")
+        con.execute(f"ATTACH {sql_literal(str(out))} AS pub (STORAGE_VERSION '{PUBLISHED_STORAGE_VERSION}')")
+        con.execute("USE pub")
+        for mart in MARTS:
+            con.execute(mart.ddl())
+            con.execute(f"INSERT INTO {mart.name} SELECT * FROM src.{mart.name} "
+                        "WHERE kommun_code = ?", [kommun_code])
+            for statement in mart.comment_statements():
+                con.execute(statement)
+    finally:
+        con.close()
+
+
+def publish(built: dict[Path, Path]) -> None:
+    """Move each built file over its published name; os.replace is atomic on one file system."""
+    for tmp, final in built.items():
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp, final)

@@ -1,0 +1,83 @@
+"""The private store: history per kommun and period, quarantine and lineage. Only refresh writes it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from schemas.model import Table
+from schemas.tables import HISTORY_TABLES, STORE_TABLES
+
+STORE_NAME = "store.duckdb"
+
+
+@dataclass(frozen=True)
+class StagedTable:
+    """Validated rows of one table from one file, written as parquet by the extract step."""
+
+    table: str
+    kommun_code: str
+    period: str
+    parquet: Path
+
+
+def history_table(name: str) -> str:
+    return f"hist_{name}"
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every store table from its declaration in schemas/ (types and comments)."""
+    tables: list[tuple[str, Table]] = [(history_table(n), t) for n, t in HISTORY_TABLES.items()]
+    tables += list(STORE_TABLES.items())
+    for name, table in tables:
+        con.execute(table.ddl(name))
+        for statement in table.comment_statements(name):
+            con.execute(statement)
+
+
+def copy_store(store: Path, work_copy: Path) -> None:
+    """The refresh writes a copy; the real store is replaced only when everything succeeded."""
+    if store.exists():
+        shutil.copyfile(store, work_copy)
+
+
+def load_history(con: duckdb.DuckDBPyConnection, staged: Iterable[StagedTable]) -> dict[str, int]:
+    """Replace each (kommun, period) in history with the staged rows, in one transaction."""
+    counts: dict[str, int] = {}
+    con.execute("BEGIN TRANSACTION")
+    try:
+        replaced: set[tuple[str, str, str]] = set()
+        for item in staged:
+            target = history_table(item.table)
+            if (target, item.kommun_code, item.period) not in replaced:
+                con.execute(f"DELETE FROM {target} WHERE kommun_code = ? AND period_date = ?",
+                            [item.kommun_code, item.period])
+                replaced.add((target, item.kommun_code, item.period))
+            con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM read_parquet(?)",
+                        [str(item.parquet)])
+            counts[target] = counts.get(target, 0) + len(pd.read_parquet(item.parquet, columns=[]))
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return counts
+
+
+def upsert_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame,
+                key: tuple[str, ...] = ()) -> None:
+    """Insert rows; rows with the same key are replaced."""
+    if frame.empty:
+        return
+    con.register("incoming", frame)
+    try:
+        if key:
+            match = " AND ".join(f"{table}.{k} = incoming.{k}" for k in key)
+            con.execute(f"DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM incoming WHERE {match})")
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+    finally:
+        con.unregister("incoming")
