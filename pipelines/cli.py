@@ -26,8 +26,9 @@ def _quiet_prefect() -> None:
 def cmd_generate(args: argparse.Namespace) -> int:
     from pipelines.generate import generate_inbox
 
-    manifest = generate_inbox(Path(args.out), seed=args.seed, scale=args.scale,
-                              kommuner=args.kommun or None)
+    manifest = generate_inbox(
+        Path(args.out), seed=args.seed, scale=args.scale, kommuner=args.kommun or None
+    )
     print(f"Demodata skriven: {manifest.parent} (manifest: {manifest.name})")
     return 0
 
@@ -66,9 +67,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
     published = Path(args.warehouse).resolve() / "published" / "chefskartan.duckdb"
     env = {**os.environ, PUBLISHED_ENV: str(published)}
     print(f"Chefskartan: http://{args.address}:{args.port}", flush=True)
-    command = [sys.executable, "-m", "streamlit", "run", str(APP),
-               "--server.port", str(args.port), "--server.address", args.address,
-               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.port",
+        str(args.port),
+        "--server.address",
+        args.address,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     return subprocess.call(command, env=env)
 
 
@@ -98,7 +111,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="chefskartan",
-        description="Chefskartan: HR-exporter och enkäter till faktaväggar (Chefoskopet).")
+        description="Chefskartan: HR-exporter och enkäter till faktaväggar (Chefoskopet).",
+    )
     sub = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("generate", help="write deterministic demo exports and a manifest")
@@ -115,8 +129,9 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("refresh", help="run the refresh flow: validate, load, build, publish")
     p.add_argument("--inbox", required=True, help="folder with manifest.yaml and the exports")
     p.add_argument("--warehouse", required=True, help="warehouse folder (store + published/)")
-    p.add_argument("--wait", type=float, default=0.0,
-                   help="seconds to wait if another refresh holds the lock")
+    p.add_argument(
+        "--wait", type=float, default=0.0, help="seconds to wait if another refresh holds the lock"
+    )
     p.set_defaults(func=cmd_refresh)
 
     p = sub.add_parser("serve", help="serve the dashboard on the published warehouse")

@@ -50,17 +50,24 @@ class Manifest:
 def load_manifest(inbox: Path) -> Manifest:
     path = inbox / MANIFEST_NAME
     if not path.is_file():
-        raise ManifestError(f"Hittar ingen {MANIFEST_NAME} i {inbox}: den säger vilken fil som är vad.")
+        raise ManifestError(
+            f"Hittar ingen {MANIFEST_NAME} i {inbox}: den säger vilken fil som är vad."
+        )
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise ManifestError(f"{path}: kan inte läsas som YAML ({exc})") from exc
     kommuner = {
-        str(code): Kommun(str(code), str(spec.get("name", code)),
-                          int(spec.get("span_threshold", DEFAULT_SPAN_THRESHOLD)))
+        str(code): Kommun(
+            str(code),
+            str(spec.get("name", code)),
+            int(spec.get("span_threshold", DEFAULT_SPAN_THRESHOLD)),
+        )
         for code, spec in (data.get("kommuner") or {}).items()
     }
-    files = [_inbox_file(inbox, i, entry, kommuner) for i, entry in enumerate(data.get("files") or [])]
+    files = [
+        _inbox_file(inbox, i, entry, kommuner) for i, entry in enumerate(data.get("files") or [])
+    ]
     if not files:
         raise ManifestError(f"{path}: listan 'files' är tom.")
     return Manifest(inbox, kommuner, files)
@@ -72,7 +79,9 @@ def _inbox_file(inbox: Path, index: int, entry: dict, kommuner: dict[str, Kommun
     if missing:
         raise ManifestError(f"{where}: saknar {', '.join(missing)}")
     if entry["source"] not in SOURCE_KINDS:
-        raise ManifestError(f"{where}: okänd source {entry['source']!r} (kända: {', '.join(SOURCE_KINDS)})")
+        raise ManifestError(
+            f"{where}: okänd source {entry['source']!r} (kända: {', '.join(SOURCE_KINDS)})"
+        )
     kommun = str(entry["kommun"])
     if kommun not in kommuner:
         raise ManifestError(f"{where}: kommun {kommun} saknas under 'kommuner'")
@@ -84,8 +93,16 @@ def _inbox_file(inbox: Path, index: int, entry: dict, kommuner: dict[str, Kommun
         try:
             period = dt.date.fromisoformat(str(period))
         except ValueError as exc:
-            raise ManifestError(f"{where}: period {period!r} är inte ett datum (ÅÅÅÅ-MM-DD)") from exc
-    return InboxFile(path=path, source=entry["source"], kommun_code=kommun, period=period,
-                     columns={str(k): str(v) for k, v in (entry.get("columns") or {}).items()},
-                     encoding=entry.get("encoding"), delimiter=entry.get("delimiter"),
-                     sheet=entry.get("sheet"))
+            raise ManifestError(
+                f"{where}: period {period!r} är inte ett datum (ÅÅÅÅ-MM-DD)"
+            ) from exc
+    return InboxFile(
+        path=path,
+        source=entry["source"],
+        kommun_code=kommun,
+        period=period,
+        columns={str(k): str(v) for k, v in (entry.get("columns") or {}).items()},
+        encoding=entry.get("encoding"),
+        delimiter=entry.get("delimiter"),
+        sheet=entry.get("sheet"),
+    )

@@ -61,8 +61,9 @@ def parse_field(values: pd.Series, field: Field) -> pd.Series:
     return values
 
 
-def parse_fields(raw: pd.DataFrame, table: Table, header_of: dict[str, str], file: str
-                 ) -> tuple[pd.DataFrame, list[Issue]]:
+def parse_fields(
+    raw: pd.DataFrame, table: Table, header_of: dict[str, str], file: str
+) -> tuple[pd.DataFrame, list[Issue]]:
     """Typed columns for every table field found in `raw`; unparsable cells become issues."""
     typed = pd.DataFrame(index=raw.index)
     issues: list[Issue] = []
@@ -71,30 +72,46 @@ def parse_fields(raw: pd.DataFrame, table: Table, header_of: dict[str, str], fil
             continue
         parsed = parse_field(raw[field.name], field)
         bad = parsed.isna() & blank_to_na(raw[field.name].astype("string")).notna()
-        rule = (f"okänt värde (kända: se schemas/codes/{field.codes}.csv)" if field.codes
-                else RULE_TEXT.get(field.kind, "ogiltigt värde"))
+        rule = (
+            f"okänt värde (kända: se schemas/codes/{field.codes}.csv)"
+            if field.codes
+            else RULE_TEXT.get(field.kind, "ogiltigt värde")
+        )
         issues += [
-            Issue(file, int(raw.at[i, ROW_COLUMN]), header_of.get(field.name, field.name),
-                  str(raw.at[i, field.name]), rule)
+            Issue(
+                file,
+                int(raw.at[i, ROW_COLUMN]),
+                header_of.get(field.name, field.name),
+                str(raw.at[i, field.name]),
+                rule,
+            )
             for i in raw.index[bad]
         ]
         typed[field.name] = parsed
     return typed, issues
 
 
-def validate_table(typed: pd.DataFrame, table: Table, rows: pd.Series, raw: pd.DataFrame,
-                   header_of: dict[str, str], file: str) -> tuple[pd.DataFrame, list[Issue]]:
+def validate_table(
+    typed: pd.DataFrame,
+    table: Table,
+    rows: pd.Series,
+    raw: pd.DataFrame,
+    header_of: dict[str, str],
+    file: str,
+) -> tuple[pd.DataFrame, list[Issue]]:
     """Lazy pandera validation against the table's declaration: every failure at once."""
-    typed = typed.astype({f.name: KIND_PANDAS_DTYPE[f.kind] for f in table.fields
-                          if f.name in typed.columns})
+    typed = typed.astype(
+        {f.name: KIND_PANDAS_DTYPE[f.kind] for f in table.fields if f.name in typed.columns}
+    )
     try:
         return table.pandera_schema().validate(typed, lazy=True), []
     except pa.errors.SchemaErrors as exc:
         return typed, _issues_from_failures(exc.failure_cases, rows, raw, header_of, file)
 
 
-def _issues_from_failures(failures: pd.DataFrame, rows: pd.Series, raw: pd.DataFrame,
-                          header_of: dict[str, str], file: str) -> list[Issue]:
+def _issues_from_failures(
+    failures: pd.DataFrame, rows: pd.Series, raw: pd.DataFrame, header_of: dict[str, str], file: str
+) -> list[Issue]:
     issues = []
     for failure in failures.itertuples(index=False):
         column = failure.column if isinstance(failure.column, str) else None
@@ -106,8 +123,15 @@ def _issues_from_failures(failures: pd.DataFrame, rows: pd.Series, raw: pd.DataF
         rule = _rule_text(str(failure.check))
         if rule == "skipped":
             continue
-        issues.append(Issue(file, row, header_of.get(column, column) if column else None,
-                            None if pd.isna(value) else str(value), rule))
+        issues.append(
+            Issue(
+                file,
+                row,
+                header_of.get(column, column) if column else None,
+                None if pd.isna(value) else str(value),
+                rule,
+            )
+        )
     return issues
 
 

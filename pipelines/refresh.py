@@ -17,7 +17,14 @@ from pipelines.extract import extract_file
 from pipelines.manifest import InboxFile, Manifest
 from pipelines.report import FileReport, issues_frame
 from warehouse import build as builder
-from warehouse.store import STORE_NAME, StagedTable, copy_store, ensure_schema, load_history, upsert_rows
+from warehouse.store import (
+    STORE_NAME,
+    StagedTable,
+    copy_store,
+    ensure_schema,
+    load_history,
+    upsert_rows,
+)
 
 
 class RefreshFailed(Exception):
@@ -80,18 +87,27 @@ def refresh_log_frame(refresh_id: str, results: list[StageResult]) -> pd.DataFra
     rows = []
     for r in results:
         rejected = len({i.row for i in r.report.errors if i.row is not None})
-        rows.append({
-            "refresh_id": refresh_id, "refreshed_at": now, "kommun_code": r.report.kommun_code,
-            "period_date": dt.date.fromisoformat(r.report.period), "source": r.report.source,
-            "file_name": r.report.file, "source_sha256": r.sha256, "rows_read": r.report.rows_read,
-            "rows_loaded": r.report.rows_valid, "rows_rejected": rejected,
-            "status": "loaded" if r.report.ok else "rejected",
-        })
+        rows.append(
+            {
+                "refresh_id": refresh_id,
+                "refreshed_at": now,
+                "kommun_code": r.report.kommun_code,
+                "period_date": dt.date.fromisoformat(r.report.period),
+                "source": r.report.source,
+                "file_name": r.report.file,
+                "source_sha256": r.sha256,
+                "rows_read": r.report.rows_read,
+                "rows_loaded": r.report.rows_valid,
+                "rows_rejected": rejected,
+                "status": "loaded" if r.report.ok else "rejected",
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def record_outcome(con: duckdb.DuckDBPyConnection, refresh_id: str,
-                   results: list[StageResult]) -> None:
+def record_outcome(
+    con: duckdb.DuckDBPyConnection, refresh_id: str, results: list[StageResult]
+) -> None:
     """Quarantine every issue and log every file, loaded or rejected."""
     ensure_schema(con)
     issues = issues_frame([r.report for r in results])
@@ -119,8 +135,9 @@ def archive_inputs(paths: WarehousePaths, manifest: Manifest, results: list[Stag
             shutil.copy2(entry.path, target)
 
 
-def load(paths: WarehousePaths, manifest: Manifest, results: list[StageResult],
-         refresh_id: str) -> Path:
+def load(
+    paths: WarehousePaths, manifest: Manifest, results: list[StageResult], refresh_id: str
+) -> Path:
     """Load all staged tables into a working copy of the store; return that copy's path."""
     work_store = paths.work(refresh_id) / STORE_NAME
     work_store.parent.mkdir(parents=True, exist_ok=True)
@@ -128,9 +145,12 @@ def load(paths: WarehousePaths, manifest: Manifest, results: list[StageResult],
     con = duckdb.connect(str(work_store))
     try:
         ensure_schema(con)
-        kommuner = pd.DataFrame([
-            {"kommun_code": k.code, "kommun_name": k.name, "span_threshold": k.span_threshold}
-            for k in manifest.kommuner.values()])
+        kommuner = pd.DataFrame(
+            [
+                {"kommun_code": k.code, "kommun_name": k.name, "span_threshold": k.span_threshold}
+                for k in manifest.kommuner.values()
+            ]
+        )
         upsert_rows(con, "kommun", kommuner, key=("kommun_code",))
         load_history(con, [s for r in results for s in r.staged])
         record_outcome(con, refresh_id, results)
@@ -176,8 +196,10 @@ def summary_text(results: list[StageResult], published: list[Path] | None) -> st
     rows = sum(r.report.rows_valid for r in results)
     errors = sum(len(r.report.errors) for r in results)
     if published:
-        lines.append(f"Publicerat: {rows} rader från {len(results)} filer → "
-                     + ", ".join(str(p) for p in published))
+        lines.append(
+            f"Publicerat: {rows} rader från {len(results)} filer → "
+            + ", ".join(str(p) for p in published)
+        )
     else:
         lines.append(f"Inget publicerades: {errors} fel. Förra publicerade lagret gäller.")
     return "\n".join(lines)

@@ -24,9 +24,9 @@ class Issue:
     def describe(self) -> str:
         where = f"rad {self.row}" if self.row is not None else "filen"
         if self.column:
-            where += f", kolumn \"{self.column}\""
+            where += f', kolumn "{self.column}"'
         if self.value is not None:
-            where += f" = \"{self.value}\""
+            where += f' = "{self.value}"'
         return f"{where}: {self.rule}"
 
 
@@ -53,8 +53,10 @@ class FileReport:
 
     def text(self, max_issues: int = 50) -> str:
         status = "OK" if self.ok else f"{len(self.errors)} fel – filen laddas inte"
-        lines = [f"{self.file} ({self.source}, {self.kommun_code}, {self.period}): "
-                 f"{self.rows_read} rader, {status}"]
+        lines = [
+            f"{self.file} ({self.source}, {self.kommun_code}, {self.period}): "
+            f"{self.rows_read} rader, {status}"
+        ]
         lines += [f"  {i.severity}: {i.describe()}" for i in self.issues[:max_issues]]
         if len(self.issues) > max_issues:
             lines.append(f"  … och {len(self.issues) - max_issues} till (se karantäntabellen)")
@@ -67,5 +69,7 @@ def issues_frame(reports: list[FileReport]) -> pd.DataFrame:
     """Issues as rows of the quarantine table."""
     rows = [asdict(i) for r in reports for i in r.issues]
     frame = pd.DataFrame(rows, columns=["file", "row", "column", "value", "rule", "severity"])
-    frame = frame.rename(columns={"file": "file_name", "row": "row_number", "column": "column_name"})
+    frame = frame.rename(
+        columns={"file": "file_name", "row": "row_number", "column": "column_name"}
+    )
     return frame.astype({"row_number": "Int64"})

@@ -10,20 +10,32 @@ from schemas.model import Field, Table
 from schemas.tables import KOMMUN, KOMMUN_CODE, PERIOD_DATE, REFRESH_LOG
 
 KOMMUN_NAME = Field("kommun_name", "text", "Municipality name.")
-SPAN_THRESHOLD = Field("span_threshold", "integer",
-                       "The kommun's threshold for employees per first-line manager (default 30).")
-FORVALTNING_ID = Field("forvaltning_id", "code", "Unit id of the förvaltning (department).",
-                       required=False)
+SPAN_THRESHOLD = Field(
+    "span_threshold",
+    "integer",
+    "The kommun's threshold for employees per first-line manager (default 30).",
+)
+FORVALTNING_ID = Field(
+    "forvaltning_id", "code", "Unit id of the förvaltning (department).", required=False
+)
 FORVALTNING_NAME = Field("forvaltning_name", "text", "Name of the förvaltning.", required=False)
 EMPLOYEES_MONTHLY_PAID = Field(
-    "employees_monthly_paid", "integer",
+    "employees_monthly_paid",
+    "integer",
     "Distinct monthly-paid (tillsvidare + visstid) non-manager persons; a person with several "
-    "employments counts once.")
-EMPLOYEES_HOURLY = Field("employees_hourly", "integer",
-                         "Distinct hourly-paid (timavlönade) non-manager persons with no "
-                         "monthly-paid employment in the same scope.")
-FTE_MONTHLY_PAID = Field("fte_monthly_paid", "decimal",
-                         "Sum of sysselsättningsgrad/100 over the monthly-paid employments (FTE).")
+    "employments counts once.",
+)
+EMPLOYEES_HOURLY = Field(
+    "employees_hourly",
+    "integer",
+    "Distinct hourly-paid (timavlönade) non-manager persons with no "
+    "monthly-paid employment in the same scope.",
+)
+FTE_MONTHLY_PAID = Field(
+    "fte_monthly_paid",
+    "decimal",
+    "Sum of sysselsättningsgrad/100 over the monthly-paid employments (FTE).",
+)
 
 MART_KOMMUN = Table(
     name="mart_kommun",
@@ -36,25 +48,37 @@ MART_SPAN_OF_CONTROL = Table(
     name="mart_span_of_control",
     description="Employees per manager (span of control): one row per manager and period.",
     fields=(
-        KOMMUN_CODE, KOMMUN_NAME, PERIOD_DATE,
+        KOMMUN_CODE,
+        KOMMUN_NAME,
+        PERIOD_DATE,
         Field("manager_id", "text", "Pseudonymous manager id (HMAC of the personnummer)."),
-        FORVALTNING_ID, FORVALTNING_NAME,
+        FORVALTNING_ID,
+        FORVALTNING_NAME,
         Field("unit_ids", "text", "Units registered to the manager, '; '-separated."),
         Field("unit_names", "text", "Names of those units, '; '-separated."),
-        Field("verksamhet", "text", "Most common verksamhet of the manager's units.",
-              required=False),
-        Field("manager_level", "integer",
-              "Level in the manager tree: 1 = first line (no manager below), 2 = leads "
-              "first-line managers, and so on."),
+        Field(
+            "verksamhet", "text", "Most common verksamhet of the manager's units.", required=False
+        ),
+        Field(
+            "manager_level",
+            "integer",
+            "Level in the manager tree: 1 = first line (no manager below), 2 = leads "
+            "first-line managers, and so on.",
+        ),
         Field("is_first_line", "boolean", "True for first-line managers (manager_level = 1)."),
         EMPLOYEES_MONTHLY_PAID.with_description(
             "Employees per manager: distinct monthly-paid persons, other than the manager, employed "
-            "in the units the manager leads (own units plus units below with no manager)."),
-        EMPLOYEES_HOURLY, FTE_MONTHLY_PAID,
+            "in the units the manager leads (own units plus units below with no manager)."
+        ),
+        EMPLOYEES_HOURLY,
+        FTE_MONTHLY_PAID,
         Field("managers_led", "integer", "Managers whose nearest manager above is this one."),
         SPAN_THRESHOLD,
-        Field("is_above_threshold", "boolean",
-              "First-line manager with employees_monthly_paid strictly above span_threshold."),
+        Field(
+            "is_above_threshold",
+            "boolean",
+            "First-line manager with employees_monthly_paid strictly above span_threshold.",
+        ),
     ),
     primary_key=("kommun_code", "period_date", "manager_id"),
 )
@@ -62,30 +86,61 @@ MART_SPAN_OF_CONTROL = Table(
 MART_SPAN_ROLLUP = Table(
     name="mart_span_rollup",
     description="Span of control rolled up per kommun, förvaltning, avdelning and enhet "
-                "(each unit together with the units below it), per period.",
+    "(each unit together with the units below it), per period.",
     fields=(
-        KOMMUN_CODE, KOMMUN_NAME, PERIOD_DATE,
-        Field("scope_type", "code", "kommun, forvaltning, avdelning or enhet.",
-              allowed=("kommun", "forvaltning", "avdelning", "enhet")),
+        KOMMUN_CODE,
+        KOMMUN_NAME,
+        PERIOD_DATE,
+        Field(
+            "scope_type",
+            "code",
+            "kommun, forvaltning, avdelning or enhet.",
+            allowed=("kommun", "forvaltning", "avdelning", "enhet"),
+        ),
         Field("scope_id", "code", "Unit id of the scope (the kommun code for scope_type kommun)."),
         Field("scope_name", "text", "Name of the scope."),
-        FORVALTNING_ID, FORVALTNING_NAME,
-        EMPLOYEES_MONTHLY_PAID, EMPLOYEES_HOURLY, FTE_MONTHLY_PAID,
+        FORVALTNING_ID,
+        FORVALTNING_NAME,
+        EMPLOYEES_MONTHLY_PAID,
+        EMPLOYEES_HOURLY,
+        FTE_MONTHLY_PAID,
         Field("managers", "integer", "Managers with at least one registered unit in the scope."),
         Field("first_line_managers", "integer", "Of those, first-line managers."),
-        Field("mean_span_first_line", "decimal",
-              "Mean employees_monthly_paid of the first-line managers.", required=False),
-        Field("median_span_first_line", "decimal",
-              "Median employees_monthly_paid of the first-line managers.", required=False),
-        Field("max_span_first_line", "integer",
-              "Largest employees_monthly_paid of a first-line manager.", required=False),
-        Field("first_line_above_threshold", "integer",
-              "First-line managers with more employees than span_threshold."),
-        Field("share_first_line_above_threshold_pct", "decimal",
-              "first_line_above_threshold / first_line_managers, in percent.", required=False),
-        Field("chefstathet", "decimal",
-              "Chefstäthet: monthly-paid non-manager employees per manager in the scope.",
-              required=False),
+        Field(
+            "mean_span_first_line",
+            "decimal",
+            "Mean employees_monthly_paid of the first-line managers.",
+            required=False,
+        ),
+        Field(
+            "median_span_first_line",
+            "decimal",
+            "Median employees_monthly_paid of the first-line managers.",
+            required=False,
+        ),
+        Field(
+            "max_span_first_line",
+            "integer",
+            "Largest employees_monthly_paid of a first-line manager.",
+            required=False,
+        ),
+        Field(
+            "first_line_above_threshold",
+            "integer",
+            "First-line managers with more employees than span_threshold.",
+        ),
+        Field(
+            "share_first_line_above_threshold_pct",
+            "decimal",
+            "first_line_above_threshold / first_line_managers, in percent.",
+            required=False,
+        ),
+        Field(
+            "chefstathet",
+            "decimal",
+            "Chefstäthet: monthly-paid non-manager employees per manager in the scope.",
+            required=False,
+        ),
         SPAN_THRESHOLD,
     ),
     primary_key=("kommun_code", "period_date", "scope_type", "scope_id"),

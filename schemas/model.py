@@ -55,7 +55,11 @@ class Field:
     def checks(self) -> list[pa.Check]:
         checks: list[pa.Check] = []
         if self.allowed is not None:
-            checks.append(pa.Check.isin(list(self.allowed), error="tillåtna värden: " + ", ".join(self.allowed)))
+            checks.append(
+                pa.Check.isin(
+                    list(self.allowed), error="tillåtna värden: " + ", ".join(self.allowed)
+                )
+            )
         if self.min_value is not None:
             checks.append(pa.Check.ge(self.min_value, error=f"minst {self.min_value:g}"))
         if self.max_value is not None:

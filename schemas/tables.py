@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from schemas.model import Field, Table
 
-KOMMUN_CODE = Field("kommun_code", "code", "SCB municipality code, e.g. 1231 (Burlöv).", pattern=r"^\d{4}$")
+KOMMUN_CODE = Field(
+    "kommun_code", "code", "SCB municipality code, e.g. 1231 (Burlöv).", pattern=r"^\d{4}$"
+)
 PERIOD_DATE = Field("period_date", "date", "Snapshot date of the export (the period).")
 SOURCE_SHA256 = Field(
     "source_sha256", "text", "SHA-256 of the archived raw file the row came from (lineage)."
 )
-SOURCE_ROW = Field("source_row", "integer", "Row number in the raw file (header = row 1).", min_value=2)
+SOURCE_ROW = Field(
+    "source_row", "integer", "Row number in the raw file (header = row 1).", min_value=2
+)
 PERSON_ID = Field(
     "person_id",
     "text",
@@ -25,17 +29,35 @@ EMPLOYMENT = Table(
         PERIOD_DATE,
         PERSON_ID,
         Field("unit_id", "code", "Org unit the employment belongs to."),
-        Field("aid_code", "code", "AID code (six digits) of the role.", required=False,
-              pattern=r"^\d{6}$"),
+        Field(
+            "aid_code",
+            "code",
+            "AID code (six digits) of the role.",
+            required=False,
+            pattern=r"^\d{6}$",
+        ),
         Field("aid_label", "text", "AID etikett: the role's label text.", required=False),
-        Field("responsibility_code", "code",
-              "AID ansvarskod; A, B or C (L for physicians) marks a manager.",
-              required=False, pattern=r"^[A-Z]$"),
-        Field("employment_form", "code",
-              "Anställningsform: tillsvidare, visstid (both monthly-paid) or timavlonad (hourly).",
-              allowed=("tillsvidare", "visstid", "timavlonad"), codes="employment_form"),
-        Field("fte_pct", "decimal", "Sysselsättningsgrad in percent of full time (0-100).",
-              min_value=0, max_value=100),
+        Field(
+            "responsibility_code",
+            "code",
+            "AID ansvarskod; A, B or C (L for physicians) marks a manager.",
+            required=False,
+            pattern=r"^[A-Z]$",
+        ),
+        Field(
+            "employment_form",
+            "code",
+            "Anställningsform: tillsvidare, visstid (both monthly-paid) or timavlonad (hourly).",
+            allowed=("tillsvidare", "visstid", "timavlonad"),
+            codes="employment_form",
+        ),
+        Field(
+            "fte_pct",
+            "decimal",
+            "Sysselsättningsgrad in percent of full time (0-100).",
+            min_value=0,
+            max_value=100,
+        ),
         Field("start_date", "date", "Start date of the employment.", required=False),
         SOURCE_SHA256,
         SOURCE_ROW,
@@ -51,12 +73,27 @@ ORG_UNIT = Table(
         Field("unit_id", "code", "Unit id as the kommun's HR system writes it."),
         Field("parent_unit_id", "code", "Parent unit; empty for a förvaltning.", required=False),
         Field("unit_name", "text", "Unit name."),
-        Field("unit_level", "code", "forvaltning, avdelning or enhet.", required=False,
-              allowed=("forvaltning", "avdelning", "enhet"), codes="unit_level"),
-        Field("verksamhet", "text", "Operation, e.g. äldreomsorg, förskola, grundskola.",
-              required=False),
-        Field("manager_person_id", "text", "Pseudonymous id of the unit's registered manager.",
-              required=False, pattern=r"^[0-9a-f]{64}$"),
+        Field(
+            "unit_level",
+            "code",
+            "forvaltning, avdelning or enhet.",
+            required=False,
+            allowed=("forvaltning", "avdelning", "enhet"),
+            codes="unit_level",
+        ),
+        Field(
+            "verksamhet",
+            "text",
+            "Operation, e.g. äldreomsorg, förskola, grundskola.",
+            required=False,
+        ),
+        Field(
+            "manager_person_id",
+            "text",
+            "Pseudonymous id of the unit's registered manager.",
+            required=False,
+            pattern=r"^[0-9a-f]{64}$",
+        ),
         SOURCE_SHA256,
         SOURCE_ROW,
     ),
@@ -69,9 +106,12 @@ KOMMUN = Table(
     fields=(
         KOMMUN_CODE,
         Field("kommun_name", "text", "Municipality name."),
-        Field("span_threshold", "integer",
-              "Employees per manager above which a first-line manager is flagged (default 30).",
-              min_value=1),
+        Field(
+            "span_threshold",
+            "integer",
+            "Employees per manager above which a first-line manager is flagged (default 30).",
+            min_value=1,
+        ),
     ),
     primary_key=("kommun_code",),
 )
@@ -103,11 +143,19 @@ QUARANTINE = Table(
     fields=(
         Field("refresh_id", "text", "Id of the refresh run."),
         Field("file_name", "text", "The export's file name."),
-        Field("row_number", "integer", "Row number in the file (header = 1); empty for file-level issues.",
-              required=False),
+        Field(
+            "row_number",
+            "integer",
+            "Row number in the file (header = 1); empty for file-level issues.",
+            required=False,
+        ),
         Field("column_name", "text", "The file's own column header.", required=False),
-        Field("value", "text", "The offending value as written (personnummer never shown).",
-              required=False),
+        Field(
+            "value",
+            "text",
+            "The offending value as written (personnummer never shown).",
+            required=False,
+        ),
         Field("rule", "text", "The rule the value broke, in Swedish."),
         Field("severity", "code", "fel (file not loaded) or varning.", allowed=("fel", "varning")),
     ),

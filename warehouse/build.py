@@ -29,8 +29,7 @@ def build_marts(store: Path, out: Path) -> None:
     con = duckdb.connect()
     try:
         con.execute(f"ATTACH {sql_literal(str(store))} AS store (READ_ONLY)")
-        con.execute(f"ATTACH {sql_literal(str(out))} AS pub (STORAGE_VERSION '{PUBLISHED_STORAGE_VERSION}')")
-        con.execute("USE pub")
+        attach_new_published(con, out)
         con.execute("SET search_path = 'pub.main,store.main'")
         for sql_file in sorted((SQL_DIR / "intermediate").glob("*.sql")):
             con.execute(sql_file.read_text(encoding="utf-8"))
@@ -39,6 +38,13 @@ def build_marts(store: Path, out: Path) -> None:
         con.execute("DETACH store")
     finally:
         con.close()
+
+
+def attach_new_published(con: duckdb.DuckDBPyConnection, out: Path) -> None:
+    """Attach a new published file as `pub` (in the storage version analysts' tools read)."""
+    version = PUBLISHED_STORAGE_VERSION
+    con.execute(f"ATTACH {sql_literal(str(out))} AS pub (STORAGE_VERSION '{version}')")
+    con.execute("USE pub")
 
 
 def create_mart(con: duckdb.DuckDBPyConnection, mart: Table, select_sql: str) -> None:
@@ -57,12 +63,13 @@ def build_kommun_file(combined: Path, out: Path, kommun_code: str) -> None:
     con = duckdb.connect()
     try:
         con.execute(f"ATTACH {sql_literal(str(combined))} AS src (READ_ONLY)")
-        con.execute(f"ATTACH {sql_literal(str(out))} AS pub (STORAGE_VERSION '{PUBLISHED_STORAGE_VERSION}')")
-        con.execute("USE pub")
+        attach_new_published(con, out)
         for mart in MARTS:
             con.execute(mart.ddl())
-            con.execute(f"INSERT INTO {mart.name} SELECT * FROM src.{mart.name} "
-                        "WHERE kommun_code = ?", [kommun_code])
+            con.execute(
+                f"INSERT INTO {mart.name} SELECT * FROM src.{mart.name} WHERE kommun_code = ?",
+                [kommun_code],
+            )
             for statement in mart.comment_statements():
                 con.execute(statement)
     finally:

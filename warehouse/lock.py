@@ -31,7 +31,8 @@ def refresh_lock(warehouse: Path, wait_seconds: float = 0.0) -> Iterator[None]:
                 if time.monotonic() >= deadline:
                     raise WarehouseLocked(
                         f"En annan uppdatering skriver redan till {warehouse} "
-                        f"(lås: {path}). Vänta tills den är klar och försök igen.") from None
+                        f"(lås: {path}). Vänta tills den är klar och försök igen."
+                    ) from None
                 time.sleep(0.2)
         handle.seek(0)
         handle.truncate()

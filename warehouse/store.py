@@ -55,11 +55,14 @@ def load_history(con: duckdb.DuckDBPyConnection, staged: Iterable[StagedTable]) 
         for item in staged:
             target = history_table(item.table)
             if (target, item.kommun_code, item.period) not in replaced:
-                con.execute(f"DELETE FROM {target} WHERE kommun_code = ? AND period_date = ?",
-                            [item.kommun_code, item.period])
+                con.execute(
+                    f"DELETE FROM {target} WHERE kommun_code = ? AND period_date = ?",
+                    [item.kommun_code, item.period],
+                )
                 replaced.add((target, item.kommun_code, item.period))
-            con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM read_parquet(?)",
-                        [str(item.parquet)])
+            con.execute(
+                f"INSERT INTO {target} BY NAME SELECT * FROM read_parquet(?)", [str(item.parquet)]
+            )
             counts[target] = counts.get(target, 0) + len(pd.read_parquet(item.parquet, columns=[]))
         con.execute("COMMIT")
     except Exception:
@@ -68,8 +71,9 @@ def load_history(con: duckdb.DuckDBPyConnection, staged: Iterable[StagedTable]) 
     return counts
 
 
-def upsert_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame,
-                key: tuple[str, ...] = ()) -> None:
+def upsert_rows(
+    con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, key: tuple[str, ...] = ()
+) -> None:
     """Insert rows; rows with the same key are replaced."""
     if frame.empty:
         return

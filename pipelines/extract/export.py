@@ -38,8 +38,9 @@ def open_export(entry: InboxFile, sha256: str) -> Export:
     table = read_table(entry.path, options)
     headers = [c for c in table.columns if c != ROW_COLUMN]
     mapping = map_headers(headers, entry.source, entry.columns)
-    report = FileReport(entry.name, entry.source, entry.kommun_code, entry.period.isoformat(),
-                        rows_read=len(table))
+    report = FileReport(
+        entry.name, entry.source, entry.kommun_code, entry.period.isoformat(), rows_read=len(table)
+    )
     report.ignored_columns = [h for h in headers if h not in mapping]
     kept = {h: f for h, f in mapping.items() if f not in NAME_FIELDS}
     raw = table[[*kept, ROW_COLUMN]].rename(columns=kept)
@@ -51,15 +52,20 @@ def require_columns(export: Export, *alternatives: tuple[str, ...]) -> bool:
     ok = True
     for options in alternatives:
         if not any(f in export.raw.columns for f in options):
-            export.issue(None, None, None,
-                         f"obligatorisk kolumn saknas: {' eller '.join(options)} "
-                         f"(lägg till en mappning under 'columns' i manifestet)")
+            export.issue(
+                None,
+                None,
+                None,
+                f"obligatorisk kolumn saknas: {' eller '.join(options)} "
+                f"(lägg till en mappning under 'columns' i manifestet)",
+            )
             ok = False
     return ok
 
 
-def pseudonymise(export: Export, field_name: str, target: str, key: bytes, required: bool
-                 ) -> pd.Series:
+def pseudonymise(
+    export: Export, field_name: str, target: str, key: bytes, required: bool
+) -> pd.Series:
     """Validated personnummer -> keyed hash in `target`; an invalid number is an error naming the row."""
     export.header_of[target] = export.header_of.get(field_name, field_name)
     today = export.entry.period
@@ -68,20 +74,27 @@ def pseudonymise(export: Export, field_name: str, target: str, key: bytes, requi
     for i, value in values.items():
         if pd.isna(value):
             if required:
-                export.issue(int(export.raw.at[i, ROW_COLUMN]), field_name, None,
-                             "personnummer saknas")
+                export.issue(
+                    int(export.raw.at[i, ROW_COLUMN]), field_name, None, "personnummer saknas"
+                )
             continue
         number = canonical(str(value), today if isinstance(today, dt.date) else dt.date.today())
         if number is None:
             # Never echo the value: it may be a real personnummer with a typo.
-            export.issue(int(export.raw.at[i, ROW_COLUMN]), field_name, "(dolt)",
-                         "ogiltigt personnummer (fel format, datum eller kontrollsiffra)")
+            export.issue(
+                int(export.raw.at[i, ROW_COLUMN]),
+                field_name,
+                "(dolt)",
+                "ogiltigt personnummer (fel format, datum eller kontrollsiffra)",
+            )
         else:
             ids[i] = pseudonym(number, key)
     return ids
 
 
-def typed_table(export: Export, table: Table, computed: dict[str, pd.Series | object]) -> pd.DataFrame:
+def typed_table(
+    export: Export, table: Table, computed: dict[str, pd.Series | object]
+) -> pd.DataFrame:
     """Parse and validate the table's fields; lineage and manifest fields are added here."""
     typed, issues = parse_fields(export.raw, table, export.header_of, export.entry.name)
     export.report.issues += issues
@@ -95,8 +108,14 @@ def typed_table(export: Export, table: Table, computed: dict[str, pd.Series | ob
         if f.name not in typed.columns:
             typed[f.name] = pd.NA
     already = {(i.row, i.column) for i in export.report.issues}
-    valid, failures = validate_table(typed[table.column_names], table, export.raw[ROW_COLUMN],
-                                     export.raw, export.header_of, export.entry.name)
+    valid, failures = validate_table(
+        typed[table.column_names],
+        table,
+        export.raw[ROW_COLUMN],
+        export.raw,
+        export.header_of,
+        export.entry.name,
+    )
     export.report.issues += [i for i in failures if (i.row, i.column) not in already]
     export.report.issues.sort(key=lambda i: (i.row or 0, i.column or ""))
     return valid

@@ -19,11 +19,7 @@ def normalise_header(header: str) -> str:
 def _aliases(source: str) -> dict[str, str]:
     with open(ALIASES_FILE, encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
-    return {
-        normalise_header(r["alias"]): r["field"]
-        for r in rows
-        if r["source"] in ("", source)
-    }
+    return {normalise_header(r["alias"]): r["field"] for r in rows if r["source"] in ("", source)}
 
 
 def map_headers(headers: list[str], source: str, overrides: dict[str, str]) -> dict[str, str]:

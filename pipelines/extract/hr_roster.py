@@ -14,11 +14,18 @@ PATH_SEPARATOR = " / "
 
 
 def extract(export: Export, key: bytes) -> None:
-    if not require_columns(export, ("personnummer",), ("unit_id", "forvaltning_name"),
-                           ("employment_form",), ("fte_pct",)):
+    if not require_columns(
+        export,
+        ("personnummer",),
+        ("unit_id", "forvaltning_name"),
+        ("employment_form",),
+        ("fte_pct",),
+    ):
         return
     raw = export.raw
-    computed: dict[str, object] = {"person_id": pseudonymise(export, "personnummer", "person_id", key, True)}
+    computed: dict[str, object] = {
+        "person_id": pseudonymise(export, "personnummer", "person_id", key, True)
+    }
     if "unit_id" not in raw.columns:
         computed["unit_id"] = unit_paths(raw)
         export.tables["org_unit"] = units_from_levels(export, computed["unit_id"])
@@ -40,18 +47,25 @@ def units_from_levels(export: Export, unit_ids: pd.Series) -> pd.DataFrame:
         for depth in range(1, len(parts) + 1):
             rows.append(PATH_SEPARATOR.join(parts[:depth]))
     paths = sorted(set(rows))
-    verksamhet = (raw.assign(unit_id=unit_ids).groupby("unit_id")["verksamhet"]
-                  .agg(lambda s: s[s != ""].mode().iloc[0] if (s != "").any() else "")
-                  if "verksamhet" in raw.columns else pd.Series(dtype="string"))
+    verksamhet = (
+        raw.assign(unit_id=unit_ids)
+        .groupby("unit_id")["verksamhet"]
+        .agg(lambda s: s[s != ""].mode().iloc[0] if (s != "").any() else "")
+        if "verksamhet" in raw.columns
+        else pd.Series(dtype="string")
+    )
     first_row = raw.assign(unit_id=unit_ids).groupby("unit_id")[ROW_COLUMN].min()
-    units = pd.DataFrame({
-        "unit_id": paths,
-        "parent_unit_id": [PATH_SEPARATOR.join(p.split(PATH_SEPARATOR)[:-1]) for p in paths],
-        "unit_name": [p.split(PATH_SEPARATOR)[-1] for p in paths],
-        "unit_level": [LEVEL_CODES[len(p.split(PATH_SEPARATOR)) - 1] for p in paths],
-        "verksamhet": [verksamhet.get(p, "") for p in paths],
-        ROW_COLUMN: [int(first_row.get(p, first_row.min())) for p in paths],
-    })
-    level_export = Export(export.entry, export.sha256, units.astype({"verksamhet": "string"}),
-                          {}, export.report)
+    units = pd.DataFrame(
+        {
+            "unit_id": paths,
+            "parent_unit_id": [PATH_SEPARATOR.join(p.split(PATH_SEPARATOR)[:-1]) for p in paths],
+            "unit_name": [p.split(PATH_SEPARATOR)[-1] for p in paths],
+            "unit_level": [LEVEL_CODES[len(p.split(PATH_SEPARATOR)) - 1] for p in paths],
+            "verksamhet": [verksamhet.get(p, "") for p in paths],
+            ROW_COLUMN: [int(first_row.get(p, first_row.min())) for p in paths],
+        }
+    )
+    level_export = Export(
+        export.entry, export.sha256, units.astype({"verksamhet": "string"}), {}, export.report
+    )
     return typed_table(level_export, ORG_UNIT, {})

@@ -11,5 +11,7 @@ def extract(export: Export, key: bytes) -> None:
         return
     computed: dict[str, object] = {}
     if "manager_personnummer" in export.raw.columns:
-        computed["manager_person_id"] = pseudonymise(export, "manager_personnummer", "manager_person_id", key, False)
+        computed["manager_person_id"] = pseudonymise(
+            export, "manager_personnummer", "manager_person_id", key, False
+        )
     export.tables["org_unit"] = typed_table(export, ORG_UNIT, computed)

@@ -31,8 +31,12 @@ def extract_validate(entry: InboxFile, work_dir: Path, index: int) -> steps.Stag
 
 
 @task(cache_policy=NO_CACHE)
-def load(paths: steps.WarehousePaths, manifest: Manifest, results: list[steps.StageResult],
-         refresh_id: str) -> Path:
+def load(
+    paths: steps.WarehousePaths,
+    manifest: Manifest,
+    results: list[steps.StageResult],
+    refresh_id: str,
+) -> Path:
     steps.archive_inputs(paths, manifest, results)
     return steps.load(paths, manifest, results, refresh_id)
 
@@ -52,8 +56,11 @@ def _report(paths: steps.WarehousePaths, outcome: RefreshOutcome) -> None:
     path = paths.report(outcome.refresh_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(outcome.summary + "\n", encoding="utf-8")
-    create_markdown_artifact(key="refresh-summary", markdown=f"```\n{outcome.summary}\n```",
-                             description="Chefskartan refresh: rows and rejects per file")
+    create_markdown_artifact(
+        key="refresh-summary",
+        markdown=f"```\n{outcome.summary}\n```",
+        description="Chefskartan refresh: rows and rejects per file",
+    )
 
 
 @flow(name="refresh", log_prints=False)
@@ -88,6 +95,8 @@ def _refresh(paths: steps.WarehousePaths, manifest: Manifest) -> RefreshOutcome:
             published = publish(paths, work_store, built)
         finally:
             steps.discard(paths, refresh_id)
-        outcome = RefreshOutcome(True, refresh_id, steps.summary_text(results, published), published)
+        outcome = RefreshOutcome(
+            True, refresh_id, steps.summary_text(results, published), published
+        )
     _report(paths, outcome)
     return outcome

@@ -1,0 +1,57 @@
+"""Deterministic demo inbox: HR exports for Burlöv, Kävlinge and Lomma plus a manifest."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.generate.config import KommunSpec, load_kommuner, load_rules
+from pipelines.generate.manifest import ManifestEntry, write_manifest
+from pipelines.generate.org import Unit, build_org
+from pipelines.generate.staffing import Employment, staff_kommun
+from pipelines.generate.writers import WRITERS
+
+__all__ = ["DemoKommun", "build_kommun", "generate_inbox"]
+
+
+@dataclass(frozen=True)
+class DemoKommun:
+    """The generated truth for one kommun, before it is written in the kommun's export shape."""
+
+    spec: KommunSpec
+    units: list[Unit]
+    employments: list[Employment]
+
+
+def build_kommun(code: str, seed: int = 1, scale: float = 1.0) -> DemoKommun:
+    """Org tree and employments for one kommun; depends only on (code, seed, scale)."""
+    specs = load_kommuner()
+    if code not in specs:
+        raise ValueError(f"unknown kommun {code!r}; known: {', '.join(specs)}")
+    if scale <= 0:
+        raise ValueError(f"scale must be positive, got {scale}")
+    spec = specs[code]
+    # A string seed is hashed with SHA-512 by random.Random: stable across runs and platforms,
+    # and each kommun's data does not depend on which other kommuner are generated.
+    rng = random.Random(f"chefskartan-demo:{seed}:{code}")
+    units = build_org(spec, rng, scale)
+    return DemoKommun(spec, units, staff_kommun(spec, load_rules(), units, rng, scale))
+
+
+def generate_inbox(
+    out_dir: Path, seed: int = 1, scale: float = 1.0, kommuner: Sequence[str] | None = None
+) -> Path:
+    """Write demo exports + manifest.yaml into out_dir; return the manifest path."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    codes = list(load_kommuner()) if kommuner is None else list(dict.fromkeys(kommuner))
+    period = load_rules().period
+    specs, entries = [], []
+    for code in codes:
+        demo = build_kommun(code, seed, scale)
+        written = WRITERS[demo.spec.format](out_dir, demo.spec, demo.units, demo.employments)
+        specs.append(demo.spec)
+        entries += [ManifestEntry(file, source, code, period) for file, source in written]
+    return write_manifest(out_dir, specs, entries)

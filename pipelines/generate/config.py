@@ -1,0 +1,173 @@
+"""Load the generator's data files (kommuner.yaml and the small CSV/YAML lists) into objects."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+DATA_DIR = Path(__file__).parent / "data"
+
+# Employment forms, as the generator names them internally; each kommun has its own labels.
+TILLSVIDARE, VISSTID, TIMAVLONAD = "tillsvidare", "visstid", "timavlönad"
+MONTHLY_FORMS = (TILLSVIDARE, VISSTID)
+
+
+@dataclass(frozen=True)
+class AvdelningSpec:
+    name: str
+    verksamhet: str
+    enheter: int  # at scale 1
+    name_templates: tuple[str, ...]  # empty: use the verksamhet's templates
+
+
+@dataclass(frozen=True)
+class ForvaltningSpec:
+    name: str
+    avdelningar: tuple[AvdelningSpec, ...]
+
+
+@dataclass(frozen=True)
+class KommunSpec:
+    code: str
+    name: str
+    format: str  # csv_cp1252 | csv_utf8_bom | xlsx
+    files: dict[str, str]  # source kind (hr_roster, org_units) -> file name
+    employees: int  # distinct persons at scale 1 (a target, not exact)
+    span_threshold: int
+    unit_prefix: str
+    serial_range: tuple[int, int]
+    spans: dict[str, tuple[int, int]]  # verksamhet -> [min, max] monthly-paid per enhetschef
+    form_labels: dict[str, str]  # tillsvidare/visstid/timavlönad -> label in the export
+    orter: tuple[str, ...]
+    forvaltningar: tuple[ForvaltningSpec, ...]
+
+    def span_range(self, verksamhet: str) -> tuple[int, int]:
+        return self.spans.get(verksamhet) or self.spans["default"]
+
+
+@dataclass(frozen=True)
+class Rules:
+    period: dt.date
+    hourly_share: dict[str, tuple[float, float]]
+    women_share: dict[str, float]
+    visstid_share: float
+    second_employment_share: float
+    admin_per_forvaltning: tuple[int, int]
+    admin_per_avdelning: tuple[int, int]
+    enhetschef_ansvarskod: dict[str, float]
+
+
+@cache
+def _kommuner_yaml() -> dict:
+    return yaml.safe_load((DATA_DIR / "kommuner.yaml").read_text(encoding="utf-8"))
+
+
+@cache
+def load_rules() -> Rules:
+    raw = _kommuner_yaml()
+    emp = raw["employment"]
+    return Rules(
+        period=raw["period"],
+        hourly_share={k: tuple(v) for k, v in raw["hourly_share"].items()},
+        women_share=dict(raw["women_share"]),
+        visstid_share=emp["visstid_share"],
+        second_employment_share=emp["second_employment_share"],
+        admin_per_forvaltning=tuple(emp["admin_per_forvaltning"]),
+        admin_per_avdelning=tuple(emp["admin_per_avdelning"]),
+        enhetschef_ansvarskod=dict(emp["enhetschef_ansvarskod"]),
+    )
+
+
+@cache
+def load_kommuner() -> dict[str, KommunSpec]:
+    raw = _kommuner_yaml()
+    default_spans = {k: tuple(v) for k, v in raw["spans"].items()}
+    return {code: _kommun(str(code), k, default_spans) for code, k in raw["kommuner"].items()}
+
+
+def _kommun(code: str, k: dict, default_spans: dict) -> KommunSpec:
+    spans = {name: tuple(v) for name, v in k.get("spans", default_spans).items()}
+    forvaltningar = tuple(
+        ForvaltningSpec(
+            name=f["name"],
+            avdelningar=tuple(
+                AvdelningSpec(
+                    a["name"], a["verksamhet"], int(a["enheter"]), tuple(a.get("namn", ()))
+                )
+                for a in f["avdelningar"]
+            ),
+        )
+        for f in k["forvaltningar"]
+    )
+    # Names must be unique within their parent (Kävlinge's export identifies units by path), and
+    # unit ids have one digit for förvaltning and avdelning and two for enhet.
+    if len(forvaltningar) > 9 or len({f.name for f in forvaltningar}) != len(forvaltningar):
+        raise ValueError(f"{code}: at most 9 förvaltningar, with unique names")
+    for f in forvaltningar:
+        names = [a.name for a in f.avdelningar]
+        if len(names) > 9 or len(set(names)) != len(names):
+            raise ValueError(f"{code}: at most 9 avdelningar, unique names, under {f.name}")
+        if any(a.enheter > 99 for a in f.avdelningar):
+            raise ValueError(f"{code}: at most 99 enheter per avdelning under {f.name}")
+    return KommunSpec(
+        code=code,
+        name=k["name"],
+        format=k["format"],
+        files=dict(k["files"]),
+        employees=int(k["employees"]),
+        span_threshold=int(k["span_threshold"]),
+        unit_prefix=k["unit_prefix"],
+        serial_range=tuple(k["serial_range"]),
+        spans=spans,
+        form_labels=dict(k["anstallningsform"]),
+        orter=tuple(k["orter"]),
+        forvaltningar=forvaltningar,
+    )
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with open(DATA_DIR / name, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@cache
+def load_aid_labels() -> dict[str, str]:
+    """AID code -> etikett text."""
+    return {r["aid_kod"]: r["aid_etikett"] for r in _read_csv("aid_koder.csv")}
+
+
+@cache
+def load_job_mix() -> dict[tuple[str, str], tuple[tuple[str, ...], tuple[float, ...]]]:
+    """(verksamhet or '*', roll) -> (AID codes, weights)."""
+    labels = load_aid_labels()
+    mix: dict[tuple[str, str], list[tuple[str, float]]] = {}
+    for r in _read_csv("befattningsmix.csv"):
+        if r["aid_kod"] not in labels:
+            raise ValueError(f"befattningsmix.csv: unknown AID code {r['aid_kod']}")
+        mix.setdefault((r["verksamhet"], r["roll"]), []).append((r["aid_kod"], float(r["vikt"])))
+    return {key: (tuple(c for c, _ in v), tuple(w for _, w in v)) for key, v in mix.items()}
+
+
+@cache
+def load_names() -> dict[str, tuple[str, ...]]:
+    """'kvinna' / 'man' / 'efternamn' -> names."""
+    names: dict[str, list[str]] = {}
+    for r in _read_csv("namn.csv"):
+        names.setdefault(r["typ"], []).append(r["namn"])
+    return {k: tuple(v) for k, v in names.items()}
+
+
+@cache
+def load_comments() -> tuple[tuple[str, ...], tuple[float, ...]]:
+    rows = _read_csv("kommentarer.csv")
+    return tuple(r["kommentar"] for r in rows), tuple(float(r["vikt"]) for r in rows)
+
+
+@cache
+def load_unit_name_vocabulary() -> dict:
+    return yaml.safe_load((DATA_DIR / "enhetsnamn.yaml").read_text(encoding="utf-8"))

@@ -1,0 +1,84 @@
+"""Generate a small kommun, run the real refresh flow, and check the published figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import TEST_KEY
+from tests.flows.independent import expected_kommun_totals, expected_spans
+
+pytestmark = pytest.mark.flow
+KOMMUNER = ["1231", "1261", "1262"]
+
+
+def query(db: Path, sql: str, params: list | None = None):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).df()
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("kommun", KOMMUNER)
+def test_span_per_manager_matches_raw_files(
+    demo_published_db: Path, small_inbox: Path, kommun: str
+) -> None:
+    published = query(
+        demo_published_db,
+        "SELECT manager_id, employees_monthly_paid, employees_hourly, fte_monthly_paid,"
+        " is_first_line FROM mart_span_of_control WHERE kommun_code = ?",
+        [kommun],
+    )
+    expected = expected_spans(small_inbox, kommun, TEST_KEY)
+
+    published = published.set_index("manager_id").sort_index()
+    assert list(published.index) == list(expected.index)
+    for column in ["employees_monthly_paid", "employees_hourly", "is_first_line"]:
+        assert published[column].tolist() == expected[column].tolist(), column
+    assert published["fte_monthly_paid"].round(2).tolist() == expected["fte_monthly_paid"].tolist()
+
+
+@pytest.mark.parametrize("kommun", KOMMUNER)
+def test_kommun_rollup_matches_raw_files(
+    demo_published_db: Path, small_inbox: Path, kommun: str
+) -> None:
+    row = query(
+        demo_published_db,
+        "SELECT * FROM mart_span_rollup WHERE scope_type = 'kommun' AND kommun_code = ?",
+        [kommun],
+    ).iloc[0]
+    expected = expected_kommun_totals(small_inbox, kommun, TEST_KEY, threshold=30)
+    for column, value in expected.items():
+        assert row[column] == pytest.approx(value), column
+
+
+def test_published_file_is_readable_by_duckdb_1x_tools(demo_published_db: Path) -> None:
+    con = duckdb.connect(str(demo_published_db), read_only=True)
+    try:
+        tags = con.execute("SELECT tags FROM duckdb_databases() WHERE NOT internal").fetchone()[0]
+    finally:
+        con.close()
+    assert tags["storage_version"].startswith("v1.0")
+
+
+def test_each_kommun_file_holds_only_its_own_rows(demo_warehouse: Path) -> None:
+    for kommun in KOMMUNER:
+        db = demo_warehouse / "published" / f"kommun_{kommun}.duckdb"
+        codes = query(db, "SELECT DISTINCT kommun_code FROM mart_span_of_control")
+        assert codes["kommun_code"].tolist() == [kommun]
+
+
+def test_no_personnummer_or_names_in_the_store(demo_warehouse: Path, small_inbox: Path) -> None:
+    con = duckdb.connect(str(demo_warehouse / "store.duckdb"), read_only=True)
+    try:
+        tables = [t for (t,) in con.execute("SHOW TABLES").fetchall()]
+        dump = " ".join(con.execute(f"SELECT * FROM {t}").df().astype(str).to_csv() for t in tables)
+    finally:
+        con.close()
+    raw = (small_inbox / "Personal_Burlov_202610.csv").read_text(encoding="cp1252").splitlines()
+    first_row = raw[1].split(";")
+    assert first_row[0] not in dump and first_row[0].replace("-", "") not in dump
+    assert first_row[2] not in dump  # last name

@@ -1,0 +1,23 @@
+"""Session fixtures: one full demo inbox, read back per kommun."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipelines.generate import generate_inbox
+from tests.generate.inbox_readers import KOMMUNER, READERS, Kommun
+
+
+@pytest.fixture(scope="session")
+def full_inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The full demo inbox at scale 1, seed 1 (generated once per test session)."""
+    out = tmp_path_factory.mktemp("inbox")
+    generate_inbox(out, seed=1)
+    return out
+
+
+@pytest.fixture(scope="session")
+def exports(full_inbox: Path) -> dict[str, Kommun]:
+    return {code: READERS[code](full_inbox) for code in KOMMUNER}

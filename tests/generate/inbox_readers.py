@@ -1,0 +1,148 @@
+"""Read a generated inbox back with plain csv/openpyxl, independently of the generator's code."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+
+KOMMUNER = ("1231", "1261", "1262")
+
+# The export's own words for the three employment forms, per kommun (from the brief).
+FORM_LABELS = {
+    "1231": {"1 Tillsvidare": "tillsvidare", "2 Visstid": "visstid", "3 Timavlönad": "timavlönad"},
+    "1261": {"Tillsvidare": "tillsvidare", "Visstid": "visstid", "Timavlönad": "timavlönad"},
+    "1262": {
+        "Tillsvidareanställd": "tillsvidare",
+        "Visstidsanställd": "visstid",
+        "Timanställd": "timavlönad",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One employment, in a shape common to the three exports."""
+
+    pnr: str  # as written in the export
+    unit: str  # unit id, or for Kävlinge the "Förvaltning/Avdelning/Enhet" path
+    aid: str
+    ansvarskod: str
+    form: str  # tillsvidare | visstid | timavlönad
+    fte_pct: float
+    start_date: dt.date
+
+
+@dataclass(frozen=True)
+class OrgUnit:
+    unit: str
+    parent: str  # "" for a förvaltning
+    level: str  # Förvaltning | Avdelning | Enhet
+    verksamhet: str
+    manager_pnr: str  # "" when the export has no unit file
+
+
+@dataclass(frozen=True)
+class Kommun:
+    rows: list[Row]
+    units: dict[str, OrgUnit]
+
+
+def _pct(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def _csv(path: Path, encoding: str, delimiter: str) -> list[dict[str, str]]:
+    text = path.read_bytes().decode(encoding)
+    return list(csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def read_burlov(inbox: Path) -> Kommun:
+    labels = FORM_LABELS["1231"]
+    rows = [
+        Row(
+            r["Personnummer"],
+            r["Org.enhet"],
+            r["AID-kod"],
+            r["Ansvarskod"],
+            labels[r["Anställningsform"]],
+            _pct(r["Sysselsättningsgrad"]),
+            dt.date.fromisoformat(r["Anställningsdatum"]),
+        )
+        for r in _csv(inbox / "Personal_Burlov_202610.csv", "cp1252", ";")
+    ]
+    units = {
+        r["Enhet"]: OrgUnit(
+            r["Enhet"], r["Överordnad enhet"], r["Nivå"], r["Verksamhet"], r["Chef personnummer"]
+        )
+        for r in _csv(inbox / "Organisation_Burlov.csv", "cp1252", ";")
+    }
+    return Kommun(rows, units)
+
+
+def read_kavlinge(inbox: Path) -> Kommun:
+    """One file: a unit is the path of names; its level is how deep the path goes."""
+    labels = FORM_LABELS["1261"]
+    rows, units = [], {}
+    for r in _csv(inbox / "Heroma_personal_2026-10.csv", "utf-8-sig", ","):
+        parts = [p for p in (r["Förvaltning"], r["Avdelning"], r["Enhet"]) if p]
+        path = "/".join(parts)
+        rows.append(
+            Row(
+                r["Personnr"],
+                path,
+                r["AID"],
+                r["Chefskod"],
+                labels[r["Anst.form"]],
+                _pct(r["Syss.grad"]),
+                dt.date.fromisoformat(r["Anst. fr.o.m."]),
+            )
+        )
+        level = ("Förvaltning", "Avdelning", "Enhet")[len(parts) - 1]
+        units[path] = OrgUnit(path, "/".join(parts[:-1]), level, r["Verksamhet"], "")
+    return Kommun(rows, units)
+
+
+def _sheet(path: Path) -> tuple[str, list[str], list[tuple]]:
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    values = list(ws.iter_rows(values_only=True))
+    return ws.title, list(values[0]), values[1:]
+
+
+def read_lomma(inbox: Path) -> Kommun:
+    labels = FORM_LABELS["1262"]
+    _, header, values = _sheet(inbox / "Lomma_anstallda.xlsx")
+    rows = []
+    for v in values:
+        r = dict(zip(header, v, strict=True))
+        rows.append(
+            Row(
+                r["Personnummer"],
+                r["Enhetskod"],
+                r["AID"],
+                r["Ansvarskod"] or "",
+                labels[r["Anställningsform"]],
+                float(r["Sysselsättningsgrad"]),
+                r["Anställd från"].date(),
+            )
+        )
+    _, header, values = _sheet(inbox / "Lomma_organisation.xlsx")
+    units = {}
+    for v in values:
+        r = dict(zip(header, v, strict=True))
+        units[r["Enhetskod"]] = OrgUnit(
+            r["Enhetskod"],
+            r["Överordnad enhetskod"] or "",
+            r["Organisationsnivå"],
+            r["Verksamhet"],
+            r["Chefens personnummer"],
+        )
+    return Kommun(rows, units)
+
+
+READERS = {"1231": read_burlov, "1261": read_kavlinge, "1262": read_lomma}

@@ -1,0 +1,47 @@
+"""A refresh that fails after validation (here: while building) leaves published files untouched."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from pipelines import refresh as steps
+from pipelines.manifest import load_manifest
+from tests.conftest import TEST_KEY
+from warehouse import build
+
+
+def run_steps(inbox: Path, warehouse: Path) -> None:
+    paths = steps.WarehousePaths(warehouse)
+    manifest = load_manifest(inbox)
+    refresh_id = steps.new_refresh_id()
+    results = [
+        steps.extract_and_stage(e, paths.work(refresh_id), TEST_KEY.encode(), i)
+        for i, e in enumerate(manifest.files)
+    ]
+    try:
+        work_store = steps.load(paths, manifest, results, refresh_id)
+        steps.publish(paths, work_store, steps.build(paths, work_store, refresh_id))
+    finally:
+        steps.discard(paths, refresh_id)
+
+
+def test_failure_while_building_keeps_the_last_good_files(
+    small_inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_steps(small_inbox, tmp_path)
+    files = sorted((tmp_path / "published").glob("*.duckdb")) + [tmp_path / "store.duckdb"]
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+    def disk_full(*_args: object) -> None:
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(build, "build_kommun_file", disk_full)
+    with pytest.raises(OSError):
+        run_steps(small_inbox, tmp_path)
+
+    assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in files} == before
+    assert not list((tmp_path / "published").glob(".*")), "no half-built file left behind"
+    assert not list((tmp_path / "work").iterdir())
