@@ -203,3 +203,28 @@ def summary_text(results: list[StageResult], published: list[Path] | None) -> st
     else:
         lines.append(f"Inget publicerades: {errors} fel. Förra publicerade lagret gäller.")
     return "\n".join(lines)
+
+
+def run_steps(inbox: Path, warehouse: Path, key: bytes) -> list[StageResult]:
+    """The refresh's steps in one process without Prefect (benchmarks, fault-injection tests).
+
+    Raises RefreshFailed when a file is rejected; publishes only when every step succeeded.
+    """
+    from pipelines.manifest import load_manifest
+
+    paths = WarehousePaths(warehouse)
+    manifest = load_manifest(inbox)
+    refresh_id = new_refresh_id()
+    try:
+        results = [
+            extract_and_stage(e, paths.work(refresh_id), key, i)
+            for i, e in enumerate(manifest.files)
+        ]
+        if not all(r.report.ok for r in results):
+            raise RefreshFailed(summary_text(results, None))
+        archive_inputs(paths, manifest, results)
+        work_store = load(paths, manifest, results, refresh_id)
+        publish(paths, work_store, build(paths, work_store, refresh_id))
+    finally:
+        discard(paths, refresh_id)
+    return results

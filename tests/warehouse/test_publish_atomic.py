@@ -8,24 +8,12 @@ from pathlib import Path
 import pytest
 
 from pipelines import refresh as steps
-from pipelines.manifest import load_manifest
 from tests.conftest import TEST_KEY
 from warehouse import build
 
 
 def run_steps(inbox: Path, warehouse: Path) -> None:
-    paths = steps.WarehousePaths(warehouse)
-    manifest = load_manifest(inbox)
-    refresh_id = steps.new_refresh_id()
-    results = [
-        steps.extract_and_stage(e, paths.work(refresh_id), TEST_KEY.encode(), i)
-        for i, e in enumerate(manifest.files)
-    ]
-    try:
-        work_store = steps.load(paths, manifest, results, refresh_id)
-        steps.publish(paths, work_store, steps.build(paths, work_store, refresh_id))
-    finally:
-        steps.discard(paths, refresh_id)
+    steps.run_steps(inbox, warehouse, TEST_KEY.encode())
 
 
 def test_failure_while_building_keeps_the_last_good_files(
