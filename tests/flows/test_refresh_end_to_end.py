@@ -82,3 +82,16 @@ def test_no_personnummer_or_names_in_the_store(demo_warehouse: Path, small_inbox
     first_row = raw[1].split(";")
     assert first_row[0] not in dump and first_row[0].replace("-", "") not in dump
     assert first_row[2] not in dump  # last name
+
+
+def test_summary_is_a_prefect_artifact(demo_warehouse: Path) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["refresh-summary"]))
+        )
+    assert artifacts
+    assert "Personal_Burlov_202610.csv" in artifacts[-1].data
+    assert "Publicerat:" in artifacts[-1].data
