@@ -81,6 +81,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        "--client.toolbarMode",
+        "viewer",  # no "Deploy" button in front of a leadership group
     ]
     return subprocess.call(command, env=env)
 

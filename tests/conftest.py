@@ -1,4 +1,4 @@
-"""Session fixtures: a pseudonymisation key, one Prefect test harness, a small generated kommun."""
+"""Session fixtures: a pseudonymisation key, one Prefect test harness, the generated demo kommuner."""
 
 from __future__ import annotations
 
@@ -24,22 +24,22 @@ def prefect_harness() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def small_inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo generator's three kommuner at 5 % size: every export shape, small."""
+def demo_inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo generator's three kommuner at full size (~4,700 persons): every export shape."""
     from pipelines.generate import generate_inbox
 
-    return generate_inbox(tmp_path_factory.mktemp("inbox"), seed=7, scale=0.05).parent
+    return generate_inbox(tmp_path_factory.mktemp("inbox"), seed=7).parent
 
 
 @pytest.fixture(scope="session")
 def demo_warehouse(
-    prefect_harness: None, small_inbox: Path, tmp_path_factory: pytest.TempPathFactory
+    prefect_harness: None, demo_inbox: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
-    """A warehouse refreshed once from small_inbox by the real refresh flow."""
+    """A warehouse refreshed once from demo_inbox by the real refresh flow (via the CLI)."""
     from pipelines.cli import main
 
     warehouse = tmp_path_factory.mktemp("warehouse")
-    assert main(["refresh", "--inbox", str(small_inbox), "--warehouse", str(warehouse)]) == 0
+    assert main(["refresh", "--inbox", str(demo_inbox), "--warehouse", str(warehouse)]) == 0
     return warehouse
 
 

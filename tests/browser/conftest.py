@@ -1,4 +1,4 @@
-"""Fixtures for the browser tests: which published file the running app reads."""
+"""Fixtures for the browser tests: the running app reads the warehouse the real refresh published."""
 
 from __future__ import annotations
 
@@ -6,15 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.dashboards.published_fixture import write_published_db
-
 
 @pytest.fixture(scope="session")
-def fact_wall_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The published file behind the browser test: the one place to swap it.
-
-    For now the hand-made file of tests/dashboards; once tests/conftest.py provides the
-    generated demo warehouse, return its published file here instead (and adjust
-    test_fact_wall_browser.EXPECTED to figures from it).
-    """
-    return write_published_db(tmp_path_factory.mktemp("browser") / "chefskartan.duckdb")
+def fact_wall_db(demo_published_db: Path) -> Path:
+    """The published file of the small generated kommuner, built by the real refresh flow."""
+    return demo_published_db

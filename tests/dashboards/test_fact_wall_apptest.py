@@ -6,10 +6,12 @@ import re
 from html import unescape
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards import queries
+from dashboards.pages import fact_wall
 from tests.dashboards import published_fixture as fx
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
@@ -96,6 +98,18 @@ def test_older_period_and_other_kommun(app: AppTest) -> None:
     assert forv["Andel chefer över 25"] == (f"50,0{NB}%", "1 av 2")  # Lomma's own threshold
 
 
+def test_a_newly_published_file_shows_on_the_next_rerun(
+    monkeypatch: pytest.MonkeyPatch, replaceable_db: Path
+) -> None:
+    monkeypatch.setenv(queries.ENV_VAR, str(replaceable_db))
+    at = run_app()
+    assert figures(at)[1]["Antal chefer"] == ("8", "")
+    fx.publish(replaceable_db, rollups=[dict(r, managers=r["managers"] + 1000) for r in fx.ROLLUPS])
+    at.run()  # the same app session, as when a user clicks after a nightly refresh
+    assert not at.exception
+    assert figures(at)[1]["Antal chefer"] == (f"1{NB}008", "")
+
+
 def test_manager_table_marks_rows_above_threshold(app: AppTest) -> None:
     app.sidebar.selectbox(key="forvaltning").select(fx.VOF).run()
     html = app.get("html")[0].proto.body
@@ -153,3 +167,13 @@ def test_unreadable_file_shows_swedish_error_without_exception(
     monkeypatch.setenv(queries.ENV_VAR, str(bad))
     at = run_app()
     assert at.error and "kunde inte" in at.error[0].value
+
+
+def test_no_chart_without_first_line_managers() -> None:
+    second_line_only = [m for m in fx.MANAGERS if not m["is_first_line"]]
+    assert fact_wall._span_chart(pd.DataFrame(second_line_only), 30) is None
+    chart = fact_wall._span_chart(pd.DataFrame(fx.MANAGERS), 30)
+    assert chart is not None
+    spec = chart.to_json()
+    assert "Medarbetare per chef (månadsavlönade)" in spec and "Gräns 30" in spec
+    assert "manager_id" not in spec and "hm01" not in spec  # only drawn columns are shipped

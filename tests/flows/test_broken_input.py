@@ -20,10 +20,10 @@ def digest(path: Path) -> str:
 
 
 @pytest.fixture
-def refreshed(demo_warehouse: Path, small_inbox: Path, tmp_path: Path) -> tuple[Path, Path]:
+def refreshed(demo_warehouse: Path, demo_inbox: Path, tmp_path: Path) -> tuple[Path, Path]:
     """A private copy of the demo inbox and warehouse, for tests that break things."""
     inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
-    shutil.copytree(small_inbox, inbox)
+    shutil.copytree(demo_inbox, inbox)
     shutil.copytree(demo_warehouse, warehouse)
     return inbox, warehouse
 

@@ -24,7 +24,7 @@ def query(db: Path, sql: str, params: list | None = None):
 
 @pytest.mark.parametrize("kommun", KOMMUNER)
 def test_span_per_manager_matches_raw_files(
-    demo_published_db: Path, small_inbox: Path, kommun: str
+    demo_published_db: Path, demo_inbox: Path, kommun: str
 ) -> None:
     published = query(
         demo_published_db,
@@ -32,7 +32,7 @@ def test_span_per_manager_matches_raw_files(
         " is_first_line FROM mart_span_of_control WHERE kommun_code = ?",
         [kommun],
     )
-    expected = expected_spans(small_inbox, kommun, TEST_KEY)
+    expected = expected_spans(demo_inbox, kommun, TEST_KEY)
 
     published = published.set_index("manager_id").sort_index()
     assert list(published.index) == list(expected.index)
@@ -43,14 +43,14 @@ def test_span_per_manager_matches_raw_files(
 
 @pytest.mark.parametrize("kommun", KOMMUNER)
 def test_kommun_rollup_matches_raw_files(
-    demo_published_db: Path, small_inbox: Path, kommun: str
+    demo_published_db: Path, demo_inbox: Path, kommun: str
 ) -> None:
     row = query(
         demo_published_db,
         "SELECT * FROM mart_span_rollup WHERE scope_type = 'kommun' AND kommun_code = ?",
         [kommun],
     ).iloc[0]
-    expected = expected_kommun_totals(small_inbox, kommun, TEST_KEY, threshold=30)
+    expected = expected_kommun_totals(demo_inbox, kommun, TEST_KEY, threshold=30)
     for column, value in expected.items():
         assert row[column] == pytest.approx(value), column
 
@@ -71,14 +71,14 @@ def test_each_kommun_file_holds_only_its_own_rows(demo_warehouse: Path) -> None:
         assert codes["kommun_code"].tolist() == [kommun]
 
 
-def test_no_personnummer_or_names_in_the_store(demo_warehouse: Path, small_inbox: Path) -> None:
+def test_no_personnummer_or_names_in_the_store(demo_warehouse: Path, demo_inbox: Path) -> None:
     con = duckdb.connect(str(demo_warehouse / "store.duckdb"), read_only=True)
     try:
         tables = [t for (t,) in con.execute("SHOW TABLES").fetchall()]
         dump = " ".join(con.execute(f"SELECT * FROM {t}").df().astype(str).to_csv() for t in tables)
     finally:
         con.close()
-    raw = (small_inbox / "Personal_Burlov_202610.csv").read_text(encoding="cp1252").splitlines()
+    raw = (demo_inbox / "Personal_Burlov_202610.csv").read_text(encoding="cp1252").splitlines()
     first_row = raw[1].split(";")
     assert first_row[0] not in dump and first_row[0].replace("-", "") not in dump
     assert first_row[2] not in dump  # last name

@@ -17,9 +17,9 @@ def run_steps(inbox: Path, warehouse: Path) -> None:
 
 
 def test_failure_while_building_keeps_the_last_good_files(
-    small_inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    run_steps(small_inbox, tmp_path)
+    run_steps(demo_inbox, tmp_path)
     files = sorted((tmp_path / "published").glob("*.duckdb")) + [tmp_path / "store.duckdb"]
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
@@ -28,7 +28,7 @@ def test_failure_while_building_keeps_the_last_good_files(
 
     monkeypatch.setattr(build, "build_kommun_file", disk_full)
     with pytest.raises(OSError):
-        run_steps(small_inbox, tmp_path)
+        run_steps(demo_inbox, tmp_path)
 
     assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in files} == before
     assert not list((tmp_path / "published").glob(".*")), "no half-built file left behind"

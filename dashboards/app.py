@@ -1,0 +1,37 @@
+"""Streamlit entry point: `streamlit run dashboards/app.py` (reads CHEFSKARTAN_PUBLISHED_DB)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# Streamlit runs this file as a script, not as part of the package: put the repository
+# root on sys.path so `dashboards` imports the same way as in tests and the CLI.
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(_REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(_REPO_ROOT))
+
+import streamlit as st  # noqa: E402
+
+from dashboards import queries  # noqa: E402
+from dashboards.pages import fact_wall  # noqa: E402
+
+# Add a page here: its module in dashboards/pages/ with a render() function.
+PAGES = [
+    st.Page(fact_wall.render, title=fact_wall.TITLE, url_path="faktavagg", default=True),
+]
+
+
+def main() -> None:
+    st.set_page_config(layout="wide", page_title="Chefskartan")
+    st.set_option("client.toolbarMode", "viewer")  # no "Deploy" button on a projected wall
+    page = st.navigation(PAGES)
+    try:
+        page.run()
+    except queries.PublishedDbMissing as exc:
+        st.info(str(exc))
+    except queries.PublishedDbUnreadable as exc:
+        st.error(str(exc))
+
+
+main()

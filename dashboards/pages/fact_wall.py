@@ -1,0 +1,284 @@
+"""Faktavägg: key figures, manager table and span distribution for one förvaltning."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from great_tables import GT, loc, style
+
+from dashboards import format as fmt
+from dashboards import queries
+
+TITLE = "Faktavägg"
+
+# Highlight for managers above the threshold: a light fill that prints as light grey, plus
+# bold text and a written "Ja", so the rows still stand out on a black-and-white printout.
+ABOVE_FILL = "#FFD9A8"
+ABOVE_COLOUR = "#C2410C"
+WITHIN_COLOUR = "#4C78A8"
+
+TABLE_COLUMNS: dict[str, Any] = {  # column -> Swedish label
+    "unit_names": "Enhet(er)",
+    "verksamhet": "Verksamhet",
+    "manager_level": "Nivå",
+    "employees_monthly_paid": "Medarbetare (månadsavlönade)",
+    "employees_hourly": "Timavlönade",
+    "fte_monthly_paid": "Årsarbetare (FTE)",
+    "managers_led": "Chefer som leds",
+    "above_label": "Över gränsen",
+}
+
+
+def render() -> None:
+    st.title(TITLE)
+    selection = _sidebar()
+    if selection is None:
+        return
+    kommun, period, forvaltning = selection
+    threshold = int(kommun["span_threshold"])
+
+    st.subheader(f"{forvaltning['forvaltning_name']}, {kommun['kommun_name']}")
+    st.caption(
+        f"Period {fmt.iso_date(period)} · gräns för antal medarbetare per chef i "
+        f"{kommun['kommun_name']}: {threshold}"
+    )
+
+    forv_row = queries.rollup(
+        kommun["kommun_code"], period, "forvaltning", forvaltning["forvaltning_id"]
+    )
+    kommun_row = queries.rollup(kommun["kommun_code"], period, "kommun", kommun["kommun_code"])
+    left, right = st.columns(2, gap="large")
+    with left, st.container(border=True):
+        st.markdown(f"**{forvaltning['forvaltning_name']}**")
+        _key_figures(forv_row, threshold)
+    with right, st.container(border=True):
+        st.markdown(f"**Hela {kommun['kommun_name']}** (jämförelse)")
+        _key_figures(kommun_row, threshold)
+
+    team = queries.managers(kommun["kommun_code"], period, forvaltning["forvaltning_id"])
+    if team.empty:
+        st.info("Inga chefer registrerade för förvaltningen denna period.")
+        return
+    st.html(_manager_table(team, forvaltning["forvaltning_name"], period, threshold).as_raw_html())
+    chart = _span_chart(team, threshold)
+    if chart is None:
+        st.caption("Inga chefer i första linjen i förvaltningen denna period.")
+    else:
+        st.altair_chart(chart, width="stretch")
+
+
+# --------------------------------------------------------------------------- sidebar
+
+
+def _sidebar() -> tuple[dict[str, Any], dt.date, dict[str, Any]] | None:
+    """Kommun, period and förvaltning chosen in the sidebar; None (with a message) if none."""
+    kommun_frame = queries.kommuner()
+    if kommun_frame.empty:
+        st.info("Det publicerade lagret innehåller inga kommuner ännu.")
+        return None
+    kommun_rows = {row["kommun_code"]: row for row in kommun_frame.to_dict("records")}
+
+    with st.sidebar:
+        st.header("Urval")
+        code = st.selectbox(
+            "Kommun",
+            list(kommun_rows),
+            format_func=lambda c: kommun_rows[c]["kommun_name"],
+            key="kommun",
+        )
+        kommun = kommun_rows[code]
+        period_options = queries.periods(code)
+        if not period_options:
+            st.info(f"Inga perioder publicerade för {kommun['kommun_name']}.")
+            return None
+        period = st.selectbox("Period", period_options, format_func=fmt.iso_date, key="period")
+        forv_frame = queries.forvaltningar(code, period)
+        if forv_frame.empty:
+            st.info("Inga förvaltningar för vald kommun och period.")
+            return None
+        forv_rows = {row["forvaltning_id"]: row for row in forv_frame.to_dict("records")}
+        forv_id = st.selectbox(
+            "Förvaltning",
+            list(forv_rows),
+            format_func=lambda f: forv_rows[f]["forvaltning_name"],
+            key="forvaltning",
+        )
+        _refresh_caption()
+    return kommun, period, forv_rows[forv_id]
+
+
+def _refresh_caption() -> None:
+    log = queries.last_refresh()
+    if log.empty:
+        return
+    rejected = int(log["rows_rejected"].fillna(0).sum())
+    st.caption(
+        f"Lagret uppdaterat {fmt.iso_datetime(log['refreshed_at'].max())} · "
+        f"{fmt.integer(len(log))} filer inlästa · {fmt.integer(rejected)} rader avvisade"
+    )
+
+
+# --------------------------------------------------------------------------- key figures
+
+
+def _key_figures(row: dict[str, Any] | None, threshold: int) -> None:
+    """The five key figures for one scope, read from its mart_span_rollup row."""
+    r = row or {}
+    first_line = r.get("first_line_managers")
+    # Two per row, so the Swedish labels fit unabridged on a projector.
+    counts, spans, shares = st.columns(2), st.columns(2), st.columns(2)
+    counts[0].metric("Antal chefer", fmt.integer(r.get("managers")))
+    counts[1].metric("Första linjens chefer", fmt.integer(first_line))
+    spans[0].metric(
+        "Medarbetare per chef, medel",
+        fmt.number(r.get("mean_span_first_line"), 1),
+        help="Månadsavlönade medarbetare per chef i första linjen, medelvärde.",
+    )
+    spans[1].metric(
+        "Medarbetare per chef, median",
+        fmt.number(r.get("median_span_first_line"), 1),
+        help="Månadsavlönade medarbetare per chef i första linjen, median.",
+    )
+    shares[0].metric(
+        f"Andel chefer över {threshold}",
+        fmt.percent(r.get("share_first_line_above_threshold_pct")),
+        delta=(
+            f"{fmt.integer(r.get('first_line_above_threshold'))} av {fmt.integer(first_line)}"
+            if row
+            else None
+        ),
+        delta_color="off",
+        delta_arrow="off",
+        help=(
+            f"Första linjens chefer med fler än {threshold} månadsavlönade medarbetare "
+            "(kommunens gräns)."
+        ),
+    )
+    shares[1].metric(
+        "Chefstäthet",
+        fmt.number(r.get("chefstathet"), 1),
+        help="Månadsavlönade medarbetare (ej chefer) per chef.",
+    )
+
+
+# --------------------------------------------------------------------------- table
+
+
+def _manager_table(
+    team: pd.DataFrame, forvaltning_name: str, period: dt.date, threshold: int
+) -> GT:
+    data = team.copy()
+    data["above_label"] = data["is_above_threshold"].map(lambda above: "Ja" if above else "")
+    # The mart already orders by span; sort again so the table never depends on that.
+    data = data.sort_values(
+        ["employees_monthly_paid", "manager_level"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
+    above_rows = [i for i, above in enumerate(data["is_above_threshold"]) if above]
+    data = data[list(TABLE_COLUMNS)]
+
+    table = (
+        GT(data, locale="sv")
+        .with_id("chefer")  # a fixed id keeps the HTML (and its CSS) stable between runs
+        .tab_header(
+            title=f"Chefer i {forvaltning_name}",
+            subtitle=f"Period {fmt.iso_date(period)} · sorterat efter antal medarbetare per chef",
+        )
+        .cols_label(cases=TABLE_COLUMNS)
+        .fmt(
+            fmt.integer,
+            columns=["manager_level", "employees_monthly_paid", "employees_hourly", "managers_led"],
+        )
+        .fmt(lambda v: fmt.number(v, 1), columns=["fte_monthly_paid"])
+        .sub_missing(missing_text=fmt.MISSING)
+        .cols_align(
+            "right",
+            columns=[
+                "manager_level",
+                "employees_monthly_paid",
+                "employees_hourly",
+                "fte_monthly_paid",
+                "managers_led",
+            ],
+        )
+        .cols_align("center", columns=["above_label"])
+        .tab_source_note(
+            f"Markerade rader (fetstil, färg, ”Ja”): chefer i första linjen med fler än "
+            f"{threshold} månadsavlönade medarbetare. Nivå 1 = första linjens chef."
+        )
+        .tab_options(table_width="100%", table_font_size="16px")
+    )
+    if above_rows:
+        table = table.tab_style(
+            style=[style.fill(color=ABOVE_FILL), style.text(weight="bold")],
+            locations=loc.body(rows=above_rows),
+        )
+    return table
+
+
+# --------------------------------------------------------------------------- chart
+
+
+def _span_chart(team: pd.DataFrame, threshold: int) -> alt.LayerChart | None:
+    """Histogram (bins of 5) of first-line managers' spans, a rule at the threshold."""
+    # Only the columns drawn: Vega-Lite ships the whole frame to the browser.
+    first_line = team.loc[
+        team["is_first_line"].fillna(False).astype(bool),
+        ["employees_monthly_paid", "is_above_threshold"],
+    ].dropna(subset=["employees_monthly_paid"])
+    if first_line.empty:
+        return None
+    first_line["grupp"] = first_line["is_above_threshold"].map(
+        lambda above: f"Fler än {threshold}" if above else f"Högst {threshold}"
+    )
+    top = max(int(first_line["employees_monthly_paid"].max()), threshold) + 5
+    extent = [0, (top // 5 + 1) * 5]
+    bars = (
+        alt.Chart(first_line)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "employees_monthly_paid:Q",
+                bin=alt.Bin(step=5, extent=extent),
+                title="Medarbetare per chef (månadsavlönade)",
+                axis=alt.Axis(format="d", tickMinStep=5),
+            ),
+            y=alt.Y(
+                "count():Q",
+                title="Antal chefer i första linjen",
+                axis=alt.Axis(format="d", tickMinStep=1),
+            ),
+            color=alt.Color(
+                "grupp:N",
+                title="Medarbetare per chef",
+                scale=alt.Scale(
+                    domain=[f"Högst {threshold}", f"Fler än {threshold}"],
+                    range=[WITHIN_COLOUR, ABOVE_COLOUR],
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip(
+                    "employees_monthly_paid:Q",
+                    bin=alt.Bin(step=5, extent=extent),
+                    format="d",
+                    title="Medarbetare",
+                ),
+                alt.Tooltip("count():Q", title="Antal chefer"),
+            ],
+        )
+    )
+    rule_data = pd.DataFrame({"gräns": [threshold], "etikett": [f"Gräns {threshold}"]})
+    rule = (
+        alt.Chart(rule_data).mark_rule(color="black", strokeDash=[6, 4], size=2).encode(x="gräns:Q")
+    )
+    label = (
+        alt.Chart(rule_data)
+        .mark_text(align="left", dx=4, dy=-6, fontWeight="bold")
+        .encode(x="gräns:Q", y=alt.value(0), text="etikett:N")
+    )
+    return (bars + rule + label).properties(
+        title="Fördelning av medarbetare per chef i första linjen", height=320
+    )

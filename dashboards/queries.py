@@ -1,0 +1,247 @@
+"""Read-only queries on the published marts: the only dashboards module that touches DuckDB.
+
+Contract: the environment variable CHEFSKARTAN_PUBLISHED_DB names the published .duckdb file.
+The refresh replaces that file atomically (os.replace, so a new inode) while the app runs.
+
+How the connection is handled, and why (DESIGN.md §10):
+- One read-only connection per published file version, cached with st.cache_resource under
+  (path, st_mtime_ns, st_ino). A replaced file gives a new key, hence a new connection.
+- Within one process DuckDB hands out the already open database instance for a path, so a
+  new connect() would still see the *old* file. The previous connection for the path is
+  therefore closed before the new one is opened, after the queries running on it finish
+  (closing a connection also closes its cursors, cutting off their results).
+- Every query runs on its own .cursor(): a connection shared by Streamlit's script threads
+  gives wrong results. Cursors are created one at a time (DuckDB 2.0 refuses concurrent
+  calls on one connection); results are fetched fully (they stream and hold the connection)
+  and the cursor closed.
+- SQL lives in the SQL dict below, reads only mart_* tables and takes user values only as
+  ? parameters (tests check both).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+ENV_VAR = "CHEFSKARTAN_PUBLISHED_DB"
+
+T = TypeVar("T")
+
+SCOPE_TYPES = ("kommun", "forvaltning", "avdelning", "enhet")
+
+SQL: dict[str, str] = {
+    "kommuner": """
+        SELECT kommun_code, kommun_name, span_threshold
+        FROM mart_kommun
+        ORDER BY kommun_name, kommun_code
+    """,
+    "periods": """
+        SELECT DISTINCT period_date
+        FROM mart_span_rollup
+        WHERE kommun_code = ?
+        ORDER BY period_date DESC
+    """,
+    "forvaltningar": """
+        SELECT scope_id AS forvaltning_id, scope_name AS forvaltning_name
+        FROM mart_span_rollup
+        WHERE kommun_code = ? AND period_date = ? AND scope_type = 'forvaltning'
+        ORDER BY scope_name, scope_id
+    """,
+    "managers": """
+        SELECT unit_ids, unit_names, verksamhet, manager_level, is_first_line,
+               employees_monthly_paid, employees_hourly, fte_monthly_paid, managers_led,
+               span_threshold, is_above_threshold
+        FROM mart_span_of_control
+        WHERE kommun_code = ? AND period_date = ? AND forvaltning_id = ?
+        ORDER BY employees_monthly_paid DESC NULLS LAST, manager_level, unit_names
+    """,
+    "rollup": """
+        SELECT *
+        FROM mart_span_rollup
+        WHERE kommun_code = ? AND period_date = ? AND scope_type = ? AND scope_id = ?
+    """,
+    "last_refresh": """
+        SELECT refresh_id, refreshed_at, kommun_code, period_date, source, file_name,
+               rows_read, rows_loaded, rows_rejected
+        FROM mart_refresh_log
+        ORDER BY refreshed_at DESC, kommun_code, source, file_name
+    """,
+}
+
+
+class PublishedDbProblem(Exception):
+    """The published database cannot be used; str(exc) is a Swedish message for the page."""
+
+
+class PublishedDbMissing(PublishedDbProblem):
+    """No published file yet (or the variable naming it is not set)."""
+
+
+class PublishedDbUnreadable(PublishedDbProblem):
+    """The file exists but cannot be read as a published Chefskartan database."""
+
+
+# --------------------------------------------------------------------------- connection
+
+_lock = threading.RLock()
+_drained = threading.Condition(_lock)
+_live: dict[str, duckdb.DuckDBPyConnection] = {}  # path -> connection to its newest version
+_in_flight: dict[int, int] = {}  # id(connection) -> queries running on its cursors
+DRAIN_TIMEOUT_S = 30.0
+
+
+def published_path() -> Path:
+    """The published file named by CHEFSKARTAN_PUBLISHED_DB; PublishedDbMissing if absent."""
+    raw = os.environ.get(ENV_VAR, "").strip()
+    if not raw:
+        raise PublishedDbMissing(
+            f"Inget publicerat lager är angivet – sätt {ENV_VAR} till sökvägen för den "
+            "publicerade .duckdb-filen (eller kör chefskartan serve)."
+        )
+    path = Path(raw).expanduser().resolve()
+    if not path.is_file():
+        raise PublishedDbMissing(
+            f"Inget publicerat lager ännu – kör chefskartan refresh. (Väntar på {path}.)"
+        )
+    return path
+
+
+def _is_live(conn: duckdb.DuckDBPyConnection) -> bool:
+    with _lock:
+        return any(conn is live for live in _live.values())
+
+
+def _retire(conn: duckdb.DuckDBPyConnection) -> None:
+    """Close a connection once queries running on its cursors are done (call with _lock held).
+
+    Closing a connection closes its cursors too, which would cut off another session's
+    half-fetched result; the wait releases the lock, so those queries can finish.
+    """
+    _drained.wait_for(lambda: id(conn) not in _in_flight, timeout=DRAIN_TIMEOUT_S)
+    conn.close()
+
+
+def _release(conn: duckdb.DuckDBPyConnection) -> None:
+    """Called by Streamlit when a cached connection is evicted or the cache is cleared."""
+    with _lock:
+        for path, live in list(_live.items()):
+            if live is conn:
+                del _live[path]
+        _retire(conn)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8, validate=_is_live, on_release=_release)
+def _connection(path: str, mtime_ns: int, inode: int) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to one version (mtime, inode) of the published file."""
+    with _lock:
+        old = _live.pop(path, None)  # from now on no new query starts on it
+        if old is not None:
+            _retire(old)  # must happen before connect(), or DuckDB reuses the old instance
+        try:
+            conn = duckdb.connect(path, read_only=True)
+        except duckdb.Error as exc:
+            raise PublishedDbUnreadable(
+                f"Det publicerade lagret {path} kunde inte öppnas: {exc}"
+            ) from exc
+        _live[path] = conn
+        return conn
+
+
+def _current_connection() -> duckdb.DuckDBPyConnection:
+    path = published_path()
+    try:
+        stat = path.stat()
+    except FileNotFoundError as exc:  # replaced or removed between the check and stat()
+        raise PublishedDbMissing(
+            f"Inget publicerat lager ännu – kör chefskartan refresh. (Väntar på {path}.)"
+        ) from exc
+    return _connection(str(path), stat.st_mtime_ns, stat.st_ino)
+
+
+def _query(name: str, params: list[Any], fetch: Callable[[Any], T]) -> T:
+    """Run SQL[name] with params on a cursor of its own and fetch the whole result."""
+    for _attempt in range(3):
+        conn = _current_connection()
+        with _lock:
+            if not any(conn is live for live in _live.values()):
+                continue  # replaced since we looked it up; look again
+            # One at a time: DuckDB 2.0 refuses, rather than queues, concurrent calls on a
+            # connection (cursor() included). The queries themselves then run in parallel.
+            cursor = conn.cursor()
+            _in_flight[id(conn)] = _in_flight.get(id(conn), 0) + 1
+        try:
+            cursor.execute(SQL[name], params)
+            return fetch(cursor)
+        except duckdb.Error as exc:
+            raise PublishedDbUnreadable(
+                f"Det publicerade lagret kunde inte läsas ({name}): {exc}"
+            ) from exc
+        finally:
+            cursor.close()
+            with _lock:
+                _in_flight[id(conn)] -= 1
+                if not _in_flight[id(conn)]:
+                    del _in_flight[id(conn)]
+                _drained.notify_all()
+    raise PublishedDbUnreadable(
+        "Det publicerade lagret byttes ut flera gånger under läsningen – ladda om sidan."
+    )
+
+
+def _frame(name: str, params: list[Any]) -> pd.DataFrame:
+    return _query(name, params, lambda cursor: cursor.df())
+
+
+def _rows(name: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    return _query(name, params, lambda cursor: cursor.fetchall())
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def kommuner() -> pd.DataFrame:
+    """kommun_code, kommun_name, span_threshold; one row per kommun, by name."""
+    return _frame("kommuner", [])
+
+
+def periods(kommun_code: str) -> list[dt.date]:
+    """The kommun's snapshot dates, newest first."""
+    return [row[0] for row in _rows("periods", [kommun_code])]
+
+
+def forvaltningar(kommun_code: str, period: dt.date) -> pd.DataFrame:
+    """forvaltning_id, forvaltning_name for the kommun and period, by name."""
+    return _frame("forvaltningar", [kommun_code, period])
+
+
+def managers(kommun_code: str, period: dt.date, forvaltning_id: str) -> pd.DataFrame:
+    """The förvaltning's managers (no manager_id), largest span (monthly-paid) first."""
+    return _frame("managers", [kommun_code, period, forvaltning_id])
+
+
+def rollup(
+    kommun_code: str, period: dt.date, scope_type: str, scope_id: str
+) -> dict[str, Any] | None:
+    """The mart_span_rollup row for one scope and period as a dict, or None if there is none."""
+    if scope_type not in SCOPE_TYPES:
+        raise ValueError(f"scope_type must be one of {SCOPE_TYPES}, not {scope_type!r}")
+    frame = _frame("rollup", [kommun_code, period, scope_type, scope_id])
+    if frame.empty:
+        return None
+    row = frame.iloc[0].to_dict()
+    return {
+        key: (None if pd.api.types.is_scalar(v) and pd.isna(v) else v) for key, v in row.items()
+    }
+
+
+def last_refresh() -> pd.DataFrame:
+    """mart_refresh_log: one row per file loaded in the last refresh, newest first."""
+    return _frame("last_refresh", [])
