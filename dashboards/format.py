@@ -11,6 +11,7 @@ Dates are ISO 8601 (2024-03-01), which is also the Swedish standard date form.
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -19,6 +20,8 @@ import pandas as pd
 NBSP = "\u00a0"
 MINUS = "\u2212"
 MISSING = "–"  # en dash: shown where a figure does not exist (no managers, no data)
+
+SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
 
 
 def _is_missing(value: Any) -> bool:
@@ -67,11 +70,16 @@ def iso_date(value: Any) -> str:
 
 
 def iso_datetime(value: Any) -> str:
-    """Format a timestamp to the minute: '2024-03-02 04:05'."""
+    """Format a timestamp to the minute in Swedish time: '2024-03-02 04:05'.
+
+    The marts store UTC without a zone (refreshed_at); readers in the room expect local time.
+    """
     if _is_missing(value):
         return MISSING
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
     if not isinstance(value, dt.datetime):
         raise TypeError(f"not a timestamp: {value!r}")
-    return value.strftime("%Y-%m-%d %H:%M")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(SWEDISH_TIME).strftime("%Y-%m-%d %H:%M")

@@ -60,7 +60,9 @@ def test_iso_dates() -> None:
     assert fmt.iso_date(dt.datetime(2024, 3, 1, 23, 59)) == "2024-03-01"
     assert fmt.iso_date(pd.Timestamp("2024-03-01")) == "2024-03-01"
     assert fmt.iso_date("2024-03-01") == "2024-03-01"
-    assert fmt.iso_datetime(dt.datetime(2024, 3, 2, 4, 5, 59)) == "2024-03-02 04:05"
+    # Stored as UTC, shown in Swedish time (CET in March, CEST in summer).
+    assert fmt.iso_datetime(dt.datetime(2024, 3, 2, 4, 5, 59)) == "2024-03-02 05:05"
+    assert fmt.iso_datetime(dt.datetime(2024, 7, 2, 4, 5, 59)) == "2024-07-02 06:05"
     with pytest.raises(TypeError):
         fmt.iso_date(20240301)
 
