@@ -11,9 +11,9 @@ Dates are ISO 8601 (2024-03-01), which is also the Swedish standard date form.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
