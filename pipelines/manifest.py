@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 MANIFEST_NAME = "manifest.yaml"
-SOURCE_KINDS = ("hr_roster", "org_units")
+SOURCE_KINDS = ("hr_roster", "org_units", "support_functions")
 DEFAULT_SPAN_THRESHOLD = 30
 
 

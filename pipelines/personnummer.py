@@ -54,6 +54,20 @@ def luhn_valid(ten_digits: str) -> bool:
     return total % 10 == 0
 
 
+def sex(canonical_pnr: str) -> str:
+    """Legal sex from the second-to-last digit: odd for men (M), even for women (K)."""
+    return "M" if int(canonical_pnr[10]) % 2 else "K"
+
+
+def age_band(canonical_pnr: str, on: dt.date) -> str:
+    """SKR's age bands for personnel statistics: 29 and younger, 30-49, 50 and older."""
+    day = int(canonical_pnr[6:8])
+    day = day - SAMORDNING_DAY_OFFSET if day > SAMORDNING_DAY_OFFSET else day
+    born = (int(canonical_pnr[:4]), int(canonical_pnr[4:6]), day)
+    age = on.year - born[0] - ((on.month, on.day) < born[1:])
+    return "-29" if age <= 29 else "30-49" if age <= 49 else "50-"
+
+
 def load_key() -> bytes:
     """The secret key: from CHEFSKARTAN_PSEUDONYM_KEY, or a file named by ..._KEY_FILE."""
     if os.environ.get(KEY_ENV):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandera.pandas as pa
+
 from schemas.model import Field, Table
 
 KOMMUN_CODE = Field(
@@ -59,8 +61,120 @@ EMPLOYMENT = Table(
             max_value=100,
         ),
         Field("start_date", "date", "Start date of the employment.", required=False),
+        Field(
+            "workplace_id", "code", "Arbetsställenummer: the SCB workplace number.", required=False
+        ),
+        Field(
+            "sex",
+            "code",
+            "Legal sex from the personnummer (K = woman, M = man), derived "
+            "before pseudonymisation for SKR's sick-leave breakdown.",
+            required=False,
+            allowed=("K", "M"),
+        ),
+        Field(
+            "age_band",
+            "code",
+            "SKR age band at the period date: -29, 30-49 or 50-.",
+            required=False,
+            allowed=("-29", "30-49", "50-"),
+        ),
+        Field(
+            "contracted_hours",
+            "decimal",
+            "Contracted (ordinarie) working hours in the 12 months up to the period date.",
+            required=False,
+            min_value=0,
+        ),
+        Field(
+            "sick_leave_hours",
+            "decimal",
+            "Sick-leave hours in the same 12 months.",
+            required=False,
+            min_value=0,
+        ),
+        Field(
+            "long_term_sick_leave_hours",
+            "decimal",
+            "Of sick_leave_hours, those in sick-leave "
+            "spells of 60 days or more (SKR's long-term sick leave).",
+            required=False,
+            min_value=0,
+        ),
         SOURCE_SHA256,
         SOURCE_ROW,
+    ),
+    extra_checks=(
+        pa.Check(
+            lambda df: (
+                df["long_term_sick_leave_hours"].isna()
+                | df["sick_leave_hours"].isna()
+                | (df["long_term_sick_leave_hours"] <= df["sick_leave_hours"])
+            ),
+            error="långtidssjukfrånvaro större än total sjukfrånvaro",
+        ),
+    ),
+)
+
+SUPPORT_FUNCTIONS = ("hr", "ekonomi", "it", "administration", "kommunikation")
+
+SUPPORT_ASSIGNMENT = Table(
+    name="support_assignment",
+    description="Support staff and whom they serve: one row per support person and served unit "
+    "or manager, per kommun and period (from a support-function file).",
+    fields=(
+        KOMMUN_CODE,
+        PERIOD_DATE,
+        Field(
+            "support_person_id",
+            "text",
+            "Pseudonymous id of the support person.",
+            pattern=r"^[0-9a-f]{64}$",
+        ),
+        Field(
+            "support_function",
+            "code",
+            "hr, ekonomi, it, administration or kommunikation.",
+            allowed=SUPPORT_FUNCTIONS,
+            codes="support_function",
+        ),
+        Field(
+            "served_unit_id",
+            "code",
+            "Unit served; its leading manager gets the support.",
+            required=False,
+        ),
+        Field(
+            "served_manager_id",
+            "text",
+            "Pseudonymous id of the manager served.",
+            required=False,
+            pattern=r"^[0-9a-f]{64}$",
+        ),
+        Field(
+            "share_pct",
+            "decimal",
+            "Share of the support person's time for this unit or manager, in percent.",
+            min_value=0,
+            max_value=100,
+        ),
+        Field(
+            "fte_pct",
+            "decimal",
+            "The support person's sysselsättningsgrad, when the file "
+            "gives it; otherwise taken from the roster.",
+            required=False,
+            min_value=0,
+            max_value=100,
+        ),
+        SOURCE_SHA256,
+        SOURCE_ROW,
+    ),
+    extra_checks=(
+        pa.Check(
+            lambda df: df["served_unit_id"].notna() | df["served_manager_id"].notna(),
+            error="varken betjänad enhet eller chef angiven",
+        ),
     ),
 )
 
@@ -117,7 +231,11 @@ KOMMUN = Table(
 )
 
 # Tables loaded from exports, by source kind; the store keeps their history per period.
-HISTORY_TABLES = {"employment": EMPLOYMENT, "org_unit": ORG_UNIT}
+HISTORY_TABLES = {
+    "employment": EMPLOYMENT,
+    "org_unit": ORG_UNIT,
+    "support_assignment": SUPPORT_ASSIGNMENT,
+}
 
 REFRESH_LOG = Table(
     name="refresh_log",

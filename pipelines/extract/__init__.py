@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import hashlib
 
-from pipelines.extract import hr_roster, org_units
+from pipelines.extract import hr_roster, org_units, support_functions
 from pipelines.extract.export import Export, open_export
 from pipelines.extract.files import UnreadableFile
 from pipelines.manifest import InboxFile
 from pipelines.report import FileReport, Issue
 
-EXTRACTORS = {"hr_roster": hr_roster.extract, "org_units": org_units.extract}
+EXTRACTORS = {
+    "hr_roster": hr_roster.extract,
+    "org_units": org_units.extract,
+    "support_functions": support_functions.extract,
+}
 
 
 def file_sha256(entry: InboxFile) -> str:

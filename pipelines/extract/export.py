@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -12,8 +11,11 @@ from pipelines.extract.headers import NAME_FIELDS, map_headers
 from pipelines.manifest import InboxFile
 from pipelines.normalise import blank_to_na, parse_fields, validate_table
 from pipelines.personnummer import canonical, pseudonym
+from pipelines.privacy import scan
 from pipelines.report import FileReport, Issue
 from schemas.model import Table
+
+INVALID_PERSONNUMMER = "ogiltigt personnummer (fel format, datum eller kontrollsiffra)"
 
 
 @dataclass
@@ -63,33 +65,45 @@ def require_columns(export: Export, *alternatives: tuple[str, ...]) -> bool:
     return ok
 
 
-def pseudonymise(
-    export: Export, field_name: str, target: str, key: bytes, required: bool
-) -> pd.Series:
-    """Validated personnummer -> keyed hash in `target`; an invalid number is an error naming the row."""
-    export.header_of[target] = export.header_of.get(field_name, field_name)
-    today = export.entry.period
-    ids = pd.Series(pd.NA, index=export.raw.index, dtype="string")
+def valid_personnummer(export: Export, field_name: str, required: bool) -> pd.Series:
+    """Canonical 12-digit personnummer per row (NA where missing); invalid ones are errors."""
+    numbers = pd.Series(pd.NA, index=export.raw.index, dtype="string")
     values = blank_to_na(export.raw[field_name].astype("string"))
     for i, value in values.items():
+        row = int(export.raw.at[i, ROW_COLUMN])
         if pd.isna(value):
             if required:
-                export.issue(
-                    int(export.raw.at[i, ROW_COLUMN]), field_name, None, "personnummer saknas"
-                )
+                export.issue(row, field_name, None, "personnummer saknas")
             continue
-        number = canonical(str(value), today if isinstance(today, dt.date) else dt.date.today())
+        number = canonical(str(value), export.entry.period)
         if number is None:
             # Never echo the value: it may be a real personnummer with a typo.
-            export.issue(
-                int(export.raw.at[i, ROW_COLUMN]),
-                field_name,
-                "(dolt)",
-                "ogiltigt personnummer (fel format, datum eller kontrollsiffra)",
-            )
+            export.issue(row, field_name, "(dolt)", INVALID_PERSONNUMMER)
         else:
-            ids[i] = pseudonym(number, key)
-    return ids
+            numbers[i] = number
+    return numbers
+
+
+def pseudonymise(
+    export: Export, numbers: pd.Series, field_name: str, target: str, key: bytes
+) -> pd.Series:
+    """Keyed hash of each canonical personnummer, reported under the file's own header."""
+    export.header_of[target] = export.header_of.get(field_name, field_name)
+    return numbers.map(lambda n: pseudonym(n, key), na_action="ignore").astype("string")
+
+
+def check_kommun_column(export: Export) -> None:
+    """A kommunkod column in the file must agree with the manifest."""
+    if "kommun_code" not in export.raw.columns:
+        return
+    codes = blank_to_na(export.raw["kommun_code"].astype("string"))
+    for i in codes.index[codes.notna() & (codes != export.entry.kommun_code)]:
+        export.issue(
+            int(export.raw.at[i, ROW_COLUMN]),
+            "kommun_code",
+            str(codes[i]),
+            f"annan kommun än manifestets {export.entry.kommun_code}",
+        )
 
 
 def typed_table(
@@ -100,6 +114,7 @@ def typed_table(
     export.report.issues += issues
     for name, values in computed.items():
         typed[name] = values
+    check_kommun_column(export)
     typed["kommun_code"] = export.entry.kommun_code
     typed["period_date"] = pd.Timestamp(export.entry.period)
     typed["source_sha256"] = export.sha256
@@ -107,6 +122,21 @@ def typed_table(
     for f in table.fields:
         if f.name not in typed.columns:
             typed[f.name] = pd.NA
+    text_columns = [
+        f.name
+        for f in table.fields
+        if f.kind in ("text", "code")
+        and not f.name.endswith("_id")
+        and f.name in export.raw.columns
+    ]
+    export.report.issues += scan(
+        typed,
+        text_columns,
+        export.raw[ROW_COLUMN],
+        export.entry.name,
+        export.header_of,
+        export.entry.period,
+    )
     already = {(i.row, i.column) for i in export.report.issues}
     valid, failures = validate_table(
         typed[table.column_names],

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.extract.export import Export, pseudonymise, require_columns, typed_table
+from pipelines.extract.export import (
+    Export,
+    pseudonymise,
+    require_columns,
+    typed_table,
+    valid_personnummer,
+)
 from pipelines.extract.files import ROW_COLUMN
+from pipelines.personnummer import age_band, sex
 from schemas.tables import EMPLOYMENT, ORG_UNIT
 
 LEVEL_FIELDS = ("forvaltning_name", "avdelning_name", "enhet_name")
@@ -23,8 +30,13 @@ def extract(export: Export, key: bytes) -> None:
     ):
         return
     raw = export.raw
+    numbers = valid_personnummer(export, "personnummer", required=True)
+    period = export.entry.period
     computed: dict[str, object] = {
-        "person_id": pseudonymise(export, "personnummer", "person_id", key, True)
+        "person_id": pseudonymise(export, numbers, "personnummer", "person_id", key),
+        # Derived before the number is dropped: SKR's sick-leave statistics need them.
+        "sex": numbers.map(sex, na_action="ignore").astype("string"),
+        "age_band": numbers.map(lambda n: age_band(n, period), na_action="ignore").astype("string"),
     }
     if "unit_id" not in raw.columns:
         computed["unit_id"] = unit_paths(raw)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from pipelines.extract.export import Export, pseudonymise, require_columns, typed_table
+from pipelines.extract.export import (
+    Export,
+    pseudonymise,
+    require_columns,
+    typed_table,
+    valid_personnummer,
+)
 from schemas.tables import ORG_UNIT
 
 
@@ -11,7 +17,8 @@ def extract(export: Export, key: bytes) -> None:
         return
     computed: dict[str, object] = {}
     if "manager_personnummer" in export.raw.columns:
+        numbers = valid_personnummer(export, "manager_personnummer", required=False)
         computed["manager_person_id"] = pseudonymise(
-            export, "manager_personnummer", "manager_person_id", key, False
+            export, numbers, "manager_personnummer", "manager_person_id", key
         )
     export.tables["org_unit"] = typed_table(export, ORG_UNIT, computed)
