@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from schemas.codes import CODES_DIR
+
 MANIFEST_NAME = "manifest.yaml"
 SOURCE_KINDS = ("hr_roster", "org_units", "support_functions")
 DEFAULT_SPAN_THRESHOLD = 30
+DEFAULT_ANONYMITY_K = 5
+
+
+def default_support_aid_prefixes() -> str:
+    """AID code prefixes counted as administrative support (schemas/codes/support_aid_codes.csv)."""
+    with open(CODES_DIR / "support_aid_codes.csv", encoding="utf-8", newline="") as f:
+        return ",".join(row["aid_prefix"] for row in csv.DictReader(f))
 
 
 class ManifestError(Exception):
@@ -19,9 +29,25 @@ class ManifestError(Exception):
 
 @dataclass(frozen=True)
 class Kommun:
-    code: str
-    name: str
+    """A kommun's settings; field names are the columns of the store's `kommun` table."""
+
+    kommun_code: str
+    kommun_name: str
     span_threshold: int = DEFAULT_SPAN_THRESHOLD
+    anonymity_k: int = DEFAULT_ANONYMITY_K
+    support_aid_prefixes: str = field(default_factory=default_support_aid_prefixes)
+
+
+def _kommun(code: str, spec: dict) -> Kommun:
+    prefixes = spec.get("support_aid_prefixes")
+    return Kommun(
+        kommun_code=code,
+        kommun_name=str(spec.get("name", code)),
+        span_threshold=int(spec.get("span_threshold", DEFAULT_SPAN_THRESHOLD)),
+        anonymity_k=int(spec.get("anonymity_k", DEFAULT_ANONYMITY_K)),
+        support_aid_prefixes=(",".join(str(p) for p in prefixes) if prefixes
+                              else default_support_aid_prefixes()),
+    )
 
 
 @dataclass(frozen=True)
@@ -58,11 +84,7 @@ def load_manifest(inbox: Path) -> Manifest:
     except yaml.YAMLError as exc:
         raise ManifestError(f"{path}: kan inte läsas som YAML ({exc})") from exc
     kommuner = {
-        str(code): Kommun(
-            str(code),
-            str(spec.get("name", code)),
-            int(spec.get("span_threshold", DEFAULT_SPAN_THRESHOLD)),
-        )
+        str(code): _kommun(str(code), spec or {})
         for code, spec in (data.get("kommuner") or {}).items()
     }
     files = [

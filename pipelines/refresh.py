@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -145,12 +145,7 @@ def load(
     con = duckdb.connect(str(work_store))
     try:
         ensure_schema(con)
-        kommuner = pd.DataFrame(
-            [
-                {"kommun_code": k.code, "kommun_name": k.name, "span_threshold": k.span_threshold}
-                for k in manifest.kommuner.values()
-            ]
-        )
+        kommuner = pd.DataFrame([asdict(k) for k in manifest.kommuner.values()])
         upsert_rows(con, "kommun", kommuner, key=("kommun_code",))
         load_history(con, [s for r in results for s in r.staged])
         record_outcome(con, refresh_id, results)

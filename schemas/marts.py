@@ -37,6 +37,34 @@ FTE_MONTHLY_PAID = Field(
     "Sum of sysselsättningsgrad/100 over the monthly-paid employments (FTE).",
 )
 
+SHARE_VISSTID = Field(
+    "share_visstid_pct",
+    "decimal",
+    "Persons whose monthly-paid employment is visstid only, in percent of all persons "
+    "(monthly-paid + hourly).",
+    required=False,
+)
+SHARE_HOURLY = Field(
+    "share_hourly_pct",
+    "decimal",
+    "Hourly-paid persons in percent of all persons (monthly-paid + hourly).",
+    required=False,
+)
+SICK_LEAVE_PCT = Field(
+    "sick_leave_pct",
+    "decimal",
+    "SKR sick leave: sick-leave hours / contracted hours of monthly-paid staff, in percent; "
+    "empty for fewer than anonymity_k persons.",
+    required=False,
+)
+LONG_TERM_SHARE = Field(
+    "long_term_sick_leave_share_pct",
+    "decimal",
+    "Share of the sick-leave hours in spells of 60 days or more, in percent; empty for fewer "
+    "than anonymity_k persons.",
+    required=False,
+)
+
 MART_KOMMUN = Table(
     name="mart_kommun",
     description="Municipalities in this file and their settings.",
@@ -79,6 +107,31 @@ MART_SPAN_OF_CONTROL = Table(
             "boolean",
             "First-line manager with employees_monthly_paid strictly above span_threshold.",
         ),
+        SHARE_VISSTID,
+        SHARE_HOURLY,
+        Field(
+            "workplaces",
+            "integer",
+            "Distinct arbetsställen (workplaces) of the staff in the units the manager leads.",
+        ),
+        Field(
+            "tenure_months",
+            "integer",
+            "Months from the start of the manager's employment in their unit to the period date.",
+            required=False,
+        ),
+        Field(
+            "admin_support_fte",
+            "decimal",
+            "Administrative support FTE serving this manager: named support staff (HR, "
+            "ekonomi, IT, administration, kommunikation) by their share of time, plus "
+            "administrators found in the roster by AID code, split equally over the managers "
+            "they serve.",
+        ),
+        Field("has_hr_partner", "boolean", "A named HR partner serves this manager."),
+        Field("has_controller", "boolean", "A named controller/ekonom serves this manager."),
+        SICK_LEAVE_PCT,
+        LONG_TERM_SHARE,
     ),
     primary_key=("kommun_code", "period_date", "manager_id"),
 )
@@ -142,8 +195,93 @@ MART_SPAN_ROLLUP = Table(
             required=False,
         ),
         SPAN_THRESHOLD,
+        SHARE_VISSTID,
+        SHARE_HOURLY,
+        Field("workplaces", "integer", "Distinct arbetsställen of the staff in the scope."),
+        Field("workplaces_per_manager", "decimal", "workplaces / managers.", required=False),
+        Field(
+            "admin_support_fte", "decimal", "Sum of admin_support_fte over the scope's managers."
+        ),
+        Field(
+            "admin_support_fte_per_manager",
+            "decimal",
+            "admin_support_fte / managers.",
+            required=False,
+        ),
+        Field("managers_without_hr_partner", "integer", "Managers with no named HR partner."),
+        Field(
+            "managers_without_controller", "integer", "Managers with no named controller/ekonom."
+        ),
+        Field(
+            "mean_tenure_months",
+            "decimal",
+            "Mean tenure_months of the scope's managers.",
+            required=False,
+        ),
+        Field(
+            "previous_period_date", "date", "The kommun's previous period, if any.", required=False
+        ),
+        Field(
+            "managers_left",
+            "integer",
+            "Managers of the scope in the previous period who are no longer managers in the "
+            "kommun.",
+            required=False,
+        ),
+        Field(
+            "manager_turnover_pct",
+            "decimal",
+            "managers_left / mean of the managers then and now, in percent.",
+            required=False,
+        ),
+        SICK_LEAVE_PCT.with_description(
+            "SKR sick leave of the scope's monthly-paid staff (managers included): sick-leave "
+            "hours / contracted hours, in percent; empty for fewer than anonymity_k persons."
+        ),
+        LONG_TERM_SHARE,
     ),
     primary_key=("kommun_code", "period_date", "scope_type", "scope_id"),
+)
+
+MART_SICK_LEAVE = Table(
+    name="mart_sick_leave",
+    description="SKR's sick-leave figures per scope and period, for all monthly-paid staff, "
+    "by sex and by age band; small groups suppressed.",
+    fields=(
+        KOMMUN_CODE,
+        PERIOD_DATE,
+        Field("scope_type", "code", "kommun, forvaltning, avdelning or enhet."),
+        Field("scope_id", "code", "Unit id of the scope (the kommun code for kommun)."),
+        Field("scope_name", "text", "Name of the scope."),
+        Field("breakdown", "code", "alla, kön or ålder.", allowed=("alla", "kön", "ålder")),
+        Field("breakdown_group", "code", "alla; K or M; -29, 30-49 or 50-."),
+        Field(
+            "is_shown",
+            "boolean",
+            "False when the group has fewer than anonymity_k persons, or is hidden so that "
+            "a small group cannot be derived from the total.",
+        ),
+        Field(
+            "persons",
+            "integer",
+            "Persons with contracted hours (empty when hidden).",
+            required=False,
+        ),
+        SICK_LEAVE_PCT.with_description(
+            "Sick-leave hours / contracted hours, in percent (empty when hidden)."
+        ),
+        LONG_TERM_SHARE.with_description(
+            "Share of sick-leave hours in spells of 60+ days, in percent (empty when hidden)."
+        ),
+    ),
+    primary_key=(
+        "kommun_code",
+        "period_date",
+        "scope_type",
+        "scope_id",
+        "breakdown",
+        "breakdown_group",
+    ),
 )
 
 MART_REFRESH_LOG = Table(
@@ -153,4 +291,10 @@ MART_REFRESH_LOG = Table(
 )
 
 # In build order: a mart may read the marts before it.
-MARTS = (MART_KOMMUN, MART_SPAN_OF_CONTROL, MART_SPAN_ROLLUP, MART_REFRESH_LOG)
+MARTS = (
+    MART_KOMMUN,
+    MART_SPAN_OF_CONTROL,
+    MART_SPAN_ROLLUP,
+    MART_SICK_LEAVE,
+    MART_REFRESH_LOG,
+)

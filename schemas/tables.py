@@ -226,6 +226,19 @@ KOMMUN = Table(
             "Employees per manager above which a first-line manager is flagged (default 30).",
             min_value=1,
         ),
+        Field(
+            "anonymity_k",
+            "integer",
+            "Smallest group shown: survey results and sick leave for fewer people are suppressed "
+            "(default 5).",
+            min_value=1,
+        ),
+        Field(
+            "support_aid_prefixes",
+            "text",
+            "AID code prefixes counted as administrative support staff in the roster, "
+            "comma-separated (default from schemas/codes/support_aid_codes.csv).",
+        ),
     ),
     primary_key=("kommun_code",),
 )

@@ -1,21 +1,20 @@
--- Employees per manager (span of control), one row per manager and period (DESIGN §8).
--- Distinct non-manager persons employed in the units the manager leads; monthly-paid
--- (tillsvidare + visstid) is the headline figure, hourly staff and FTE stand beside it.
-WITH led_staff AS (
-    SELECT t.kommun_code, t.period_date, t.leader_id AS manager_id, s.person_id,
-           bool_or(s.is_monthly_paid) AS is_monthly_paid,
-           sum(s.fte_monthly_paid) AS fte_monthly_paid
-    FROM int_unit_tree t
-    JOIN int_unit_staff s USING (kommun_code, period_date, unit_id)
-    WHERE t.leader_id IS NOT NULL
-    GROUP BY ALL
-),
-span AS (
+-- Key figures per manager and period (DESIGN §8). The span of control is the distinct
+-- non-manager persons employed in the units the manager leads; monthly-paid (tillsvidare +
+-- visstid) is the headline figure, hourly staff and FTE stand beside it. Sick leave follows
+-- SKR (sick-leave hours / contracted hours of monthly-paid staff) and is shown only for at
+-- least anonymity_k persons with hours, since it is health data.
+WITH span AS (
     SELECT kommun_code, period_date, manager_id,
            count(*) FILTER (WHERE is_monthly_paid) AS employees_monthly_paid,
            count(*) FILTER (WHERE NOT is_monthly_paid) AS employees_hourly,
-           sum(fte_monthly_paid) AS fte_monthly_paid
-    FROM led_staff
+           count(*) FILTER (WHERE is_monthly_paid AND NOT has_tillsvidare) AS employees_visstid,
+           sum(fte_monthly_paid) AS fte_monthly_paid,
+           length(list_distinct(flatten(list(workplace_ids)))) AS workplaces,
+           count(*) FILTER (WHERE is_monthly_paid AND contracted_hours > 0) AS persons_with_hours,
+           sum(contracted_hours) FILTER (WHERE is_monthly_paid) AS contracted_hours,
+           sum(sick_leave_hours) FILTER (WHERE is_monthly_paid) AS sick_leave_hours,
+           sum(long_term_sick_leave_hours) FILTER (WHERE is_monthly_paid) AS long_term_hours
+    FROM int_led_staff
     GROUP BY ALL
 ),
 units AS (
@@ -33,6 +32,13 @@ led AS (
     FROM int_manager_parent
     WHERE parent_manager_id IS NOT NULL
     GROUP BY ALL
+),
+support AS (
+    SELECT kommun_code, period_date, manager_id, sum(fte) AS admin_support_fte,
+           bool_or(support_function = 'hr' AND fte > 0) AS has_hr_partner,
+           bool_or(support_function = 'ekonomi' AND fte > 0) AS has_controller
+    FROM int_manager_support
+    GROUP BY ALL
 )
 SELECT units.kommun_code, k.kommun_name, units.period_date, units.manager_id,
        units.forvaltning_id, f.unit_name AS forvaltning_name,
@@ -44,7 +50,24 @@ SELECT units.kommun_code, k.kommun_name, units.period_date, units.manager_id,
        coalesce(led.managers_led, 0) AS managers_led,
        k.span_threshold,
        lvl.manager_level = 1 AND coalesce(span.employees_monthly_paid, 0) > k.span_threshold
-           AS is_above_threshold
+           AS is_above_threshold,
+       round(100.0 * span.employees_visstid
+             / nullif(span.employees_monthly_paid + span.employees_hourly, 0), 1)
+           AS share_visstid_pct,
+       round(100.0 * span.employees_hourly
+             / nullif(span.employees_monthly_paid + span.employees_hourly, 0), 1)
+           AS share_hourly_pct,
+       coalesce(span.workplaces, 0) AS workplaces,
+       ten.tenure_months,
+       round(coalesce(sup.admin_support_fte, 0), 2) AS admin_support_fte,
+       coalesce(sup.has_hr_partner, false) AS has_hr_partner,
+       coalesce(sup.has_controller, false) AS has_controller,
+       CASE WHEN span.persons_with_hours >= k.anonymity_k
+            THEN round(100.0 * span.sick_leave_hours / nullif(span.contracted_hours, 0), 1)
+       END AS sick_leave_pct,
+       CASE WHEN span.persons_with_hours >= k.anonymity_k
+            THEN round(100.0 * span.long_term_hours / nullif(span.sick_leave_hours, 0), 1)
+       END AS long_term_sick_leave_share_pct
 FROM units
 JOIN kommun k USING (kommun_code)
 JOIN int_manager_level lvl USING (kommun_code, period_date, manager_id)
@@ -53,3 +76,5 @@ JOIN hist_org_unit f
  AND f.unit_id = units.forvaltning_id
 LEFT JOIN span USING (kommun_code, period_date, manager_id)
 LEFT JOIN led USING (kommun_code, period_date, manager_id)
+LEFT JOIN int_manager_tenure ten USING (kommun_code, period_date, manager_id)
+LEFT JOIN support sup USING (kommun_code, period_date, manager_id)

@@ -1,21 +1,14 @@
--- Span of control rolled up per kommun, förvaltning, avdelning and enhet (each unit with the
--- units below it). Staff count once per scope however many employments they hold in it;
--- chefstäthet is monthly-paid non-manager employees per manager (Helsingborg definition).
-WITH scope_unit AS (
-    SELECT a.kommun_code, a.period_date, a.unit_id,
-           coalesce(s.unit_level, 'enhet') AS scope_type, a.ancestor_id AS scope_id
-    FROM int_unit_ancestor a
-    JOIN hist_org_unit s
-      ON s.kommun_code = a.kommun_code AND s.period_date = a.period_date
-     AND s.unit_id = a.ancestor_id
-    UNION ALL
-    SELECT kommun_code, period_date, unit_id, 'kommun', kommun_code
-    FROM int_unit_tree
-),
-staff AS (
+-- Key figures rolled up per kommun, förvaltning, avdelning and enhet (each unit together
+-- with the units below it), per period. Staff count once per scope however many employments
+-- they hold in it; chefstäthet is monthly-paid non-manager employees per manager (Helsingborg
+-- definition); turnover compares the scope's managers with the kommun's previous period.
+WITH staff AS (
     SELECT su.kommun_code, su.period_date, su.scope_type, su.scope_id, st.person_id,
-           bool_or(st.is_monthly_paid) AS is_monthly_paid, sum(st.fte_monthly_paid) AS fte
-    FROM scope_unit su
+           bool_or(st.is_monthly_paid) AS is_monthly_paid,
+           bool_or(st.has_tillsvidare) AS has_tillsvidare,
+           sum(st.fte_monthly_paid) AS fte,
+           flatten(list(st.workplace_ids)) AS workplace_ids
+    FROM int_scope_unit su
     JOIN int_unit_staff st USING (kommun_code, period_date, unit_id)
     GROUP BY ALL
 ),
@@ -23,14 +16,16 @@ staff_totals AS (
     SELECT kommun_code, period_date, scope_type, scope_id,
            count(*) FILTER (WHERE is_monthly_paid) AS employees_monthly_paid,
            count(*) FILTER (WHERE NOT is_monthly_paid) AS employees_hourly,
-           round(sum(fte), 2) AS fte_monthly_paid
+           count(*) FILTER (WHERE is_monthly_paid AND NOT has_tillsvidare) AS employees_visstid,
+           round(sum(fte), 2) AS fte_monthly_paid,
+           length(list_distinct(flatten(list(workplace_ids)))) AS workplaces
     FROM staff
     GROUP BY ALL
 ),
 scope_managers AS (
-    SELECT DISTINCT su.kommun_code, su.period_date, su.scope_type, su.scope_id, m.manager_id,
-           m.is_first_line, m.employees_monthly_paid, m.is_above_threshold
-    FROM scope_unit su
+    SELECT DISTINCT su.kommun_code, su.period_date, su.scope_type, su.scope_id, m.*
+        EXCLUDE (kommun_code, period_date)
+    FROM int_scope_unit su
     JOIN int_manager_unit mu USING (kommun_code, period_date, unit_id)
     JOIN mart_span_of_control m USING (kommun_code, period_date, manager_id)
 ),
@@ -41,15 +36,44 @@ manager_totals AS (
            avg(employees_monthly_paid) FILTER (WHERE is_first_line) AS mean_span_first_line,
            median(employees_monthly_paid) FILTER (WHERE is_first_line) AS median_span_first_line,
            max(employees_monthly_paid) FILTER (WHERE is_first_line) AS max_span_first_line,
-           count(*) FILTER (WHERE is_above_threshold) AS first_line_above_threshold
+           count(*) FILTER (WHERE is_above_threshold) AS first_line_above_threshold,
+           sum(admin_support_fte) AS admin_support_fte,
+           count(*) FILTER (WHERE NOT has_hr_partner) AS managers_without_hr_partner,
+           count(*) FILTER (WHERE NOT has_controller) AS managers_without_controller,
+           avg(tenure_months) AS mean_tenure_months
     FROM scope_managers
+    GROUP BY ALL
+),
+previous AS (
+    SELECT kommun_code, period_date,
+           lag(period_date) OVER (PARTITION BY kommun_code ORDER BY period_date)
+               AS previous_period_date
+    FROM (SELECT DISTINCT kommun_code, period_date FROM hist_org_unit)
+),
+turnover AS (
+    SELECT p.kommun_code, p.period_date, sm.scope_type, sm.scope_id,
+           count(*) AS managers_previous_period,
+           count(*) FILTER (WHERE NOT EXISTS (
+               SELECT 1 FROM int_manager_unit now
+               WHERE now.kommun_code = p.kommun_code AND now.period_date = p.period_date
+                 AND now.manager_id = sm.manager_id)) AS managers_left
+    FROM previous p
+    JOIN scope_managers sm
+      ON sm.kommun_code = p.kommun_code AND sm.period_date = p.previous_period_date
+    GROUP BY ALL
+),
+sick AS (
+    SELECT kommun_code, period_date, scope_type, scope_id, count(*) AS persons_with_hours,
+           sum(contracted_hours) AS contracted_hours, sum(sick_leave_hours) AS sick_hours,
+           sum(long_term_sick_leave_hours) AS long_term_hours
+    FROM int_scope_hours
     GROUP BY ALL
 ),
 scopes AS (
     SELECT DISTINCT su.kommun_code, su.period_date, su.scope_type, su.scope_id,
            CASE WHEN su.scope_type = 'kommun' THEN k.kommun_name ELSE u.unit_name END AS scope_name,
            CASE WHEN su.scope_type = 'kommun' THEN NULL ELSE t.forvaltning_id END AS forvaltning_id
-    FROM scope_unit su
+    FROM int_scope_unit su
     JOIN kommun k USING (kommun_code)
     LEFT JOIN hist_org_unit u
       ON u.kommun_code = su.kommun_code AND u.period_date = su.period_date AND u.unit_id = su.scope_id
@@ -70,10 +94,35 @@ SELECT s.kommun_code, k.kommun_name, s.period_date, s.scope_type, s.scope_id, s.
        round(100.0 * mt.first_line_above_threshold / nullif(mt.first_line_managers, 0), 1)
            AS share_first_line_above_threshold_pct,
        round(st.employees_monthly_paid / nullif(mt.managers, 0), 1) AS chefstathet,
-       k.span_threshold
+       k.span_threshold,
+       round(100.0 * st.employees_visstid
+             / nullif(st.employees_monthly_paid + st.employees_hourly, 0), 1) AS share_visstid_pct,
+       round(100.0 * st.employees_hourly
+             / nullif(st.employees_monthly_paid + st.employees_hourly, 0), 1) AS share_hourly_pct,
+       coalesce(st.workplaces, 0) AS workplaces,
+       round(st.workplaces / nullif(mt.managers, 0), 1) AS workplaces_per_manager,
+       round(coalesce(mt.admin_support_fte, 0), 2) AS admin_support_fte,
+       round(mt.admin_support_fte / nullif(mt.managers, 0), 2) AS admin_support_fte_per_manager,
+       coalesce(mt.managers_without_hr_partner, 0) AS managers_without_hr_partner,
+       coalesce(mt.managers_without_controller, 0) AS managers_without_controller,
+       round(mt.mean_tenure_months, 1) AS mean_tenure_months,
+       p.previous_period_date,
+       tu.managers_left,
+       round(100.0 * tu.managers_left
+             / nullif((tu.managers_previous_period + coalesce(mt.managers, 0)) / 2.0, 0), 1)
+           AS manager_turnover_pct,
+       CASE WHEN sk.persons_with_hours >= k.anonymity_k
+            THEN round(100.0 * sk.sick_hours / nullif(sk.contracted_hours, 0), 1)
+       END AS sick_leave_pct,
+       CASE WHEN sk.persons_with_hours >= k.anonymity_k
+            THEN round(100.0 * sk.long_term_hours / nullif(sk.sick_hours, 0), 1)
+       END AS long_term_sick_leave_share_pct
 FROM scopes s
 JOIN kommun k USING (kommun_code)
+JOIN previous p USING (kommun_code, period_date)
 LEFT JOIN staff_totals st USING (kommun_code, period_date, scope_type, scope_id)
 LEFT JOIN manager_totals mt USING (kommun_code, period_date, scope_type, scope_id)
+LEFT JOIN turnover tu USING (kommun_code, period_date, scope_type, scope_id)
+LEFT JOIN sick sk USING (kommun_code, period_date, scope_type, scope_id)
 LEFT JOIN hist_org_unit f
   ON f.kommun_code = s.kommun_code AND f.period_date = s.period_date AND f.unit_id = s.forvaltning_id
