@@ -45,8 +45,9 @@ def _kommun(code: str, spec: dict) -> Kommun:
         kommun_name=str(spec.get("name", code)),
         span_threshold=int(spec.get("span_threshold", DEFAULT_SPAN_THRESHOLD)),
         anonymity_k=int(spec.get("anonymity_k", DEFAULT_ANONYMITY_K)),
-        support_aid_prefixes=(",".join(str(p) for p in prefixes) if prefixes
-                              else default_support_aid_prefixes()),
+        support_aid_prefixes=(
+            ",".join(str(p) for p in prefixes) if prefixes else default_support_aid_prefixes()
+        ),
     )
 
 

@@ -15,8 +15,9 @@ import pandas as pd
 
 from pipelines.extract import extract_file
 from pipelines.manifest import InboxFile, Manifest
-from pipelines.report import FileReport, issues_frame
+from pipelines.report import FileReport, Issue, issues_frame
 from warehouse import build as builder
+from warehouse.checks import run_checks
 from warehouse.store import (
     STORE_NAME,
     StagedTable,
@@ -137,8 +138,11 @@ def archive_inputs(paths: WarehousePaths, manifest: Manifest, results: list[Stag
 
 def load(
     paths: WarehousePaths, manifest: Manifest, results: list[StageResult], refresh_id: str
-) -> Path:
-    """Load all staged tables into a working copy of the store; return that copy's path."""
+) -> tuple[Path, list[StageResult]]:
+    """Load all staged tables into a working copy of the store and check it.
+
+    Returns that copy's path and the results, their reports now holding the checks' findings.
+    """
     work_store = paths.work(refresh_id) / STORE_NAME
     work_store.parent.mkdir(parents=True, exist_ok=True)
     copy_store(paths.store, work_store)
@@ -147,12 +151,47 @@ def load(
         ensure_schema(con)
         kommuner = pd.DataFrame([asdict(k) for k in manifest.kommuner.values()])
         upsert_rows(con, "kommun", kommuner, key=("kommun_code",))
-        load_history(con, [s for r in results for s in r.staged])
+        staged = [s for r in results for s in r.staged]
+        load_history(con, staged)
+        check_history(con, refresh_id, results, {(s.kommun_code, s.period) for s in staged})
         record_outcome(con, refresh_id, results)
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    return work_store
+    return work_store, results
+
+
+def check_history(
+    con: duckdb.DuckDBPyConnection,
+    refresh_id: str,
+    results: list[StageResult],
+    periods: set[tuple[str, str]],
+) -> None:
+    """Run the cross-table checks; findings join their file's report and the data_quality table.
+
+    An error ('fel') makes that file's report fail, so the refresh publishes nothing.
+    """
+    findings = run_checks(con, periods)
+    file_of = {r.sha256: r for r in results if r.sha256}
+    findings["file_name"] = findings["source_sha256"].map(
+        lambda sha: file_of[sha].report.file if sha in file_of else None
+    )
+    for f in findings.itertuples(index=False):
+        owner = file_of.get(f.source_sha256)
+        if owner is not None:
+            owner.report.issues.append(
+                Issue(owner.report.file, int(f.source_row), None, f.detail, f.rule, f.severity)
+            )
+    for kommun, period in periods:
+        con.execute(
+            "DELETE FROM data_quality WHERE kommun_code = ? AND period_date = ?", [kommun, period]
+        )
+    findings["refresh_id"] = refresh_id
+    upsert_rows(
+        con,
+        "data_quality",
+        findings.rename(columns={"source_row": "row_number"}).drop(columns=["source_sha256"]),
+    )
 
 
 def build(paths: WarehousePaths, work_store: Path, refresh_id: str) -> dict[Path, Path]:
@@ -218,7 +257,9 @@ def run_steps(inbox: Path, warehouse: Path, key: bytes) -> list[StageResult]:
         if not all(r.report.ok for r in results):
             raise RefreshFailed(summary_text(results, None))
         archive_inputs(paths, manifest, results)
-        work_store = load(paths, manifest, results, refresh_id)
+        work_store, results = load(paths, manifest, results, refresh_id)
+        if not all(r.report.ok for r in results):
+            raise RefreshFailed(summary_text(results, None))
         publish(paths, work_store, build(paths, work_store, refresh_id))
     finally:
         discard(paths, refresh_id)

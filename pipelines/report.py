@@ -52,14 +52,23 @@ class FileReport:
         return not self.errors
 
     def text(self, max_issues: int = 50) -> str:
+        """Errors one per line; warnings summarised per rule (all of them are in the store)."""
         status = "OK" if self.ok else f"{len(self.errors)} fel – filen laddas inte"
         lines = [
             f"{self.file} ({self.source}, {self.kommun_code}, {self.period}): "
             f"{self.rows_read} rader, {status}"
         ]
-        lines += [f"  {i.severity}: {i.describe()}" for i in self.issues[:max_issues]]
-        if len(self.issues) > max_issues:
-            lines.append(f"  … och {len(self.issues) - max_issues} till (se karantäntabellen)")
+        lines += [f"  {ERROR}: {i.describe()}" for i in self.errors[:max_issues]]
+        if len(self.errors) > max_issues:
+            lines.append(f"  … och {len(self.errors) - max_issues} fel till (se karantäntabellen)")
+        warnings: dict[str, list[Issue]] = {}
+        for issue in self.issues:
+            if issue.severity == WARNING:
+                warnings.setdefault(issue.rule, []).append(issue)
+        for rule, found in warnings.items():
+            rows = ", ".join(str(i.row) for i in found[:5] if i.row is not None)
+            more = " …" if len(found) > 5 else ""
+            lines.append(f"  {WARNING}: {rule} ({len(found)} st; rad {rows}{more})")
         if self.ignored_columns:
             lines.append("  ignorerade kolumner: " + ", ".join(self.ignored_columns))
         return "\n".join(lines)

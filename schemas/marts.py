@@ -7,7 +7,7 @@ mart from this declaration (types, comments) and fails if the SQL's columns diff
 from __future__ import annotations
 
 from schemas.model import Field, Table
-from schemas.tables import KOMMUN, KOMMUN_CODE, PERIOD_DATE, REFRESH_LOG
+from schemas.tables import DATA_QUALITY, KOMMUN, KOMMUN_CODE, PERIOD_DATE, REFRESH_LOG
 
 KOMMUN_NAME = Field("kommun_name", "text", "Municipality name.")
 SPAN_THRESHOLD = Field(
@@ -290,6 +290,13 @@ MART_REFRESH_LOG = Table(
     fields=tuple(f for f in REFRESH_LOG.fields if f.name not in ("source_sha256", "status")),
 )
 
+MART_DATA_QUALITY = Table(
+    name="mart_data_quality",
+    description="Findings of the org-tree and roster checks for the data behind this "
+    "publication: warnings that loaded (errors stop a refresh and are never published).",
+    fields=tuple(f for f in DATA_QUALITY.fields if f.name != "refresh_id"),
+)
+
 # In build order: a mart may read the marts before it.
 MARTS = (
     MART_KOMMUN,
@@ -297,4 +304,5 @@ MARTS = (
     MART_SPAN_ROLLUP,
     MART_SICK_LEAVE,
     MART_REFRESH_LOG,
+    MART_DATA_QUALITY,
 )

@@ -292,4 +292,27 @@ QUARANTINE = Table(
     ),
 )
 
-STORE_TABLES = {"kommun": KOMMUN, "refresh_log": REFRESH_LOG, "quarantine": QUARANTINE}
+DATA_QUALITY = Table(
+    name="data_quality",
+    description="Findings of the cross-table checks (org tree, units, employments) for each "
+    "kommun and period as last loaded: errors stop a refresh, warnings load and are listed.",
+    fields=(
+        KOMMUN_CODE,
+        PERIOD_DATE,
+        Field("refresh_id", "text", "The refresh that found it."),
+        Field("check_name", "code", "Which check (warehouse/sql/checks/<check_name>.sql)."),
+        Field("severity", "code", "fel or varning.", allowed=("fel", "varning")),
+        Field("rule", "text", "What is wrong, in Swedish."),
+        Field("file_name", "text", "The export the row came from.", required=False),
+        Field("row_number", "integer", "Row in that file.", required=False),
+        Field("unit_id", "code", "The unit concerned.", required=False),
+        Field("detail", "text", "Details: a unit name, a parent id, row numbers.", required=False),
+    ),
+)
+
+STORE_TABLES = {
+    "kommun": KOMMUN,
+    "refresh_log": REFRESH_LOG,
+    "quarantine": QUARANTINE,
+    "data_quality": DATA_QUALITY,
+}

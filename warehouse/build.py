@@ -31,13 +31,18 @@ def build_marts(store: Path, out: Path) -> None:
         con.execute(f"ATTACH {sql_literal(str(store))} AS store (READ_ONLY)")
         attach_new_published(con, out)
         con.execute("SET search_path = 'pub.main,store.main'")
-        for sql_file in sorted((SQL_DIR / "intermediate").glob("*.sql")):
-            con.execute(sql_file.read_text(encoding="utf-8"))
+        run_intermediate(con)
         for mart in MARTS:
             create_mart(con, mart, (SQL_DIR / "marts" / f"{mart.name}.sql").read_text("utf-8"))
         con.execute("DETACH store")
     finally:
         con.close()
+
+
+def run_intermediate(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the intermediate TEMP tables (unit tree, managers, staff) the marts and checks use."""
+    for sql_file in sorted((SQL_DIR / "intermediate").glob("*.sql")):
+        con.execute(sql_file.read_text(encoding="utf-8"))
 
 
 def attach_new_published(con: duckdb.DuckDBPyConnection, out: Path) -> None:

@@ -43,9 +43,14 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 def add_new_columns(con: duckdb.DuckDBPyConnection, name: str, table: Table) -> None:
     """A store made by an older version gets the columns declared since (as nullable)."""
-    existing = {c for (c,) in con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND database_name = "
-        "current_database()", [name]).fetchall()}
+    existing = {
+        c
+        for (c,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND database_name = "
+            "current_database()",
+            [name],
+        ).fetchall()
+    }
     for f in table.fields:
         if f.name not in existing:
             con.execute(f"ALTER TABLE {name} ADD COLUMN {f.name} {f.sql_type}")

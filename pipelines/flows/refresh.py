@@ -36,7 +36,7 @@ def load(
     manifest: Manifest,
     results: list[steps.StageResult],
     refresh_id: str,
-) -> Path:
+) -> tuple[Path, list[steps.StageResult]]:
     steps.archive_inputs(paths, manifest, results)
     return steps.load(paths, manifest, results, refresh_id)
 
@@ -84,19 +84,20 @@ def _refresh(paths: steps.WarehousePaths, manifest: Manifest) -> RefreshOutcome:
     work = paths.work(refresh_id)
     futures = [extract_validate.submit(entry, work, i) for i, entry in enumerate(manifest.files)]
     results = [f.result() for f in futures]
-    if not all(r.report.ok for r in results):
-        steps.record_failure(paths, refresh_id, results)
+    published: list[Path] = []
+    try:
+        if all(r.report.ok for r in results):
+            # Loading also runs the org-tree checks; their findings come back in the reports.
+            work_store, results = load(paths, manifest, results, refresh_id)
+            if all(r.report.ok for r in results):
+                built = build(paths, work_store, refresh_id)
+                published = publish(paths, work_store, built)
+        if not published:
+            steps.record_failure(paths, refresh_id, results)
+    finally:
         steps.discard(paths, refresh_id)
-        outcome = RefreshOutcome(False, refresh_id, steps.summary_text(results, None), [])
-    else:
-        try:
-            work_store = load(paths, manifest, results, refresh_id)
-            built = build(paths, work_store, refresh_id)
-            published = publish(paths, work_store, built)
-        finally:
-            steps.discard(paths, refresh_id)
-        outcome = RefreshOutcome(
-            True, refresh_id, steps.summary_text(results, published), published
-        )
+    outcome = RefreshOutcome(
+        bool(published), refresh_id, steps.summary_text(results, published or None), published
+    )
     _report(paths, outcome)
     return outcome
