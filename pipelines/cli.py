@@ -33,6 +33,14 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_template(args: argparse.Namespace) -> int:
+    from pipelines.templates import TEMPLATES
+
+    for path in TEMPLATES[args.name](Path(args.out)):
+        print(f"Mall skriven: {path}")
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     """Dry run: extract and validate every file, print the report, write nothing."""
     from pipelines.extract import extract_file
@@ -123,6 +131,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", type=float, default=1.0, help="multiply employee counts")
     p.add_argument("--kommun", action="append", help="only this kommun code (repeatable)")
     p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("template", help="write a template to fill in (XLSX and CSV)")
+    p.add_argument("name", choices=["key-figures"], help="key-figures: figures per unit")
+    p.add_argument("--out", required=True, help="folder to write the template to")
+    p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("validate", help="dry run: report every problem in the inbox, write nothing")
     p.add_argument("--inbox", required=True, help="folder with manifest.yaml and the exports")

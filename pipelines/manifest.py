@@ -12,7 +12,7 @@ import yaml
 from schemas.codes import CODES_DIR
 
 MANIFEST_NAME = "manifest.yaml"
-SOURCE_KINDS = ("hr_roster", "org_units", "support_functions")
+SOURCE_KINDS = ("hr_roster", "org_units", "support_functions", "key_figures")
 DEFAULT_SPAN_THRESHOLD = 30
 DEFAULT_ANONYMITY_K = 5
 

@@ -116,6 +116,90 @@ EMPLOYMENT = Table(
     ),
 )
 
+
+def _count(name: str, description: str, required: bool = False) -> Field:
+    return Field(name, "integer", description, required=required, min_value=0)
+
+
+def _hours(name: str, description: str) -> Field:
+    return Field(name, "decimal", description, required=False, min_value=0)
+
+
+def _yes_no(name: str, description: str) -> Field:
+    return Field(name, "code", description, required=False, allowed=("ja", "nej"), codes="yes_no")
+
+
+KEY_FIGURES = Table(
+    name="key_figures",
+    description="The key-figures template: figures per unit from a kommun that cannot send a "
+    "roster. Expanded into anonymous employments so the same marts apply; not stored as is.",
+    fields=(
+        KOMMUN_CODE,
+        PERIOD_DATE,
+        Field("unit_id", "code", "Unit id."),
+        Field("unit_name", "text", "Unit name."),
+        Field("parent_unit_id", "code", "Parent unit; empty for a förvaltning.", required=False),
+        Field(
+            "unit_level",
+            "code",
+            "forvaltning, avdelning or enhet.",
+            required=False,
+            allowed=("forvaltning", "avdelning", "enhet"),
+            codes="unit_level",
+        ),
+        Field("verksamhet", "text", "Operation.", required=False),
+        Field("manager_key", "text", "The kommun's own id for the unit's manager.", required=False),
+        Field(
+            "manager_start_date", "date", "When the manager started in the role.", required=False
+        ),
+        _count(
+            "employees_monthly_paid",
+            "Monthly-paid persons in the unit, manager excluded.",
+            required=True,
+        ),
+        _count("employees_visstid", "Of those, persons with visstid only."),
+        _count("employees_hourly", "Hourly-paid persons in the unit."),
+        Field("fte_monthly_paid", "decimal", "FTE of the monthly-paid persons.", min_value=0),
+        _count("workplaces", "Arbetsställen the unit's staff work at."),
+        _hours("contracted_hours", "Contracted hours of the monthly-paid, 12 months."),
+        _hours("sick_leave_hours", "Sick-leave hours, same 12 months."),
+        _hours("long_term_sick_leave_hours", "Of those, hours in spells of 60+ days."),
+        Field(
+            "admin_support_fte",
+            "decimal",
+            "Administrative support FTE for the unit's manager.",
+            required=False,
+            min_value=0,
+        ),
+        _yes_no("has_hr_partner", "A named HR partner serves the unit's manager (ja/nej)."),
+        _yes_no("has_controller", "A named controller serves the unit's manager (ja/nej)."),
+        SOURCE_SHA256,
+        SOURCE_ROW,
+    ),
+    primary_key=("kommun_code", "period_date", "unit_id"),
+    extra_checks=(
+        pa.Check(
+            lambda df: (
+                df["employees_visstid"].isna()
+                | (df["employees_visstid"] <= df["employees_monthly_paid"])
+            ),
+            error="fler visstidsanställda än månadsavlönade",
+        ),
+        pa.Check(
+            lambda df: df["fte_monthly_paid"] <= df["employees_monthly_paid"],
+            error="fler årsarbetare än månadsavlönade personer",
+        ),
+        pa.Check(
+            lambda df: (
+                df["long_term_sick_leave_hours"].isna()
+                | df["sick_leave_hours"].isna()
+                | (df["long_term_sick_leave_hours"] <= df["sick_leave_hours"])
+            ),
+            error="långtidssjukfrånvaro större än total sjukfrånvaro",
+        ),
+    ),
+)
+
 SUPPORT_FUNCTIONS = ("hr", "ekonomi", "it", "administration", "kommunikation")
 
 SUPPORT_ASSIGNMENT = Table(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from pipelines.extract import hr_roster, org_units, support_functions
+from pipelines.extract import hr_roster, key_figures, org_units, support_functions
 from pipelines.extract.export import Export, open_export
 from pipelines.extract.files import UnreadableFile
 from pipelines.manifest import InboxFile
@@ -14,6 +14,7 @@ EXTRACTORS = {
     "hr_roster": hr_roster.extract,
     "org_units": org_units.extract,
     "support_functions": support_functions.extract,
+    "key_figures": key_figures.extract,
 }
 
 

@@ -13,6 +13,7 @@ from pipelines.normalise import blank_to_na, parse_fields, validate_table
 from pipelines.personnummer import canonical, pseudonym
 from pipelines.privacy import scan
 from pipelines.report import FileReport, Issue
+from pipelines.templates import key_figures as key_figures_template
 from schemas.model import Table
 
 INVALID_PERSONNUMMER = "ogiltigt personnummer (fel format, datum eller kontrollsiffra)"
@@ -39,7 +40,7 @@ def open_export(entry: InboxFile, sha256: str) -> Export:
     options = ReadOptions(entry.encoding, entry.delimiter, entry.sheet)
     table = read_table(entry.path, options)
     headers = [c for c in table.columns if c != ROW_COLUMN]
-    mapping = map_headers(headers, entry.source, entry.columns)
+    mapping = map_headers(headers, entry.source, {**source_headers(entry.source), **entry.columns})
     report = FileReport(
         entry.name, entry.source, entry.kommun_code, entry.period.isoformat(), rows_read=len(table)
     )
@@ -47,6 +48,11 @@ def open_export(entry: InboxFile, sha256: str) -> Export:
     kept = {h: f for h, f in mapping.items() if f not in NAME_FIELDS}
     raw = table[[*kept, ROW_COLUMN]].rename(columns=kept)
     return Export(entry, sha256, raw, {f: h for h, f in kept.items()}, report)
+
+
+def source_headers(source: str) -> dict[str, str]:
+    """Headers a source kind defines itself (the key-figures template's own columns)."""
+    return key_figures_template.header_mapping() if source == "key_figures" else {}
 
 
 def require_columns(export: Export, *alternatives: tuple[str, ...]) -> bool:

@@ -35,8 +35,8 @@ led AS (
 ),
 support AS (
     SELECT kommun_code, period_date, manager_id, sum(fte) AS admin_support_fte,
-           bool_or(support_function = 'hr' AND fte > 0) AS has_hr_partner,
-           bool_or(support_function = 'ekonomi' AND fte > 0) AS has_controller
+           bool_or(support_function = 'hr') AS has_hr_partner,
+           bool_or(support_function = 'ekonomi') AS has_controller
     FROM int_manager_support
     GROUP BY ALL
 )
