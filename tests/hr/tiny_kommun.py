@@ -40,6 +40,7 @@ class TinyKommun:
     employments: list[tuple] = field(default_factory=list)
     support: list[tuple] = field(default_factory=list)  # (serial, funktion, unit, share)
     threshold: int = 30
+    period: str = PERIOD
 
     def write(self, inbox: Path) -> Path:
         inbox.mkdir(parents=True, exist_ok=True)
@@ -80,16 +81,19 @@ class TinyKommun:
             "files:",
         ]
         manifest += [
-            f'  - {{file: {f}, source: {s}, kommun: "{KOMMUN}", period: {PERIOD}}}'
+            f'  - {{file: {f}, source: {s}, kommun: "{KOMMUN}", period: {self.period}}}'
             for f, s in files
         ]
         (inbox / "manifest.yaml").write_text("\n".join(manifest) + "\n", encoding="utf-8")
         return inbox
 
     def refresh(self, tmp_path: Path) -> Path:
-        """Write the exports, run the refresh steps, return the published file."""
+        """Write the exports, run the refresh steps, return the published file.
+
+        Refreshing again with another period into the same tmp_path adds to history.
+        """
         warehouse = tmp_path / "warehouse"
-        run_steps(self.write(tmp_path / "inbox"), warehouse, TEST_KEY.encode())
+        run_steps(self.write(tmp_path / f"inbox-{self.period}"), warehouse, TEST_KEY.encode())
         return warehouse / "published" / "chefskartan.duckdb"
 
 
