@@ -97,10 +97,11 @@ def decimal_comma(number: float) -> str:
 
 
 def _text_hours(j: Employment) -> list[str]:
-    """Arbetsställe and hours as CSV text: numbers with a decimal comma, placeholders as shown."""
-    values = [j.shown(field) for field in HOURS_FIELDS]
-    return [v if isinstance(v, str) else decimal_comma(v) if i else str(v)
-            for i, v in enumerate(values)]  # fmt: skip
+    """Arbetsställe and hours as CSV text: hours with a decimal comma, placeholders as they are."""
+    placeholders = dict(j.placeholders)
+    hours = (j.contracted_hours, j.sick_hours, j.long_sick_hours)
+    cells = [j.workplace, *(decimal_comma(h) for h in hours)]
+    return [str(placeholders.get(f, cell)) for f, cell in zip(HOURS_FIELDS, cells, strict=True)]
 
 
 def _full_name(j: SupportAssignment) -> str:
