@@ -7,10 +7,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.generate.config import KommunSpec, load_kommuner, load_rules
+from pipelines.generate.config import (
+    KommunSpec,
+    load_hours_rules,
+    load_kommuner,
+    load_rules,
+    load_support,
+)
+from pipelines.generate.hours import add_hours
 from pipelines.generate.manifest import ManifestEntry, write_manifest
 from pipelines.generate.org import Unit, build_org
+from pipelines.generate.placeholders import add_placeholders
 from pipelines.generate.staffing import Employment, staff_kommun
+from pipelines.generate.support import SupportAssignment, assign_support
 from pipelines.generate.writers import WRITERS
 
 __all__ = ["DemoKommun", "build_kommun", "generate_inbox"]
@@ -23,6 +32,7 @@ class DemoKommun:
     spec: KommunSpec
     units: list[Unit]
     employments: list[Employment]
+    support: list[SupportAssignment]
 
 
 def build_kommun(code: str, seed: int = 1, scale: float = 1.0) -> DemoKommun:
@@ -37,7 +47,19 @@ def build_kommun(code: str, seed: int = 1, scale: float = 1.0) -> DemoKommun:
     # and each kommun's data does not depend on which other kommuner are generated.
     rng = random.Random(f"chefskartan-demo:{seed}:{code}")
     units = build_org(spec, rng, scale)
-    return DemoKommun(spec, units, staff_kommun(spec, load_rules(), units, rng, scale))
+    jobs = staff_kommun(spec, load_rules(), units, rng, scale)
+    # Hours, placeholders and support draw from streams of their own, so adding them left the
+    # org tree and the employments of a seed exactly as they were.
+    hours = load_hours_rules()
+    jobs = add_hours(jobs, units, hours, load_rules().period, _stream(seed, code, "hours"))
+    placeholders = hours.placeholders.get(code, {})
+    jobs = add_placeholders(jobs, placeholders, _stream(seed, code, "placeholders"))
+    support = assign_support(load_support().get(code), units, jobs, _stream(seed, code, "support"))
+    return DemoKommun(spec, units, jobs, support)
+
+
+def _stream(seed: int, code: str, part: str) -> random.Random:
+    return random.Random(f"chefskartan-demo:{seed}:{code}:{part}")
 
 
 def generate_inbox(
@@ -51,7 +73,8 @@ def generate_inbox(
     specs, entries = [], []
     for code in codes:
         demo = build_kommun(code, seed, scale)
-        written = WRITERS[demo.spec.format](out_dir, demo.spec, demo.units, demo.employments)
+        write = WRITERS[demo.spec.format]
+        written = write(out_dir, demo.spec, demo.units, demo.employments, demo.support)
         specs.append(demo.spec)
         entries += [ManifestEntry(file, source, code, period) for file, source in written]
     return write_manifest(out_dir, specs, entries)

@@ -171,3 +171,109 @@ def load_comments() -> tuple[tuple[str, ...], tuple[float, ...]]:
 @cache
 def load_unit_name_vocabulary() -> dict:
     return yaml.safe_load((DATA_DIR / "enhetsnamn.yaml").read_text(encoding="utf-8"))
+
+
+# Fields of an employment that an export may show as a placeholder ("-1", "Okänt", "#SAKNAS");
+# required fields (personnummer, unit, form, sysselsättningsgrad) never are.
+OPTIONAL_FIELDS = ("workplace", "contracted_hours", "sick_hours", "long_sick_hours")
+
+
+@dataclass(frozen=True)
+class SickLeaveRules:
+    short_rate: float
+    no_short_share: float
+    short_cap: float
+    long_probability: float
+    long_fraction: tuple[float, float]
+    verksamhet: dict[str, float]
+    sex: dict[str, float]  # kvinna | man
+    age: tuple[tuple[int, float], ...]  # (from age, factor), ascending
+    manager: float
+    hourly: float
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    values: tuple[str | int, ...]
+    share: float
+
+
+@dataclass(frozen=True)
+class HoursRules:
+    hours_per_fte_year: int
+    hourly_hours: tuple[int, int]
+    workplaces: dict[str, tuple[float, ...]]  # verksamhet -> weights for 1, 2, 3 workplaces
+    staff_weights: tuple[float, ...]
+    sick: SickLeaveRules
+    placeholders: dict[str, dict[str, Placeholder]]  # kommun -> field -> placeholder
+
+
+@cache
+def load_hours_rules() -> HoursRules:
+    raw = yaml.safe_load((DATA_DIR / "arbetstid.yaml").read_text(encoding="utf-8"))
+    s = raw["sick_leave"]
+    placeholders = {
+        str(code): {f: Placeholder(tuple(p["values"]), float(p["share"])) for f, p in by.items()}
+        for code, by in raw["placeholders"].items()
+    }
+    for code, fields in placeholders.items():
+        if unknown := set(fields) - set(OPTIONAL_FIELDS):
+            raise ValueError(f"arbetstid.yaml: {code}: placeholders in required fields {unknown}")
+    return HoursRules(
+        hours_per_fte_year=int(raw["hours_per_fte_year"]),
+        hourly_hours=tuple(raw["hourly_hours"]),
+        workplaces={k: tuple(v) for k, v in raw["workplaces"].items()},
+        staff_weights=tuple(raw["staff_weights"]),
+        sick=SickLeaveRules(
+            short_rate=s["short_rate"],
+            no_short_share=s["no_short_share"],
+            short_cap=s["short_cap"],
+            long_probability=s["long_probability"],
+            long_fraction=tuple(s["long_fraction"]),
+            verksamhet=dict(s["verksamhet"]),
+            sex=dict(s["sex"]),
+            age=tuple(sorted((int(a), float(f)) for a, f in s["age"].items())),
+            manager=s["manager"],
+            hourly=s["hourly"],
+        ),
+        placeholders=placeholders,
+    )
+
+
+@dataclass(frozen=True)
+class SupportFunctionSpec:
+    funktion: str  # the export's label: HR-partner, Controller, HR-konsult, Assistent, ...
+    source: str  # avdelning (under the support förvaltning) the staff come from
+    aid: str  # AID code preferred when picking the staff
+    serves: str  # level of the units served: Förvaltning | Avdelning | Enhet
+    coverage: float  # share of those units served; below 1 leaves at least one out
+    share: tuple[int, int]  # [min, max] % of the person's time per served unit
+
+
+@dataclass(frozen=True)
+class SupportSpec:
+    forvaltning: str
+    functions: tuple[SupportFunctionSpec, ...]
+
+
+@cache
+def load_support() -> dict[str, SupportSpec]:
+    """Kommun code -> who serves whom; a kommun without an entry has no support-function file."""
+    raw = yaml.safe_load((DATA_DIR / "stodfunktioner.yaml").read_text(encoding="utf-8"))
+    return {
+        str(code): SupportSpec(
+            k["forvaltning"],
+            tuple(
+                SupportFunctionSpec(
+                    f["funktion"],
+                    f["from"],
+                    str(f["aid"]),
+                    f["serves"],
+                    float(f["coverage"]),
+                    tuple(f["share"]),
+                )
+                for f in k["functions"]
+            ),
+        )
+        for code, k in raw.items()
+    }

@@ -14,7 +14,7 @@ MANIFEST_NAME = "manifest.yaml"
 @dataclass(frozen=True)
 class ManifestEntry:
     file: str
-    source: str  # hr_roster | org_units
+    source: str  # hr_roster | org_units | support_functions
     kommun: str
     period: dt.date
 

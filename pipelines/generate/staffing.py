@@ -38,6 +38,17 @@ class Employment:
     fte_pct: int  # sysselsättningsgrad; 0 for hourly staff
     start_date: dt.date
     comment: str = ""
+    # Filled in by hours.py, over the 12 months up to the period date.
+    workplace: str = ""  # 8-digit SCB-like arbetsställenummer
+    contracted_hours: int = 0  # ordinarie arbetstid; hours worked for timavlönade
+    sick_hours: float = 0.0
+    long_sick_hours: float = 0.0  # the part of sick_hours in spells of 60+ days
+    # (field, value) pairs the export shows instead of the value: placeholders.py
+    placeholders: tuple[tuple[str, str | int], ...] = ()
+
+    def shown(self, field: str) -> object:
+        """The field's value as the export shows it: the placeholder where there is one."""
+        return dict(self.placeholders).get(field, getattr(self, field))
 
 
 class _Staffer:

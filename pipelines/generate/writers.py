@@ -15,8 +15,9 @@ from openpyxl.writer.excel import ExcelWriter
 from pipelines.generate.config import KommunSpec
 from pipelines.generate.org import AVDELNING, ENHET, FORVALTNING, Unit
 from pipelines.generate.staffing import Employment
+from pipelines.generate.support import SupportAssignment
 
-HR_ROSTER, ORG_UNITS = "hr_roster", "org_units"
+HR_ROSTER, ORG_UNITS, SUPPORT = "hr_roster", "org_units", "support_functions"
 
 BURLOV_ROSTER = [
     "Personnummer",
@@ -30,8 +31,13 @@ BURLOV_ROSTER = [
     "Sysselsättningsgrad",
     "Anställningsdatum",
     "Kommentar",
+    "Arbetsställenummer",
+    "Ordinarie arbetstid (tim)",
+    "Sjukfrånvaro (tim)",
+    "Varav sjukfrånvaro 60+ dagar (tim)",
 ]
 BURLOV_ORG = ["Enhet", "Enhetsnamn", "Överordnad enhet", "Nivå", "Verksamhet", "Chef personnummer"]
+BURLOV_SUPPORT = ["Personnummer", "Namn", "Funktion", "Betjänar enhet", "Andel av tid (%)"]
 KAVLINGE_ROSTER = [
     "Personnr",
     "Namn",
@@ -45,6 +51,10 @@ KAVLINGE_ROSTER = [
     "Anst.form",
     "Syss.grad",
     "Anst. fr.o.m.",
+    "Arbetsställe",
+    "Ord. arbetstid timmar",
+    "Sjukfrånvaro timmar",
+    "Långtidssjukfrånvaro timmar",
 ]
 LOMMA_ROSTER = [
     "Personnummer",
@@ -57,6 +67,10 @@ LOMMA_ROSTER = [
     "Anställningsform",
     "Sysselsättningsgrad",
     "Anställd från",
+    "Arbetsställenummer",
+    "Arbetstid timmar",
+    "Sjuktimmar",
+    "Sjuktimmar >60 dagar",
 ]
 LOMMA_ORG = [
     "Enhetskod",
@@ -66,15 +80,32 @@ LOMMA_ORG = [
     "Verksamhet",
     "Chefens personnummer",
 ]
+LOMMA_SUPPORT = ["Personnummer", "Namn", "Funktion", "Betjänar chef (personnummer)", "Andel %"]
 
 # Zip entries and document properties carry this instead of "now", so XLSX bytes are stable.
 XLSX_TIMESTAMP = dt.datetime(2026, 10, 1, 6, 0, 0)
 
-Writer = Callable[[Path, KommunSpec, list[Unit], list[Employment]], list[tuple[str, str]]]
+Writer = Callable[
+    [Path, KommunSpec, list[Unit], list[Employment], list[SupportAssignment]],
+    list[tuple[str, str]],
+]
+HOURS_FIELDS = ("workplace", "contracted_hours", "sick_hours", "long_sick_hours")
 
 
-def decimal_comma(pct: int) -> str:
-    return f"{pct:.2f}".replace(".", ",")
+def decimal_comma(number: float) -> str:
+    return f"{number:.2f}".replace(".", ",")
+
+
+def _text_hours(j: Employment) -> list[str]:
+    """Arbetsställe and hours as CSV text: hours with a decimal comma, placeholders as they are."""
+    placeholders = dict(j.placeholders)
+    hours = (j.contracted_hours, j.sick_hours, j.long_sick_hours)
+    cells = [j.workplace, *(decimal_comma(h) for h in hours)]
+    return [str(placeholders.get(f, cell)) for f, cell in zip(HOURS_FIELDS, cells, strict=True)]
+
+
+def _full_name(j: SupportAssignment) -> str:
+    return f"{j.person.first_name} {j.person.last_name}"
 
 
 def _managers(jobs: list[Employment]) -> dict[str, Employment]:
@@ -87,8 +118,14 @@ def _write_csv(path: Path, rows: list[list[str]], *, encoding: str, delimiter: s
         csv.writer(f, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
 
 
-def write_burlov(out: Path, spec: KommunSpec, units: list[Unit], jobs: list[Employment]):
-    """`Swedish Excel` CSV: semicolons, cp1252, decimal comma; roster plus a unit file."""
+def write_burlov(
+    out: Path,
+    spec: KommunSpec,
+    units: list[Unit],
+    jobs: list[Employment],
+    support: list[SupportAssignment],
+):
+    """`Swedish Excel` CSV: semicolons, cp1252, decimal comma; roster, unit and support files."""
     rows = [BURLOV_ROSTER]
     for j in sorted(jobs, key=lambda j: (j.unit.unit_id, j.person.pnr12, j.aid_code)):
         rows.append(
@@ -104,6 +141,7 @@ def write_burlov(out: Path, spec: KommunSpec, units: list[Unit], jobs: list[Empl
                 decimal_comma(j.fte_pct),
                 j.start_date.isoformat(),
                 j.comment,
+                *_text_hours(j),
             ]
         )
     _write_csv(out / spec.files[HR_ROSTER], rows, encoding="cp1252", delimiter=";")
@@ -122,7 +160,19 @@ def write_burlov(out: Path, spec: KommunSpec, units: list[Unit], jobs: list[Empl
             ]
         )
     _write_csv(out / spec.files[ORG_UNITS], rows, encoding="cp1252", delimiter=";")
-    return [(spec.files[HR_ROSTER], HR_ROSTER), (spec.files[ORG_UNITS], ORG_UNITS)]
+
+    rows = [BURLOV_SUPPORT]
+    for a in sorted(support, key=lambda a: (a.person.pnr12, a.unit.unit_id)):
+        rows.append(
+            [a.person.pnr12_dash, _full_name(a), a.funktion, a.unit.unit_id,
+             decimal_comma(a.share_pct)]
+        )  # fmt: skip
+    _write_csv(out / spec.files[SUPPORT], rows, encoding="cp1252", delimiter=";")
+    return [
+        (spec.files[HR_ROSTER], HR_ROSTER),
+        (spec.files[ORG_UNITS], ORG_UNITS),
+        (spec.files[SUPPORT], SUPPORT),
+    ]
 
 
 def org_path(unit: Unit, by_id: dict[str, Unit]) -> list[str]:
@@ -138,8 +188,17 @@ def _ancestry(unit: Unit, by_id: dict[str, Unit]) -> list[Unit]:
     return chain
 
 
-def write_kavlinge(out: Path, spec: KommunSpec, units: list[Unit], jobs: list[Employment]):
-    """One UTF-8-with-BOM CSV, commas, org path names repeated on every row; no unit file."""
+def write_kavlinge(
+    out: Path,
+    spec: KommunSpec,
+    units: list[Unit],
+    jobs: list[Employment],
+    support: list[SupportAssignment],
+):
+    """One UTF-8-with-BOM CSV, commas, org path names repeated on every row; no unit file.
+
+    No support file either: Kävlinge's administrators are found in the roster by AID code.
+    """
     by_id = {u.unit_id: u for u in units}
     body = []
     for j in jobs:
@@ -156,6 +215,7 @@ def write_kavlinge(out: Path, spec: KommunSpec, units: list[Unit], jobs: list[Em
                 spec.form_labels[j.form],
                 decimal_comma(j.fte_pct),
                 j.start_date.isoformat(),
+                *_text_hours(j),
             ]
         )
     body.sort(key=lambda r: (r[2], r[3], r[4], r[1], r[0]))
@@ -165,8 +225,17 @@ def write_kavlinge(out: Path, spec: KommunSpec, units: list[Unit], jobs: list[Em
     return [(spec.files[HR_ROSTER], HR_ROSTER)]
 
 
-def write_lomma(out: Path, spec: KommunSpec, units: list[Unit], jobs: list[Employment]):
-    """Two XLSX files, one sheet each; personnummer and codes are text cells, dates real dates."""
+def write_lomma(
+    out: Path,
+    spec: KommunSpec,
+    units: list[Unit],
+    jobs: list[Employment],
+    support: list[SupportAssignment],
+):
+    """Three XLSX files, one sheet each; personnummer and codes are text cells, dates real dates.
+
+    Arbetsställenummer and hours are numeric cells; a placeholder is a text cell or -1.
+    """
     rows = []
     for j in sorted(jobs, key=lambda j: (j.person.pnr12, j.unit.unit_id)):
         rows.append(
@@ -181,6 +250,7 @@ def write_lomma(out: Path, spec: KommunSpec, units: list[Unit], jobs: list[Emplo
                 spec.form_labels[j.form],
                 j.fte_pct,
                 j.start_date,
+                *(_number(j.shown(field)) for field in HOURS_FIELDS),
             ]
         )
     _save_sheet(out / spec.files[HR_ROSTER], "Anställda", LOMMA_ROSTER, rows)
@@ -191,7 +261,27 @@ def write_lomma(out: Path, spec: KommunSpec, units: list[Unit], jobs: list[Emplo
         for u in units
     ]
     _save_sheet(out / spec.files[ORG_UNITS], "Organisation", LOMMA_ORG, rows)
-    return [(spec.files[HR_ROSTER], HR_ROSTER), (spec.files[ORG_UNITS], ORG_UNITS)]
+
+    rows = [
+        [a.person.pnr12, _full_name(a), a.funktion, managers[a.unit.unit_id].person.pnr12,
+         a.share_pct]
+        for a in sorted(support, key=lambda a: (a.person.pnr12, a.unit.unit_id))
+    ]  # fmt: skip
+    _save_sheet(out / spec.files[SUPPORT], "Stödfunktioner", LOMMA_SUPPORT, rows)
+    return [
+        (spec.files[HR_ROSTER], HR_ROSTER),
+        (spec.files[ORG_UNITS], ORG_UNITS),
+        (spec.files[SUPPORT], SUPPORT),
+    ]
+
+
+def _number(value: object) -> object:
+    """Numeric cells: the workplace number as an integer, whole hours without a decimal part."""
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def _save_sheet(path: Path, title: str, header: list[str], rows: list[list]) -> None:

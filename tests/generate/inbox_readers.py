@@ -11,6 +11,8 @@ from pathlib import Path
 import openpyxl
 
 KOMMUNER = ("1231", "1261", "1262")
+# What the exports write instead of a missing value (the brief's list).
+PLACEHOLDERS = ("-1", "Okänt", "#SAKNAS")
 
 # The export's own words for the three employment forms, per kommun (from the brief).
 FORM_LABELS = {
@@ -35,6 +37,11 @@ class Row:
     form: str  # tillsvidare | visstid | timavlönad
     fte_pct: float
     start_date: dt.date
+    # 12 months up to the period; None where the export shows a placeholder
+    workplace: str | None
+    contracted_hours: float | None
+    sick_hours: float | None
+    long_sick_hours: float | None
 
 
 @dataclass(frozen=True)
@@ -47,13 +54,40 @@ class OrgUnit:
 
 
 @dataclass(frozen=True)
+class Support:
+    """One row of a support-function file: a person serving a unit or a manager."""
+
+    pnr: str
+    name: str
+    funktion: str
+    served: str  # unit id (Burlöv) or the served manager's personnummer (Lomma)
+    share_pct: float
+
+
+@dataclass(frozen=True)
 class Kommun:
     rows: list[Row]
     units: dict[str, OrgUnit]
+    support: list[Support]
+    names: dict[str, str]  # personnummer -> "Förnamn Efternamn"
 
 
 def _pct(text: str) -> float:
     return float(text.replace(",", "."))
+
+
+def _missing(value: object) -> bool:
+    return str(value) in PLACEHOLDERS
+
+
+def _workplace(value: object) -> str | None:
+    return None if _missing(value) else str(value)
+
+
+def _hours(value: object) -> float | None:
+    if _missing(value):
+        return None
+    return _pct(value) if isinstance(value, str) else float(value)
 
 
 def _csv(path: Path, encoding: str, delimiter: str) -> list[dict[str, str]]:
@@ -63,6 +97,7 @@ def _csv(path: Path, encoding: str, delimiter: str) -> list[dict[str, str]]:
 
 def read_burlov(inbox: Path) -> Kommun:
     labels = FORM_LABELS["1231"]
+    roster = _csv(inbox / "Personal_Burlov_202610.csv", "cp1252", ";")
     rows = [
         Row(
             r["Personnummer"],
@@ -72,8 +107,12 @@ def read_burlov(inbox: Path) -> Kommun:
             labels[r["Anställningsform"]],
             _pct(r["Sysselsättningsgrad"]),
             dt.date.fromisoformat(r["Anställningsdatum"]),
+            _workplace(r["Arbetsställenummer"]),
+            _hours(r["Ordinarie arbetstid (tim)"]),
+            _hours(r["Sjukfrånvaro (tim)"]),
+            _hours(r["Varav sjukfrånvaro 60+ dagar (tim)"]),
         )
-        for r in _csv(inbox / "Personal_Burlov_202610.csv", "cp1252", ";")
+        for r in roster
     ]
     units = {
         r["Enhet"]: OrgUnit(
@@ -81,13 +120,24 @@ def read_burlov(inbox: Path) -> Kommun:
         )
         for r in _csv(inbox / "Organisation_Burlov.csv", "cp1252", ";")
     }
-    return Kommun(rows, units)
+    support = [
+        Support(
+            r["Personnummer"],
+            r["Namn"],
+            r["Funktion"],
+            r["Betjänar enhet"],
+            _pct(r["Andel av tid (%)"]),
+        )
+        for r in _csv(inbox / "Stodfunktioner_Burlov.csv", "cp1252", ";")
+    ]
+    names = {r["Personnummer"]: f"{r['Förnamn']} {r['Efternamn']}" for r in roster}
+    return Kommun(rows, units, support, names)
 
 
 def read_kavlinge(inbox: Path) -> Kommun:
     """One file: a unit is the path of names; its level is how deep the path goes."""
     labels = FORM_LABELS["1261"]
-    rows, units = [], {}
+    rows, units, names = [], {}, {}
     for r in _csv(inbox / "Heroma_personal_2026-10.csv", "utf-8-sig", ","):
         parts = [p for p in (r["Förvaltning"], r["Avdelning"], r["Enhet"]) if p]
         path = "/".join(parts)
@@ -100,11 +150,17 @@ def read_kavlinge(inbox: Path) -> Kommun:
                 labels[r["Anst.form"]],
                 _pct(r["Syss.grad"]),
                 dt.date.fromisoformat(r["Anst. fr.o.m."]),
+                _workplace(r["Arbetsställe"]),
+                _hours(r["Ord. arbetstid timmar"]),
+                _hours(r["Sjukfrånvaro timmar"]),
+                _hours(r["Långtidssjukfrånvaro timmar"]),
             )
         )
+        last, first = r["Namn"].split(" ", 1)  # "Efternamn Förnamn"
+        names[r["Personnr"]] = f"{first} {last}"
         level = ("Förvaltning", "Avdelning", "Enhet")[len(parts) - 1]
         units[path] = OrgUnit(path, "/".join(parts[:-1]), level, r["Verksamhet"], "")
-    return Kommun(rows, units)
+    return Kommun(rows, units, [], names)  # no support file: administrators are in the roster
 
 
 def _sheet(path: Path) -> tuple[str, list[str], list[tuple]]:
@@ -117,9 +173,10 @@ def _sheet(path: Path) -> tuple[str, list[str], list[tuple]]:
 def read_lomma(inbox: Path) -> Kommun:
     labels = FORM_LABELS["1262"]
     _, header, values = _sheet(inbox / "Lomma_anstallda.xlsx")
-    rows = []
+    rows, names = [], {}
     for v in values:
         r = dict(zip(header, v, strict=True))
+        names[r["Personnummer"]] = f"{r['Förnamn']} {r['Efternamn']}"
         rows.append(
             Row(
                 r["Personnummer"],
@@ -129,6 +186,10 @@ def read_lomma(inbox: Path) -> Kommun:
                 labels[r["Anställningsform"]],
                 float(r["Sysselsättningsgrad"]),
                 r["Anställd från"].date(),
+                _workplace(r["Arbetsställenummer"]),
+                _hours(r["Arbetstid timmar"]),
+                _hours(r["Sjuktimmar"]),
+                _hours(r["Sjuktimmar >60 dagar"]),
             )
         )
     _, header, values = _sheet(inbox / "Lomma_organisation.xlsx")
@@ -142,7 +203,21 @@ def read_lomma(inbox: Path) -> Kommun:
             r["Verksamhet"],
             r["Chefens personnummer"],
         )
-    return Kommun(rows, units)
+    title, header, values = _sheet(inbox / "Lomma_stodfunktioner.xlsx")
+    assert title == "Stödfunktioner"
+    support = []
+    for v in values:
+        r = dict(zip(header, v, strict=True))
+        support.append(
+            Support(
+                r["Personnummer"],
+                r["Namn"],
+                r["Funktion"],
+                r["Betjänar chef (personnummer)"],
+                float(r["Andel %"]),
+            )
+        )
+    return Kommun(rows, units, support, names)
 
 
 READERS = {"1231": read_burlov, "1261": read_kavlinge, "1262": read_lomma}

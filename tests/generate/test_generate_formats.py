@@ -20,17 +20,22 @@ def test_burlov_is_cp1252_with_crlf_semicolons_and_decimal_comma(full_inbox: Pat
     lines = raw.decode("cp1252").split("\r\n")
     assert lines[0] == (
         "Personnummer;Förnamn;Efternamn;Org.enhet;AID-kod;AID etikett;Ansvarskod;"
-        "Anställningsform;Sysselsättningsgrad;Anställningsdatum;Kommentar"
+        "Anställningsform;Sysselsättningsgrad;Anställningsdatum;Kommentar;"
+        "Arbetsställenummer;Ordinarie arbetstid (tim);Sjukfrånvaro (tim);"
+        "Varav sjukfrånvaro 60+ dagar (tim)"
     )
     records = list(csv.reader(lines[1:-1], delimiter=";"))
-    assert lines[-1] == "" and all(len(r) == 11 for r in records)
+    assert lines[-1] == "" and all(len(r) == 15 for r in records)
     assert all(re.fullmatch(r"(19|20)\d{6}-\d{4}", r[0]) for r in records)
     assert all(re.fullmatch(r"\d{1,3},00", r[8]) for r in records)
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", r[9]) for r in records)
-    assert any(line.endswith(";Tillägg 1 250,00 € – EU-projekt") for line in lines)
+    assert all(re.fullmatch(r"\d{8}", r[11]) for r in records)
+    assert all(re.fullmatch(r"\d+,\d\d", value) for r in records for value in r[12:])
+    assert any(";Tillägg 1 250,00 € – EU-projekt;" in line for line in lines)
     # A comment holding the delimiter is quoted; nothing else is.
     quoted = [line for line in lines if '"' in line]
-    assert quoted and all(re.search(r';"[^"]*;[^"]*"$', line) for line in quoted)
+    hours = r"\d{8}(;\d+,\d\d){3}"
+    assert quoted and all(re.search(r';"[^"]*;[^"]*";' + hours + "$", line) for line in quoted)
 
 
 def test_burlov_unit_file(full_inbox: Path) -> None:
@@ -48,11 +53,15 @@ def test_kavlinge_is_utf8_bom_with_commas_and_quoted_decimal_comma(full_inbox: P
     lines = text.splitlines()
     assert lines[0] == (
         "Personnr,Namn,Förvaltning,Avdelning,Enhet,Verksamhet,Befattning,AID,Chefskod,"
-        "Anst.form,Syss.grad,Anst. fr.o.m."
+        "Anst.form,Syss.grad,Anst. fr.o.m.,"
+        "Arbetsställe,Ord. arbetstid timmar,Sjukfrånvaro timmar,Långtidssjukfrånvaro timmar"
     )
-    # Only the decimal-comma field holds a comma, so it is the only quoted one.
+    # Only the decimal-comma fields hold a comma, so they are the only quoted ones.
+    hours = r'(\d{8}|Okänt)(,"\d+,\d\d"){3}'
     for line in lines[1:]:
-        assert re.fullmatch(r'\d{6}-\d{4},[^,"]+,[^"]*,"\d{1,3},00",\d{4}-\d{2}-\d{2}', line)
+        assert re.fullmatch(
+            r'\d{6}-\d{4},[^,"]+,[^"]*,"\d{1,3},00",\d{4}-\d{2}-\d{2},' + hours, line
+        )
     assert text.count("\n") == text.count("\r\n")  # Excel's CRLF throughout
 
 
@@ -73,6 +82,7 @@ def test_lomma_xlsx_sheets_and_cell_types(full_inbox: Path) -> None:
     assert [c.value for c in ws[1]] == [
         "Personnummer", "Förnamn", "Efternamn", "Enhetskod", "AID", "AID-benämning",
         "Ansvarskod", "Anställningsform", "Sysselsättningsgrad", "Anställd från",
+        "Arbetsställenummer", "Arbetstid timmar", "Sjuktimmar", "Sjuktimmar >60 dagar",
     ]  # fmt: skip
     for row in ws.iter_rows(min_row=2):
         pnr, fte, start = row[0], row[8], row[9]

@@ -19,9 +19,11 @@ from tests.generate.inbox_readers import READERS
 ALL_FILES = {
     "Personal_Burlov_202610.csv": ("hr_roster", "1231"),
     "Organisation_Burlov.csv": ("org_units", "1231"),
+    "Stodfunktioner_Burlov.csv": ("support_functions", "1231"),
     "Heroma_personal_2026-10.csv": ("hr_roster", "1261"),
     "Lomma_anstallda.xlsx": ("hr_roster", "1262"),
     "Lomma_organisation.xlsx": ("org_units", "1262"),
+    "Lomma_stodfunktioner.xlsx": ("support_functions", "1262"),
 }
 
 
@@ -43,7 +45,7 @@ def test_different_seed_changes_every_export(tmp_path: Path) -> None:
 
 
 def test_xlsx_carry_fixed_timestamps(full_inbox: Path) -> None:
-    for name in ("Lomma_anstallda.xlsx", "Lomma_organisation.xlsx"):
+    for name in ("Lomma_anstallda.xlsx", "Lomma_organisation.xlsx", "Lomma_stodfunktioner.xlsx"):
         props = openpyxl.load_workbook(full_inbox / name).properties
         assert props.created == props.modified == dt.datetime(2026, 10, 1, 6, 0)
         with zipfile.ZipFile(full_inbox / name) as z:
@@ -75,9 +77,11 @@ def test_kommuner_selects_files_and_manifest_entries(tmp_path: Path) -> None:
     assert [f["file"] for f in manifest["files"]] == [
         "Lomma_anstallda.xlsx",
         "Lomma_organisation.xlsx",
+        "Lomma_stodfunktioner.xlsx",
     ]
     assert {p.name for p in tmp_path.iterdir()} == {
         "manifest.yaml", "Lomma_anstallda.xlsx", "Lomma_organisation.xlsx",
+        "Lomma_stodfunktioner.xlsx",
     }  # fmt: skip
 
 
