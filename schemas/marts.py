@@ -128,8 +128,20 @@ MART_SPAN_OF_CONTROL = Table(
             "administrators found in the roster by AID code, split equally over the managers "
             "they serve.",
         ),
-        Field("has_hr_partner", "boolean", "A named HR partner serves this manager."),
-        Field("has_controller", "boolean", "A named controller/ekonom serves this manager."),
+        Field(
+            "has_hr_partner",
+            "boolean",
+            "A named HR partner serves this manager, one of their "
+            "units or a unit or manager above them; empty when the kommun sent no "
+            "support-function file.",
+            required=False,
+        ),
+        Field(
+            "has_controller",
+            "boolean",
+            "As has_hr_partner, for a controller/ekonom.",
+            required=False,
+        ),
         SICK_LEAVE_PCT,
         LONG_TERM_SHARE,
     ),
@@ -208,9 +220,18 @@ MART_SPAN_ROLLUP = Table(
             "admin_support_fte / managers.",
             required=False,
         ),
-        Field("managers_without_hr_partner", "integer", "Managers with no named HR partner."),
         Field(
-            "managers_without_controller", "integer", "Managers with no named controller/ekonom."
+            "managers_without_hr_partner",
+            "integer",
+            "Managers with no named HR partner "
+            "(empty when the kommun sent no support-function file).",
+            required=False,
+        ),
+        Field(
+            "managers_without_controller",
+            "integer",
+            "Managers with no named controller/ekonom (empty when unknown).",
+            required=False,
         ),
         Field(
             "mean_tenure_months",

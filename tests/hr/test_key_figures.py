@@ -72,6 +72,7 @@ def test_manager_of_two_units_counts_a_double_employed_person_once(published: Pa
     m = manager(published, 3)
     # E1 ∪ E2 monthly: 10, 11, 12, 13, 14, 16, 17; hourly: 15
     assert (m["employees_monthly_paid"], m["employees_hourly"]) == (7, 1)
+    assert m["has_hr_partner"] and m["admin_support_fte"] == pytest.approx(0.25)
     assert m["fte_monthly_paid"] == pytest.approx(7.2)  # person 10: 1.0 + 0.2
     # units ordered by name: Boende (E2), Hemtjänst (E1)
     assert m["unit_ids"] == "E2; E1" and m["manager_level"] == 1 and m["is_first_line"]
@@ -86,7 +87,8 @@ def test_unit_without_manager_rolls_up_to_the_second_line_manager(published: Pat
     m = manager(published, 2)
     assert m["employees_monthly_paid"] == 2  # 18, 19 in E3
     assert (m["manager_level"], m["managers_led"], m["is_first_line"]) == (2, 1, False)
-    assert m["admin_support_fte"] == pytest.approx(0.5)  # 50 % of HR partner 30's 100 %
+    # 50 % of HR partner 30's 100 % to A1, split over A1's managers: chef 2 and chef 3
+    assert m["admin_support_fte"] == pytest.approx(0.25)
     assert m["has_hr_partner"] and not m["has_controller"]
     assert pd.isna(m["sick_leave_pct"])  # fewer than k persons with hours
 
@@ -96,7 +98,7 @@ def test_hourly_heavy_unit_and_roster_administrator(published: Path) -> None:
     assert (m["employees_monthly_paid"], m["employees_hourly"]) == (2, 3)  # 20, 31; 21-23
     assert m["share_hourly_pct"] == pytest.approx(60.0)
     assert m["admin_support_fte"] == pytest.approx(1.0)  # administrator 31 found by AID 1520
-    assert not m["has_hr_partner"]
+    assert not m["has_hr_partner"]  # the HR partner serves A1, not A2
 
 
 def test_head_of_department_is_level_three(published: Path) -> None:
@@ -113,7 +115,7 @@ def test_kommun_rollup(published: Path) -> None:
     assert k["chefstathet"] == pytest.approx(12 / 4)
     assert k["workplaces"] == 2
     assert k["admin_support_fte_per_manager"] == pytest.approx(1.5 / 4, abs=0.01)  # rounded to 2
-    assert k["managers_without_hr_partner"] == 3
+    assert k["managers_without_hr_partner"] == 2  # chefs 1 and 4; A1 covers chefs 2 and 3
     assert k["mean_span_first_line"] == pytest.approx((7 + 2) / 2)
     assert k["first_line_above_threshold"] == 0
     # SKR sick leave over all monthly-paid with hours (10-14): 500 / 8500

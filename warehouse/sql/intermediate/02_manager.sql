@@ -31,3 +31,18 @@ WITH RECURSIVE up AS (
 SELECT kommun_code, period_date, ancestor_id AS manager_id, max(distance) + 1 AS manager_level
 FROM up
 GROUP BY ALL;
+
+-- Each manager paired with itself and every manager above them.
+CREATE OR REPLACE TEMP TABLE int_manager_ancestor AS
+WITH RECURSIVE up AS (
+    SELECT kommun_code, period_date, manager_id, manager_id AS ancestor_id, 0 AS distance
+    FROM int_manager_parent
+    UNION ALL
+    SELECT up.kommun_code, up.period_date, up.manager_id, p.parent_manager_id, up.distance + 1
+    FROM up
+    JOIN int_manager_parent p
+      ON p.kommun_code = up.kommun_code AND p.period_date = up.period_date
+     AND p.manager_id = up.ancestor_id
+    WHERE p.parent_manager_id IS NOT NULL AND up.distance < 50
+)
+SELECT kommun_code, period_date, manager_id, ancestor_id FROM up;

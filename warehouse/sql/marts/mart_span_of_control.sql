@@ -34,9 +34,7 @@ led AS (
     GROUP BY ALL
 ),
 support AS (
-    SELECT kommun_code, period_date, manager_id, sum(fte) AS admin_support_fte,
-           bool_or(support_function = 'hr') AS has_hr_partner,
-           bool_or(support_function = 'ekonomi') AS has_controller
+    SELECT kommun_code, period_date, manager_id, sum(fte) AS admin_support_fte
     FROM int_manager_support
     GROUP BY ALL
 )
@@ -60,8 +58,11 @@ SELECT units.kommun_code, k.kommun_name, units.period_date, units.manager_id,
        coalesce(span.workplaces, 0) AS workplaces,
        ten.tenure_months,
        round(coalesce(sup.admin_support_fte, 0), 2) AS admin_support_fte,
-       coalesce(sup.has_hr_partner, false) AS has_hr_partner,
-       coalesce(sup.has_controller, false) AS has_controller,
+       -- unknown (empty) when the kommun sent no support-function file for the period
+       CASE WHEN named.kommun_code IS NOT NULL THEN coalesce(cov.has_hr_partner, false) END
+           AS has_hr_partner,
+       CASE WHEN named.kommun_code IS NOT NULL THEN coalesce(cov.has_controller, false) END
+           AS has_controller,
        CASE WHEN span.persons_with_hours >= k.anonymity_k
             THEN round(100.0 * span.sick_leave_hours / nullif(span.contracted_hours, 0), 1)
        END AS sick_leave_pct,
@@ -78,3 +79,6 @@ LEFT JOIN span USING (kommun_code, period_date, manager_id)
 LEFT JOIN led USING (kommun_code, period_date, manager_id)
 LEFT JOIN int_manager_tenure ten USING (kommun_code, period_date, manager_id)
 LEFT JOIN support sup USING (kommun_code, period_date, manager_id)
+LEFT JOIN int_manager_coverage cov USING (kommun_code, period_date, manager_id)
+LEFT JOIN (SELECT DISTINCT kommun_code, period_date FROM hist_support_assignment) named
+       ON named.kommun_code = units.kommun_code AND named.period_date = units.period_date

@@ -38,8 +38,10 @@ manager_totals AS (
            max(employees_monthly_paid) FILTER (WHERE is_first_line) AS max_span_first_line,
            count(*) FILTER (WHERE is_above_threshold) AS first_line_above_threshold,
            sum(admin_support_fte) AS admin_support_fte,
-           count(*) FILTER (WHERE NOT has_hr_partner) AS managers_without_hr_partner,
-           count(*) FILTER (WHERE NOT has_controller) AS managers_without_controller,
+           CASE WHEN bool_or(has_hr_partner IS NOT NULL)
+                THEN count(*) FILTER (WHERE NOT has_hr_partner) END AS managers_without_hr_partner,
+           CASE WHEN bool_or(has_controller IS NOT NULL)
+                THEN count(*) FILTER (WHERE NOT has_controller) END AS managers_without_controller,
            avg(tenure_months) AS mean_tenure_months
     FROM scope_managers
     GROUP BY ALL
@@ -103,8 +105,8 @@ SELECT s.kommun_code, k.kommun_name, s.period_date, s.scope_type, s.scope_id, s.
        round(st.workplaces / nullif(mt.managers, 0), 1) AS workplaces_per_manager,
        round(coalesce(mt.admin_support_fte, 0), 2) AS admin_support_fte,
        round(mt.admin_support_fte / nullif(mt.managers, 0), 2) AS admin_support_fte_per_manager,
-       coalesce(mt.managers_without_hr_partner, 0) AS managers_without_hr_partner,
-       coalesce(mt.managers_without_controller, 0) AS managers_without_controller,
+       mt.managers_without_hr_partner,
+       mt.managers_without_controller,
        round(mt.mean_tenure_months, 1) AS mean_tenure_months,
        p.previous_period_date,
        tu.managers_left,
