@@ -133,7 +133,11 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_generate)
 
     p = sub.add_parser("template", help="write a template to fill in (XLSX and CSV)")
-    p.add_argument("name", choices=["key-figures"], help="key-figures: figures per unit")
+    p.add_argument(
+        "name",
+        choices=["key-figures", "action-plan"],
+        help="key-figures: figures per unit; action-plan: plan and follow-up",
+    )
     p.add_argument("--out", required=True, help="folder to write the template to")
     p.set_defaults(func=cmd_template)
 

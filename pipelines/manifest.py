@@ -12,7 +12,14 @@ import yaml
 from schemas.codes import CODES_DIR
 
 MANIFEST_NAME = "manifest.yaml"
-SOURCE_KINDS = ("hr_roster", "org_units", "support_functions", "key_figures")
+SOURCE_KINDS = (
+    "hr_roster",
+    "org_units",
+    "support_functions",
+    "key_figures",
+    "action_plan",
+    "follow_up",
+)
 DEFAULT_SPAN_THRESHOLD = 30
 DEFAULT_ANONYMITY_K = 5
 

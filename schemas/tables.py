@@ -4,24 +4,9 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
+from schemas.action_plans import ACTION_TABLES
+from schemas.common import KOMMUN_CODE, PERIOD_DATE, PERSON_ID, SOURCE_ROW, SOURCE_SHA256
 from schemas.model import Field, Table
-
-KOMMUN_CODE = Field(
-    "kommun_code", "code", "SCB municipality code, e.g. 1231 (Burlöv).", pattern=r"^\d{4}$"
-)
-PERIOD_DATE = Field("period_date", "date", "Snapshot date of the export (the period).")
-SOURCE_SHA256 = Field(
-    "source_sha256", "text", "SHA-256 of the archived raw file the row came from (lineage)."
-)
-SOURCE_ROW = Field(
-    "source_row", "integer", "Row number in the raw file (header = row 1).", min_value=2
-)
-PERSON_ID = Field(
-    "person_id",
-    "text",
-    "Pseudonymous person key: HMAC-SHA256 of the personnummer with the kommun's secret key.",
-    pattern=r"^[0-9a-f]{64}$",
-)
 
 EMPLOYMENT = Table(
     name="employment",
@@ -332,6 +317,7 @@ HISTORY_TABLES = {
     "employment": EMPLOYMENT,
     "org_unit": ORG_UNIT,
     "support_assignment": SUPPORT_ASSIGNMENT,
+    **ACTION_TABLES,
 }
 
 REFRESH_LOG = Table(

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import hashlib
 
-from pipelines.extract import hr_roster, key_figures, org_units, support_functions
+from pipelines.extract import (
+    action_plans,
+    hr_roster,
+    key_figures,
+    org_units,
+    support_functions,
+)
 from pipelines.extract.export import Export, open_export
 from pipelines.extract.files import UnreadableFile
 from pipelines.manifest import InboxFile
@@ -15,6 +21,8 @@ EXTRACTORS = {
     "org_units": org_units.extract,
     "support_functions": support_functions.extract,
     "key_figures": key_figures.extract,
+    "action_plan": action_plans.extract_plan,
+    "follow_up": action_plans.extract_follow_up,
 }
 
 
