@@ -14,11 +14,13 @@ if str(_REPO_ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from dashboards import queries  # noqa: E402
-from dashboards.pages import fact_wall  # noqa: E402
+from dashboards.pages import action_plan, fact_wall, follow_up  # noqa: E402
 
 # Add a page here: its module in dashboards/pages/ with a render() function.
 PAGES = [
     st.Page(fact_wall.render, title=fact_wall.TITLE, url_path="faktavagg", default=True),
+    st.Page(action_plan.render, title=action_plan.TITLE, url_path="handlingsplan"),
+    st.Page(follow_up.render, title=follow_up.TITLE, url_path="uppfoljning"),
 ]
 
 

@@ -74,6 +74,30 @@ SQL: dict[str, str] = {
         FROM mart_refresh_log
         ORDER BY refreshed_at DESC, kommun_code, source, file_name
     """,
+    "action_plan": """
+        SELECT *
+        FROM mart_action_plan
+        WHERE kommun_code = ?
+        ORDER BY area, measure_id, indicator_id
+    """,
+    "indicator_trends": """
+        SELECT h.scope_id, h.indicator_id, list(h.value ORDER BY h.period_date) AS values,
+               list(h.period_date ORDER BY h.period_date) AS periods
+        FROM mart_indicator_history h
+        WHERE h.kommun_code = ?
+          AND (h.scope_id, h.indicator_id) IN (
+              SELECT (scope_id, indicator_id) FROM mart_action_plan WHERE kommun_code = ?)
+        GROUP BY ALL
+    """,
+    "follow_ups": """
+        SELECT *
+        FROM mart_follow_up
+        WHERE kommun_code = ?
+        ORDER BY scope_name, measure_id, follow_up_date DESC
+    """,
+    "has_table": """
+        SELECT count(*) > 0 FROM duckdb_tables() WHERE table_name = ?
+    """,
 }
 
 
@@ -245,3 +269,23 @@ def rollup(
 def last_refresh() -> pd.DataFrame:
     """mart_refresh_log: one row per file loaded in the last refresh, newest first."""
     return _frame("last_refresh", [])
+
+
+def has_mart(name: str) -> bool:
+    """Whether the published file has this mart (older files may lack newer marts)."""
+    return bool(_rows("has_table", [name])[0][0])
+
+
+def action_plan(kommun_code: str) -> pd.DataFrame:
+    """mart_action_plan for the kommun: one row per measure and linked indicator."""
+    return _frame("action_plan", [kommun_code])
+
+
+def indicator_trends(kommun_code: str) -> pd.DataFrame:
+    """Per scope and planned indicator, the values over the periods (oldest first)."""
+    return _frame("indicator_trends", [kommun_code, kommun_code])
+
+
+def follow_ups(kommun_code: str) -> pd.DataFrame:
+    """mart_follow_up for the kommun, newest follow-up first per measure."""
+    return _frame("follow_ups", [kommun_code])
