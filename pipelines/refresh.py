@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -79,7 +79,9 @@ def extract_and_stage(entry: InboxFile, work_dir: Path, key: bytes, index: int) 
     for table, frame in result.tables.items():
         path = work_dir / f"{index:03d}_{table}.parquet"
         frame.to_parquet(path, index=False)
-        staged.append(StagedTable(table, entry.kommun_code, entry.period.isoformat(), path))
+        staged.append(
+            StagedTable(table, entry.kommun_code, entry.period.isoformat(), path, result.partition)
+        )
     return StageResult(result.report, result.sha256, staged)
 
 
@@ -250,15 +252,34 @@ def summary_text(results: list[StageResult], published: list[Path] | None) -> st
     return "\n".join(lines)
 
 
-def run_steps(inbox: Path, warehouse: Path, key: bytes) -> list[StageResult]:
+def only_file(manifest: Manifest, file_name: str) -> Manifest:
+    """The manifest narrowed to one export (the fast path): only its history is replaced."""
+    from pipelines.manifest import ManifestError
+
+    chosen = [e for e in manifest.files if e.name == file_name]
+    if not chosen:
+        raise ManifestError(
+            f"{file_name} finns inte under 'files' i manifestet (kända: "
+            + ", ".join(e.name for e in manifest.files)
+            + ")"
+        )
+    return replace(manifest, files=chosen)
+
+
+def run_steps(
+    inbox: Path, warehouse: Path, key: bytes, only: str | None = None
+) -> list[StageResult]:
     """The refresh's steps in one process without Prefect (benchmarks, fault-injection tests).
 
     Raises RefreshFailed when a file is rejected; publishes only when every step succeeded.
+    With `only`, just that export is validated and loaded (the survey fast path).
     """
     from pipelines.manifest import load_manifest
 
     paths = WarehousePaths(warehouse)
     manifest = load_manifest(inbox)
+    if only:
+        manifest = only_file(manifest, only)
     refresh_id = new_refresh_id()
     try:
         results = [

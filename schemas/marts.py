@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from schemas.action_plan_marts import ACTION_PLAN_MARTS
 from schemas.model import Field, Table
+from schemas.survey_marts import SURVEY_MARTS
 from schemas.tables import DATA_QUALITY, KOMMUN, KOMMUN_CODE, PERIOD_DATE, REFRESH_LOG
 
 KOMMUN_NAME = Field("kommun_name", "text", "Municipality name.")
@@ -358,4 +359,5 @@ MARTS = (
     MART_REFRESH_LOG,
     MART_DATA_QUALITY,
     *ACTION_PLAN_MARTS,
+    *SURVEY_MARTS,
 )

@@ -7,6 +7,7 @@ import pandera.pandas as pa
 from schemas.action_plans import ACTION_TABLES
 from schemas.common import KOMMUN_CODE, PERIOD_DATE, PERSON_ID, SOURCE_ROW, SOURCE_SHA256
 from schemas.model import Field, Table
+from schemas.survey_tables import SURVEY_TABLES
 
 EMPLOYMENT = Table(
     name="employment",
@@ -298,9 +299,9 @@ KOMMUN = Table(
         Field(
             "anonymity_k",
             "integer",
-            "Smallest group shown: survey results and sick leave for fewer people are suppressed "
-            "(default 5).",
-            min_value=1,
+            "Anonymity threshold: no survey figure, and no sick-leave figure, is published for "
+            "fewer people (default 5).",
+            min_value=2,
         ),
         Field(
             "support_aid_prefixes",
@@ -318,6 +319,7 @@ HISTORY_TABLES = {
     "org_unit": ORG_UNIT,
     "support_assignment": SUPPORT_ASSIGNMENT,
     **ACTION_TABLES,
+    **SURVEY_TABLES,
 }
 
 REFRESH_LOG = Table(

@@ -12,11 +12,14 @@ import pandas as pd
 from schemas.indicators import catalogue, indicator_ids
 from schemas.marts import MARTS
 from schemas.model import Table, sql_literal
+from warehouse.anonymity import apply_suppression
 
 SQL_DIR = Path(__file__).parent / "sql"
 # Analysts' tools (DBeaver, ODBC, CLI 1.x) cannot open DuckDB 2.0's newer storage format.
 PUBLISHED_STORAGE_VERSION = "v1.0.0"
 COMBINED_NAME = "chefskartan.duckdb"
+# Steps in Python between the intermediate SQL and the marts (suppression is iterative).
+PYTHON_STEPS = (apply_suppression,)
 
 
 class MartMismatch(Exception):
@@ -40,6 +43,8 @@ def build_marts(store: Path, out: Path) -> pd.DataFrame:
         con.execute("SET search_path = 'pub.main,store.main'")
         con.register("indicator_catalogue", catalogue_frame())
         run_intermediate(con)
+        for step in PYTHON_STEPS:
+            step(con)
         for mart in MARTS:
             create_mart(con, mart, mart_sql(mart))
         findings = run_check_files(con, sorted((SQL_DIR / "checks_after_build").glob("*.sql")))

@@ -30,6 +30,8 @@ class Export:
     header_of: dict[str, str]  # canonical field -> the file's own header
     report: FileReport
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # Extra history key of what this file replaces (a survey replaces only its own survey).
+    partition: tuple[tuple[str, str], ...] = ()
 
     def issue(self, row: int | None, field_name: str | None, value: str | None, rule: str) -> None:
         column = self.header_of.get(field_name, field_name) if field_name else None

@@ -20,7 +20,10 @@ from pipelines.generate.org import Unit, build_org
 from pipelines.generate.placeholders import add_placeholders
 from pipelines.generate.staffing import Employment, staff_kommun
 from pipelines.generate.support import SupportAssignment, assign_support
+from pipelines.generate.survey_writers import SURVEY_WRITERS, write_groups
+from pipelines.generate.surveys import load_survey_plan, managers, mark_incomplete, survey_responses
 from pipelines.generate.writers import WRITERS
+from schemas.questionnaire import builtin
 
 __all__ = ["DemoKommun", "build_kommun", "generate_inbox"]
 
@@ -77,4 +80,33 @@ def generate_inbox(
         written = write(out_dir, demo.spec, demo.units, demo.employments, demo.support)
         specs.append(demo.spec)
         entries += [ManifestEntry(file, source, code, period) for file, source in written]
+        entries += write_surveys(out_dir, demo, seed, period)
     return write_manifest(out_dir, specs, entries)
+
+
+def write_surveys(out_dir: Path, demo: DemoKommun, seed: int, period) -> list[ManifestEntry]:
+    """The kommun's manager groups and its four surveys in the export formats of surveys.yaml."""
+    import random
+
+    plan = load_survey_plan()["kommuner"].get(demo.spec.code)
+    if not plan:
+        return []
+    staff = managers(demo.units, demo.employments)
+    code = demo.spec.code
+    write_groups(out_dir / plan["groups"]["file"], staff, plan["groups"]["by"])
+    entries = [ManifestEntry(plan["groups"]["file"], "manager_groups", code, period)]
+    for survey in plan["surveys"]:
+        questionnaire = builtin(survey["questionnaire"])
+        top = survey.get("respondents") == "top_management"
+        responses = survey_responses(code, seed, questionnaire.id, top, staff)
+        if survey["format"].startswith("limesurvey"):
+            mark_incomplete(
+                random.Random(f"incomplete:{seed}:{code}:{questionnaire.id}"), responses
+            )
+        source, writer = SURVEY_WRITERS[survey["format"]]
+        extra = writer(out_dir / survey["file"], questionnaire, responses, survey["identity"])
+        extra = {"questionnaire": questionnaire.id, **extra}
+        if top:
+            extra["respondents"] = "top_management"
+        entries.append(ManifestEntry(survey["file"], source, code, period, extra))
+    return entries

@@ -25,6 +25,26 @@ ALL_FILES = {
     "Lomma_organisation.xlsx": ("org_units", "1262"),
     "Lomma_stodfunktioner.xlsx": ("support_functions", "1262"),
 }
+SURVEY_FILES = {
+    "Chefsgrupper_Burlov.csv": ("manager_groups", "1231"),
+    "results-survey-krav-1231.csv": ("survey_limesurvey", "1231"),
+    "results-survey-tid-1231.csv": ("survey_limesurvey", "1231"),
+    "results-survey-komm-1231.csv": ("survey_limesurvey", "1231"),
+    "Ledningen om chefernas stöd(1-8).xlsx": ("survey_msforms", "1231"),
+    "Utforska Burlöv(1-40).xlsx": ("survey_msforms", "1231"),
+    "chefsgrupper_kavlinge.csv": ("manager_groups", "1261"),
+    "Krav och resurser (svar) - Formulärsvar 1.csv": ("survey_googleforms", "1261"),
+    "Tidsdagbok (svar) - Formulärsvar 1.csv": ("survey_googleforms", "1261"),
+    "Kommunikation och stöd (svar) - Formulärsvar 1.csv": ("survey_googleforms", "1261"),
+    "Ledningens bild (svar) - Formulärsvar 1.csv": ("survey_googleforms", "1261"),
+    "Utforska i rummet (svar) - Formulärsvar 1.csv": ("survey_googleforms", "1261"),
+    "Lomma_chefsgrupper.xlsx": ("manager_groups", "1262"),
+    "Krav och resurser(1-90).xlsx": ("survey_msforms", "1262"),
+    "Lomma_tidsdagbok.xlsx": ("survey_wide", "1262"),
+    "Lomma_kommunikation_stod.csv": ("survey_wide", "1262"),
+    "Ledningsgruppen stöd(1-8).xlsx": ("survey_msforms", "1262"),
+    "Utforska Lomma(1-60).xlsx": ("survey_msforms", "1262"),
+}
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -64,8 +84,8 @@ def test_manifest_lists_every_file_written(full_inbox: Path) -> None:
         "1262": {"name": "Lomma", "span_threshold": 30},
     }
     listed = {f["file"]: (f["source"], f["kommun"]) for f in manifest["files"]}
-    assert listed == ALL_FILES
-    assert {p.name for p in full_inbox.iterdir()} == set(ALL_FILES) | {"manifest.yaml"}
+    assert listed == ALL_FILES | SURVEY_FILES
+    assert {p.name for p in full_inbox.iterdir()} == set(listed) | {"manifest.yaml"}
     assert {f["period"] for f in manifest["files"]} == {dt.date(2026, 10, 1)}
 
 
@@ -74,14 +94,16 @@ def test_kommuner_selects_files_and_manifest_entries(tmp_path: Path) -> None:
     assert manifest_path == tmp_path / "manifest.yaml"
     manifest = yaml.safe_load(manifest_path.read_text(encoding="utf-8"))
     assert list(manifest["kommuner"]) == ["1262"]
+    lomma = [n for n, (_, code) in SURVEY_FILES.items() if code == "1262"]
     assert [f["file"] for f in manifest["files"]] == [
         "Lomma_anstallda.xlsx",
         "Lomma_organisation.xlsx",
         "Lomma_stodfunktioner.xlsx",
+        *lomma,
     ]
     assert {p.name for p in tmp_path.iterdir()} == {
         "manifest.yaml", "Lomma_anstallda.xlsx", "Lomma_organisation.xlsx",
-        "Lomma_stodfunktioner.xlsx",
+        "Lomma_stodfunktioner.xlsx", *lomma,
     }  # fmt: skip
 
 
