@@ -95,9 +95,6 @@ SQL: dict[str, str] = {
         WHERE kommun_code = ?
         ORDER BY scope_name, measure_id, follow_up_date DESC
     """,
-    "has_table": """
-        SELECT count(*) > 0 FROM duckdb_tables() WHERE table_name = ?
-    """,
 }
 
 
@@ -269,11 +266,6 @@ def rollup(
 def last_refresh() -> pd.DataFrame:
     """mart_refresh_log: one row per file loaded in the last refresh, newest first."""
     return _frame("last_refresh", [])
-
-
-def has_mart(name: str) -> bool:
-    """Whether the published file has this mart (older files may lack newer marts)."""
-    return bool(_rows("has_table", [name])[0][0])
 
 
 def action_plan(kommun_code: str) -> pd.DataFrame:
