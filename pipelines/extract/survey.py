@@ -201,24 +201,37 @@ def answer_table(export: Export, questionnaire: Questionnaire, asked: list[str])
         if "response_ref" in raw.columns
         else "rad " + raw[ROW_COLUMN].astype(str)
     )
-    records = []
+    frames = []
     for column in asked:
         question = questionnaire.question(column.removeprefix(QUESTION_PREFIX))
-        for i, cell in raw[column].items():
-            if cell == "":
-                continue  # not answered
-            row = int(raw.at[i, ROW_COLUMN])
+        cells = raw[column]
+        answered = cells != ""  # an empty cell is a question not answered
+        read: dict[str, tuple[str | None, float | None]] = {}
+        for cell in cells[answered].unique():  # each distinct answer text is read once
             try:
                 answer = question.scale.read(cell)
             except ValueError as exc:
                 known = ", ".join(o.label for o in question.scale.options)
                 rule = f"{exc} för {question.id}" + (f" (kända: {known})" if known else "")
-                export.issue(row, column, cell, rule)
+                for row in raw.loc[cells == cell, ROW_COLUMN]:
+                    export.issue(int(row), column, cell, rule)
                 continue
-            records.append((ids[i], question.id, answer.label, question.score(answer), row))
-    frame = pd.DataFrame(
-        records, columns=["response_id", "question_id", "answer_label", "score", "source_row"]
-    )
+            read[cell] = (answer.label, question.score(answer))
+        ok = answered & cells.isin(list(read))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "response_id": ids[ok].to_numpy(),
+                    "question_id": question.id,
+                    "answer_label": [read[c][0] for c in cells[ok]],
+                    "score": [read[c][1] for c in cells[ok]],
+                    "source_row": raw.loc[ok, ROW_COLUMN].astype(int).to_numpy(),
+                }
+            )
+        )
+    columns = ["response_id", "question_id", "answer_label", "score", "source_row"]
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    frame = frame.astype({"answer_label": "string", "score": "Float64"})
     entry = export.entry
     frame = frame.assign(
         kommun_code=entry.kommun_code,
@@ -236,6 +249,7 @@ def answer_table(export: Export, questionnaire: Questionnaire, asked: list[str])
         entry.name,
     )
     export.report.issues += issues
+    export.report.issues.sort(key=lambda i: (i.row or 0, i.column or ""))
     return valid
 
 
