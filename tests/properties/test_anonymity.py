@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from tests.properties.survey_world import KOMMUN, World, suppressed_cells
@@ -109,7 +109,15 @@ def test_no_linear_combination_isolates_anyone_in_the_org_tree(world: World) -> 
     "cell-inside-cell differences are protected; longer chains (a derived unit remainder inside a "
     "group) can still isolate a respondent. See README, Anonymity.",
 )
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomized: the same examples every run, so the known gap is found every time and the
+# strict xfail cannot flip to a (failing) XPASS by chance.
+@settings(
+    max_examples=200,
+    deadline=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],  # no shrinking: the failure is expected
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(worlds())
 def test_no_linear_combination_isolates_anyone_across_tree_and_groups(world: World) -> None:
     visible = published(world)
