@@ -14,7 +14,7 @@ MANIFEST_NAME = "manifest.yaml"
 @dataclass(frozen=True)
 class ManifestEntry:
     file: str
-    source: str  # hr_roster | org_units | support_functions
+    source: str  # hr_roster | org_units | support_functions | action_plan | follow_up
     kommun: str
     period: dt.date
 
