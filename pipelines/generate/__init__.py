@@ -98,6 +98,8 @@ def build_periods(code: str, seed: int = 1, scale: float = 1.0) -> list[tuple[dt
     hours = load_hours_rules()
     placeholders = hours.placeholders.get(code, {})
     latest_sick = sick_shares_of(jobs)
+    # The latest's workplaces (the first draw of its hours stream): arbetsställen persist.
+    workplaces = assign_workplaces(units, hours, _stream(seed, code, "hours"))
     out = []
     for period in history.periods:
         p_units = units_at(units, splits, period)
@@ -106,8 +108,6 @@ def build_periods(code: str, seed: int = 1, scale: float = 1.0) -> list[tuple[dt
         known = carried_sick_leave(
             p_jobs, latest_sick, period, factor, history, _stream(seed, code, f"sick:{period}")
         )
-        # The latest's workplaces (the first draw of its hours stream): arbetsställen persist.
-        workplaces = assign_workplaces(units, hours, _stream(seed, code, "hours"))
         p_jobs = add_hours(
             p_jobs,
             p_units,
