@@ -15,7 +15,7 @@ MANIFEST_NAME = "manifest.yaml"
 @dataclass(frozen=True)
 class ManifestEntry:
     file: str
-    source: str  # hr_roster | org_units | support_functions | manager_groups | survey_*
+    source: str  # a source kind of pipelines/manifest.SOURCE_KINDS
     kommun: str
     period: dt.date
     extra: dict = field(default_factory=dict)  # questionnaire, respondents, columns
