@@ -45,6 +45,7 @@ lint: env
 bench: env
 	$(VENV)/bin/python benchmarks/bench_refresh.py
 	$(VENV)/bin/python benchmarks/bench_pages.py
+	$(VENV)/bin/python benchmarks/bench_survey_fast_path.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) demo test-artifacts

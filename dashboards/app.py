@@ -15,9 +15,11 @@ import streamlit as st  # noqa: E402
 
 from dashboards import queries  # noqa: E402
 from dashboards.pages import (  # noqa: E402
+    action_plan,
     comparison,
     data_quality,
     fact_wall,
+    follow_up,
     projector,
     shared_world,
     strengths,
@@ -31,6 +33,8 @@ PAGES = [
     st.Page(comparison.render, title=comparison.TITLE, url_path="jamforelse"),
     st.Page(projector.render, title=projector.TITLE, url_path="workshop"),
     st.Page(data_quality.render, title=data_quality.TITLE, url_path="datakvalitet"),
+    st.Page(action_plan.render, title=action_plan.TITLE, url_path="handlingsplan"),
+    st.Page(follow_up.render, title=follow_up.TITLE, url_path="uppfoljning"),
 ]
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 from great_tables import GT, loc, style
 
 from dashboards import format as fmt
-from dashboards import queries, widgets
+from dashboards import queries, survey_tables, widgets
 from dashboards.pages.fact_wall import _manager_table, sick_leave_table
 
 TOP_MANAGERS = 8
@@ -205,8 +205,16 @@ def forvaltning_poster(kommun: dict[str, Any], period: dt.date, forv: dict[str, 
         )
         body += [sick_table.as_raw_html()]
     body += ["</div></div>", "<h2>Enkätresultat</h2>"]
-    if not widgets.surveys_published():
+    survey_period = widgets.survey_period(code)
+    if survey_period is None:
         body += [f"<p>{html.escape(widgets.NO_SURVEY)}</p>"]
+    else:
+        index = queries.survey_index(code, survey_period)
+        table = survey_tables.index_table(index, forv_id, kommun["kommun_name"], font="13px")
+        body += [
+            f'<p class="note">Enkätperiod {fmt.iso_date(survey_period)}</p>',
+            table.tab_options(data_row_padding="3px").as_raw_html(),
+        ]
     if not team.empty:
         # The ten largest spans fit the sheet; the workbook lists every manager.
         top = team.head(TOP_MANAGERS)

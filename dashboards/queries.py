@@ -114,11 +114,78 @@ SQL: dict[str, str] = {
         WHERE database_name = current_database() AND table_name LIKE 'mart_%'
         ORDER BY table_name
     """,
+    "survey_period": """
+        SELECT max(period_date)
+        FROM mart_survey_responses
+        WHERE kommun_code = ?
+    """,
+    "survey_responses": """
+        SELECT survey_id, survey_title, scope_type, scope_id, scope_name, respondents,
+               is_suppressed, anonymity_k
+        FROM mart_survey_responses
+        WHERE kommun_code = ? AND period_date = ? AND respondent_role = 'manager'
+          AND scope_type IN ('kommun', 'forvaltning')
+        ORDER BY survey_id, scope_type, scope_name
+    """,
+    "survey_index": """
+        SELECT survey_id, survey_title, construct, scope_type, scope_id, scope_name,
+               respondents, index_0_100, is_suppressed, anonymity_k
+        FROM mart_survey_index
+        WHERE kommun_code = ? AND period_date = ? AND respondent_role = 'manager'
+          AND scope_type IN ('kommun', 'forvaltning')
+        ORDER BY survey_id, construct, scope_type, scope_name
+    """,
+    "survey_time_use": """
+        SELECT category, category_kind, scope_type, scope_id, scope_name, respondents,
+               mean_share_pct, is_suppressed, anonymity_k
+        FROM mart_survey_time_use
+        WHERE kommun_code = ? AND period_date = ? AND respondent_role = 'manager'
+          AND scope_type IN ('kommun', 'forvaltning')
+        ORDER BY category_kind, category, scope_type, scope_name
+    """,
+    "survey_kommun_index": """
+        SELECT kommun_code, kommun_name, survey_id, survey_title, construct, respondents,
+               index_0_100, is_suppressed, anonymity_k
+        FROM mart_survey_index
+        WHERE respondent_role = 'manager' AND scope_type = 'kommun'
+        QUALIFY period_date = max(period_date) OVER (PARTITION BY kommun_code)
+        ORDER BY survey_id, construct, kommun_name
+    """,
+    "dela_varld": """
+        SELECT survey_id, survey_title, measure_type, measure_id, measure_text, construct,
+               managers_respondents, managers_index_0_100, managers_suppressed,
+               top_management_respondents, top_management_index_0_100,
+               top_management_suppressed, gap_0_100, anonymity_k
+        FROM mart_survey_dela_varld
+        WHERE kommun_code = ? AND period_date = ?
+        ORDER BY survey_id, measure_type DESC, construct, measure_id
+    """,
     "last_refresh": """
         SELECT refresh_id, refreshed_at, kommun_code, period_date, source, file_name,
                rows_read, rows_loaded, rows_rejected
         FROM mart_refresh_log
         ORDER BY refreshed_at DESC, kommun_code, source, file_name
+    """,
+    "action_plan": """
+        SELECT *
+        FROM mart_action_plan
+        WHERE kommun_code = ?
+        ORDER BY area, measure_id, indicator_id
+    """,
+    "indicator_trends": """
+        SELECT h.scope_id, h.indicator_id, list(h.value ORDER BY h.period_date) AS values,
+               list(h.period_date ORDER BY h.period_date) AS periods
+        FROM mart_indicator_history h
+        WHERE h.kommun_code = ?
+          AND (h.scope_id, h.indicator_id) IN (
+              SELECT (scope_id, indicator_id) FROM mart_action_plan WHERE kommun_code = ?)
+        GROUP BY ALL
+    """,
+    "follow_ups": """
+        SELECT *
+        FROM mart_follow_up
+        WHERE kommun_code = ?
+        ORDER BY scope_name, measure_id, follow_up_date DESC
     """,
 }
 
@@ -320,6 +387,52 @@ def published_marts() -> set[str]:
     return {row[0] for row in _rows("published_marts", [])}
 
 
+def survey_period(kommun_code: str) -> dt.date | None:
+    """The kommun's latest survey period, or None when it has no survey responses."""
+    rows = _rows("survey_period", [kommun_code])
+    return rows[0][0] if rows else None
+
+
+def survey_responses(kommun_code: str, period: dt.date) -> pd.DataFrame:
+    """Managers' complete responses per survey for the kommun and each förvaltning."""
+    return _frame("survey_responses", [kommun_code, period])
+
+
+def survey_index(kommun_code: str, period: dt.date) -> pd.DataFrame:
+    """Managers' construct indices (0-100) for the kommun and each förvaltning."""
+    return _frame("survey_index", [kommun_code, period])
+
+
+def survey_time_use(kommun_code: str, period: dt.date) -> pd.DataFrame:
+    """Managers' time-use shares for the kommun and each förvaltning."""
+    return _frame("survey_time_use", [kommun_code, period])
+
+
+def survey_kommun_index() -> pd.DataFrame:
+    """Each kommun's whole-kommun construct indices at its latest survey period."""
+    return _frame("survey_kommun_index", [])
+
+
+def dela_varld(kommun_code: str, period: dt.date) -> pd.DataFrame:
+    """Managers vs top management per construct and item, with the gap."""
+    return _frame("dela_varld", [kommun_code, period])
+
+
 def last_refresh() -> pd.DataFrame:
     """mart_refresh_log: one row per file loaded in the last refresh, newest first."""
     return _frame("last_refresh", [])
+
+
+def action_plan(kommun_code: str) -> pd.DataFrame:
+    """mart_action_plan for the kommun: one row per measure and linked indicator."""
+    return _frame("action_plan", [kommun_code])
+
+
+def indicator_trends(kommun_code: str) -> pd.DataFrame:
+    """Per scope and planned indicator, the values over the periods (oldest first)."""
+    return _frame("indicator_trends", [kommun_code, kommun_code])
+
+
+def follow_ups(kommun_code: str) -> pd.DataFrame:
+    """mart_follow_up for the kommun, newest follow-up first per measure."""
+    return _frame("follow_ups", [kommun_code])

@@ -78,9 +78,45 @@ def refresh_caption() -> None:
     )
 
 
-def surveys_published() -> bool:
-    """True when the published file holds the survey marts."""
-    return "mart_survey_index" in queries.published_marts()
+def survey_period(kommun_code: str) -> dt.date | None:
+    """The kommun's latest survey period; None when the file has no survey results for it
+    (a file published before the survey marts existed has no such tables at all)."""
+    if "mart_survey_responses" not in queries.published_marts():
+        return None
+    return queries.survey_period(kommun_code)
+
+
+# Display names of the constructs and time-use categories the questionnaires use; an unknown
+# code (a kommun's own questionnaire) is shown as it is.
+CONSTRUCT_LABEL = {
+    "krav": "Krav",
+    "resurser": "Resurser",
+    "balans": "Balans mellan krav och resurser",
+    "stod": "Stöd",
+    "kommunikation": "Kommunikation",
+    "beslutsvagar": "Delaktighet i beslutsvägar",
+    "hur_mar_cheferna": "Hur mår cheferna?",
+    "vad_gor_cheferna": "Vad gör cheferna?",
+    "kommunikationsvagar": "Hur ser kommunikationsvägarna ut?",
+    "hur_gar_verksamheten": "Hur går verksamheten?",
+}
+TIME_LABEL = {
+    "tid_personal": "Personalfrågor",
+    "tid_ekonomi": "Budget och ekonomi",
+    "tid_administration": "Administration",
+    "tid_verksamhet": "Verksamhet och utveckling",
+    "andel_moten": "Andel av tiden i möten",
+    "andel_dator": "Andel av tiden vid datorn",
+    "andel_resor": "Andel av tiden på resor",
+}
+
+
+def survey_cell(r: dict[str, Any], value_key: str, decimals: int = 1, pct: bool = False) -> str:
+    """A survey figure, or 'dolt (< k)' when the mart hides it."""
+    if r.get("is_suppressed"):
+        return fmt.suppressed(r["anonymity_k"])
+    value = r.get(value_key)
+    return fmt.percent(value, decimals) if pct else fmt.number(value, decimals)
 
 
 def shown_figure(row: dict[str, Any], anonymity_k: Any, value_key: str = "value") -> str:

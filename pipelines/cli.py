@@ -60,9 +60,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_refresh(args: argparse.Namespace) -> int:
     _quiet_prefect()
-    from pipelines.flows.refresh import refresh_flow
+    only = getattr(args, "only", None)
+    if only:
+        from pipelines.flows.refresh_survey import refresh_survey_flow
 
-    state = refresh_flow(Path(args.inbox), Path(args.warehouse), args.wait, return_state=True)
+        state = refresh_survey_flow(
+            Path(args.inbox), Path(args.warehouse), only, args.wait, return_state=True
+        )
+    else:
+        from pipelines.flows.refresh import refresh_flow
+
+        state = refresh_flow(Path(args.inbox), Path(args.warehouse), args.wait, return_state=True)
     outcome = state.result(raise_on_failure=False)
     if hasattr(outcome, "summary"):
         print(outcome.summary)
@@ -152,7 +160,11 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_generate)
 
     p = sub.add_parser("template", help="write a template to fill in (XLSX and CSV)")
-    p.add_argument("name", choices=["key-figures"], help="key-figures: figures per unit")
+    p.add_argument(
+        "name",
+        choices=["key-figures", "action-plan"],
+        help="key-figures: figures per unit; action-plan: plan and follow-up",
+    )
     p.add_argument("--out", required=True, help="folder to write the template to")
     p.set_defaults(func=cmd_template)
 
@@ -165,6 +177,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--warehouse", required=True, help="warehouse folder (store + published/)")
     p.add_argument(
         "--wait", type=float, default=0.0, help="seconds to wait if another refresh holds the lock"
+    )
+    p.add_argument(
+        "--only",
+        metavar="FILE",
+        help="fast path: validate and load only this export (e.g. the in-room survey); the rest "
+        "of the warehouse stays as it is",
     )
     p.set_defaults(func=cmd_refresh)
 

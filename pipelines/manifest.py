@@ -12,9 +12,20 @@ import yaml
 from schemas.codes import CODES_DIR
 
 MANIFEST_NAME = "manifest.yaml"
-SOURCE_KINDS = ("hr_roster", "org_units", "support_functions", "key_figures")
+SURVEY_SOURCES = ("survey_limesurvey", "survey_msforms", "survey_googleforms", "survey_wide")
+SOURCE_KINDS = (
+    "hr_roster",
+    "org_units",
+    "support_functions",
+    "key_figures",
+    "action_plan",
+    "follow_up",
+    "manager_groups",
+    *SURVEY_SOURCES,
+)
 DEFAULT_SPAN_THRESHOLD = 30
 DEFAULT_ANONYMITY_K = 5
+RESPONDENT_ROLES = ("manager", "top_management")
 
 
 def default_support_aid_prefixes() -> str:
@@ -34,7 +45,7 @@ class Kommun:
     kommun_code: str
     kommun_name: str
     span_threshold: int = DEFAULT_SPAN_THRESHOLD
-    anonymity_k: int = DEFAULT_ANONYMITY_K
+    anonymity_k: int = DEFAULT_ANONYMITY_K  # no survey figure for fewer respondents than this
     support_aid_prefixes: str = field(default_factory=default_support_aid_prefixes)
 
 
@@ -44,7 +55,7 @@ def _kommun(code: str, spec: dict) -> Kommun:
         kommun_code=code,
         kommun_name=str(spec.get("name", code)),
         span_threshold=int(spec.get("span_threshold", DEFAULT_SPAN_THRESHOLD)),
-        anonymity_k=int(spec.get("anonymity_k", DEFAULT_ANONYMITY_K)),
+        anonymity_k=_anonymity_k(code, spec.get("anonymity_k", DEFAULT_ANONYMITY_K)),
         support_aid_prefixes=(
             ",".join(str(p) for p in prefixes) if prefixes else default_support_aid_prefixes()
         ),
@@ -61,6 +72,9 @@ class InboxFile:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
+    questionnaire: str | None = None  # id of a built-in questionnaire (schemas/questionnaires)
+    questionnaire_file: Path | None = None  # or the kommun's own questionnaire file in the inbox
+    respondents: str = "manager"  # manager | top_management (Dela värld)
 
     @property
     def name(self) -> str:
@@ -119,6 +133,7 @@ def _inbox_file(inbox: Path, index: int, entry: dict, kommuner: dict[str, Kommun
             raise ManifestError(
                 f"{where}: period {period!r} är inte ett datum (ÅÅÅÅ-MM-DD)"
             ) from exc
+    survey = _survey_fields(inbox, where, entry) if entry["source"] in SURVEY_SOURCES else {}
     return InboxFile(
         path=path,
         source=entry["source"],
@@ -128,4 +143,36 @@ def _inbox_file(inbox: Path, index: int, entry: dict, kommuner: dict[str, Kommun
         encoding=entry.get("encoding"),
         delimiter=entry.get("delimiter"),
         sheet=entry.get("sheet"),
+        **survey,
     )
+
+
+def _anonymity_k(code: object, value: object) -> int:
+    try:
+        k = int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        k = 0
+    if k < 2:
+        raise ManifestError(
+            f"{MANIFEST_NAME}: kommun {code}: anonymity_k ska vara ett heltal, minst 2 (var {value!r})"
+        )
+    return k
+
+
+def _survey_fields(inbox: Path, where: str, entry: dict) -> dict:
+    """A survey export names its questionnaire (built-in id or own file) and who answered."""
+    questionnaire, own = entry.get("questionnaire"), entry.get("questionnaire_file")
+    if not questionnaire and not own:
+        raise ManifestError(f"{where}: en enkät behöver 'questionnaire' eller 'questionnaire_file'")
+    if own and not (inbox / str(own)).is_file():
+        raise ManifestError(f"{where}: frågeformuläret {own} finns inte i inkorgen")
+    respondents = str(entry.get("respondents") or "manager")
+    if respondents not in RESPONDENT_ROLES:
+        raise ManifestError(
+            f"{where}: respondents {respondents!r} (kända: {', '.join(RESPONDENT_ROLES)})"
+        )
+    return {
+        "questionnaire": str(questionnaire) if questionnaire else None,
+        "questionnaire_file": inbox / str(own) if own else None,
+        "respondents": respondents,
+    }

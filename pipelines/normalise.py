@@ -112,27 +112,25 @@ def validate_table(
 def _issues_from_failures(
     failures: pd.DataFrame, rows: pd.Series, raw: pd.DataFrame, header_of: dict[str, str], file: str
 ) -> list[Issue]:
-    issues = []
+    issues: dict[tuple, Issue] = {}
     for failure in failures.itertuples(index=False):
-        column = failure.column if isinstance(failure.column, str) else None
-        index = failure.index if pd.notna(failure.index) else None
-        row = int(rows.loc[index]) if index is not None and index in rows.index else None
-        value = failure.failure_case
-        if row is not None and column in raw.columns:
-            value = raw.at[index, column]  # show the value as the file wrote it
         rule = _rule_text(str(failure.check))
         if rule == "skipped":
             continue
-        issues.append(
-            Issue(
-                file,
-                row,
-                header_of.get(column, column) if column else None,
-                None if pd.isna(value) else str(value),
-                rule,
-            )
-        )
-    return issues
+        index = failure.index if pd.notna(failure.index) else None
+        row = int(rows.loc[index]) if index is not None and index in rows.index else None
+        if failure.schema_context == "DataFrameSchema" and row is not None:
+            # A rule across columns fails once per row, not once per cell of that row.
+            issues.setdefault((row, rule), Issue(file, row, None, None, rule))
+            continue
+        column = failure.column if isinstance(failure.column, str) else None
+        value = failure.failure_case
+        if row is not None and column in raw.columns:
+            value = raw.at[index, column]  # show the value as the file wrote it
+        header = header_of.get(column, column) if column else None
+        text = None if pd.isna(value) else str(value)
+        issues[(row, rule, header, text)] = Issue(file, row, header, text, rule)
+    return list(issues.values())
 
 
 def _rule_text(check: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -79,7 +79,9 @@ def extract_and_stage(entry: InboxFile, work_dir: Path, key: bytes, index: int) 
     for table, frame in result.tables.items():
         path = work_dir / f"{index:03d}_{table}.parquet"
         frame.to_parquet(path, index=False)
-        staged.append(StagedTable(table, entry.kommun_code, entry.period.isoformat(), path))
+        staged.append(
+            StagedTable(table, entry.kommun_code, entry.period.isoformat(), path, result.partition)
+        )
     return StageResult(result.report, result.sha256, staged)
 
 
@@ -171,17 +173,7 @@ def check_history(
 
     An error ('fel') makes that file's report fail, so the refresh publishes nothing.
     """
-    findings = run_checks(con, periods)
-    file_of = {r.sha256: r for r in results if r.sha256}
-    findings["file_name"] = findings["source_sha256"].map(
-        lambda sha: file_of[sha].report.file if sha in file_of else None
-    )
-    for f in findings.itertuples(index=False):
-        owner = file_of.get(f.source_sha256)
-        if owner is not None:
-            owner.report.issues.append(
-                Issue(owner.report.file, int(f.source_row), None, f.detail, f.rule, f.severity)
-            )
+    findings = attach_findings(run_checks(con, periods), results)
     for kommun, period in periods:
         con.execute(
             "DELETE FROM data_quality WHERE kommun_code = ? AND period_date = ?", [kommun, period]
@@ -194,11 +186,32 @@ def check_history(
     )
 
 
-def build(paths: WarehousePaths, work_store: Path, refresh_id: str) -> dict[Path, Path]:
-    """Build the combined file and one file per kommun next to the published ones."""
+def attach_findings(findings: pd.DataFrame, results: list[StageResult]) -> pd.DataFrame:
+    """Add each finding to the report of the file it came from; name that file in the frame."""
+    file_of = {r.sha256: r for r in results if r.sha256}
+    findings["file_name"] = findings["source_sha256"].map(
+        lambda sha: file_of[sha].report.file if sha in file_of else None
+    )
+    for f in findings.itertuples(index=False):
+        owner = file_of.get(f.source_sha256)
+        if owner is not None:
+            owner.report.issues.append(
+                Issue(owner.report.file, int(f.source_row), None, f.detail, f.rule, f.severity)
+            )
+    return findings
+
+
+def build(
+    paths: WarehousePaths, work_store: Path, refresh_id: str, results: list[StageResult]
+) -> tuple[dict[Path, Path], list[StageResult]]:
+    """Build the combined file and one file per kommun next to the published ones.
+
+    Checks that need the marts run here; their findings join the files' reports, and the
+    caller must not publish when a report then fails.
+    """
     paths.published.mkdir(parents=True, exist_ok=True)
     tmp_combined = paths.published / f".{refresh_id}.{builder.COMBINED_NAME}"
-    builder.build_marts(work_store, tmp_combined)
+    attach_findings(builder.build_marts(work_store, tmp_combined), results)
     built = {tmp_combined: paths.combined}
     con = duckdb.connect(str(tmp_combined), read_only=True)
     try:
@@ -210,7 +223,7 @@ def build(paths: WarehousePaths, work_store: Path, refresh_id: str) -> dict[Path
         tmp = paths.published / f".{refresh_id}.{name}"
         builder.build_kommun_file(tmp_combined, tmp, code)
         built[tmp] = paths.published / name
-    return built
+    return built, results
 
 
 def publish(paths: WarehousePaths, work_store: Path, built: dict[Path, Path]) -> None:
@@ -239,15 +252,34 @@ def summary_text(results: list[StageResult], published: list[Path] | None) -> st
     return "\n".join(lines)
 
 
-def run_steps(inbox: Path, warehouse: Path, key: bytes) -> list[StageResult]:
+def only_file(manifest: Manifest, file_name: str) -> Manifest:
+    """The manifest narrowed to one export (the fast path): only its history is replaced."""
+    from pipelines.manifest import ManifestError
+
+    chosen = [e for e in manifest.files if e.name == file_name]
+    if not chosen:
+        raise ManifestError(
+            f"{file_name} finns inte under 'files' i manifestet (kända: "
+            + ", ".join(e.name for e in manifest.files)
+            + ")"
+        )
+    return replace(manifest, files=chosen)
+
+
+def run_steps(
+    inbox: Path, warehouse: Path, key: bytes, only: str | None = None
+) -> list[StageResult]:
     """The refresh's steps in one process without Prefect (benchmarks, fault-injection tests).
 
     Raises RefreshFailed when a file is rejected; publishes only when every step succeeded.
+    With `only`, just that export is validated and loaded (the survey fast path).
     """
     from pipelines.manifest import load_manifest
 
     paths = WarehousePaths(warehouse)
     manifest = load_manifest(inbox)
+    if only:
+        manifest = only_file(manifest, only)
     refresh_id = new_refresh_id()
     try:
         results = [
@@ -258,9 +290,11 @@ def run_steps(inbox: Path, warehouse: Path, key: bytes) -> list[StageResult]:
             raise RefreshFailed(summary_text(results, None))
         archive_inputs(paths, manifest, results)
         work_store, results = load(paths, manifest, results, refresh_id)
+        if all(r.report.ok for r in results):
+            built, results = build(paths, work_store, refresh_id, results)
         if not all(r.report.ok for r in results):
             raise RefreshFailed(summary_text(results, None))
-        publish(paths, work_store, build(paths, work_store, refresh_id))
+        publish(paths, work_store, built)
     finally:
         discard(paths, refresh_id)
     return results

@@ -6,7 +6,9 @@ mart from this declaration (types, comments) and fails if the SQL's columns diff
 
 from __future__ import annotations
 
+from schemas.action_plan_marts import ACTION_PLAN_MARTS
 from schemas.model import Field, Table
+from schemas.survey_marts import SURVEY_MARTS
 from schemas.tables import DATA_QUALITY, KOMMUN, KOMMUN_CODE, PERIOD_DATE, REFRESH_LOG
 
 KOMMUN_NAME = Field("kommun_name", "text", "Municipality name.")
@@ -264,6 +266,36 @@ MART_SPAN_ROLLUP = Table(
     primary_key=("kommun_code", "period_date", "scope_type", "scope_id"),
 )
 
+# What action plans can track (schemas/indicators.py): label, unit, which way is better.
+MART_SPAN_ROLLUP = MART_SPAN_ROLLUP.with_indicators(
+    {
+        "mean_span_first_line": (
+            "Medarbetare per chef i första linjen, medel",
+            "personer",
+            "lower",
+        ),
+        "median_span_first_line": (
+            "Medarbetare per chef i första linjen, median",
+            "personer",
+            "lower",
+        ),
+        "max_span_first_line": ("Största antal medarbetare hos en chef", "personer", "lower"),
+        "share_first_line_above_threshold_pct": ("Andel chefer över gränsen", "%", "lower"),
+        "first_line_above_threshold": ("Chefer över gränsen", "chefer", "lower"),
+        "chefstathet": ("Chefstäthet (medarbetare per chef)", "personer", "lower"),
+        "share_visstid_pct": ("Andel visstidsanställda", "%", "lower"),
+        "share_hourly_pct": ("Andel timavlönade", "%", "lower"),
+        "workplaces_per_manager": ("Arbetsställen per chef", "arbetsställen", "lower"),
+        "admin_support_fte_per_manager": ("Administrativt stöd per chef", "årsarbetare", "higher"),
+        "managers_without_hr_partner": ("Chefer utan HR-partner", "chefer", "lower"),
+        "managers_without_controller": ("Chefer utan controller", "chefer", "lower"),
+        "mean_tenure_months": ("Chefernas tid i rollen, medel", "månader", "higher"),
+        "manager_turnover_pct": ("Chefsomsättning", "%", "lower"),
+        "sick_leave_pct": ("Sjukfrånvaro", "%", "lower"),
+        "long_term_sick_leave_share_pct": ("Andel långtidssjukfrånvaro (60+ dagar)", "%", "lower"),
+    }
+)
+
 MART_SICK_LEAVE = Table(
     name="mart_sick_leave",
     description="SKR's sick-leave figures per scope and period, for all monthly-paid staff, "
@@ -402,5 +434,7 @@ MARTS = (
     MART_SICK_LEAVE,
     MART_REFRESH_LOG,
     MART_DATA_QUALITY,
+    *ACTION_PLAN_MARTS,
+    *SURVEY_MARTS,
     MART_STRENGTHS_CHALLENGES,
 )

@@ -28,6 +28,19 @@ KIND_PANDAS_DTYPE = {
 
 
 @dataclass(frozen=True)
+class Indicator:
+    """A field that action plans can track: its Swedish label, unit and which way is better."""
+
+    label: str
+    unit: str
+    better: str  # "lower" or "higher"
+
+    def __post_init__(self) -> None:
+        if self.better not in ("lower", "higher"):
+            raise ValueError(f"better must be 'lower' or 'higher', not {self.better!r}")
+
+
+@dataclass(frozen=True)
 class Field:
     """One column: its name, kind, meaning and the rules a value must follow."""
 
@@ -40,6 +53,7 @@ class Field:
     max_value: float | None = None
     pattern: str | None = None
     codes: str | None = None  # name of a code table in schemas/codes mapping export labels
+    indicator: Indicator | None = None  # set on mart fields that action plans can track
 
     def __post_init__(self) -> None:
         if self.kind not in KIND_SQL_TYPE:
@@ -47,6 +61,16 @@ class Field:
 
     def with_description(self, description: str) -> Field:
         return replace(self, description=description)
+
+    def renamed(self, name: str) -> Field:
+        return replace(self, name=name)
+
+    def optional(self) -> Field:
+        return replace(self, required=False)
+
+    def tracked(self, label: str, unit: str, better: str) -> Field:
+        """This field as a trackable indicator (see schemas/indicators.py)."""
+        return replace(self, indicator=Indicator(label, unit, better))
 
     @property
     def sql_type(self) -> str:
@@ -110,6 +134,16 @@ class Table:
             description=self.description,
             checks=list(self.extra_checks),
         )
+
+    def with_indicators(self, indicators: dict[str, tuple[str, str, str]]) -> Table:
+        """The table with some fields marked trackable: name -> (label, unit, better)."""
+        unknown = set(indicators) - set(self.column_names)
+        if unknown:
+            raise KeyError(f"{self.name} has no fields {sorted(unknown)}")
+        fields = tuple(
+            f.tracked(*indicators[f.name]) if f.name in indicators else f for f in self.fields
+        )
+        return replace(self, fields=fields)
 
     def ddl(self, table_name: str | None = None) -> str:
         name = table_name or self.name

@@ -4,24 +4,10 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
+from schemas.action_plans import ACTION_TABLES
+from schemas.common import KOMMUN_CODE, PERIOD_DATE, PERSON_ID, SOURCE_ROW, SOURCE_SHA256
 from schemas.model import Field, Table
-
-KOMMUN_CODE = Field(
-    "kommun_code", "code", "SCB municipality code, e.g. 1231 (Burlöv).", pattern=r"^\d{4}$"
-)
-PERIOD_DATE = Field("period_date", "date", "Snapshot date of the export (the period).")
-SOURCE_SHA256 = Field(
-    "source_sha256", "text", "SHA-256 of the archived raw file the row came from (lineage)."
-)
-SOURCE_ROW = Field(
-    "source_row", "integer", "Row number in the raw file (header = row 1).", min_value=2
-)
-PERSON_ID = Field(
-    "person_id",
-    "text",
-    "Pseudonymous person key: HMAC-SHA256 of the personnummer with the kommun's secret key.",
-    pattern=r"^[0-9a-f]{64}$",
-)
+from schemas.survey_tables import SURVEY_TABLES
 
 EMPLOYMENT = Table(
     name="employment",
@@ -313,9 +299,9 @@ KOMMUN = Table(
         Field(
             "anonymity_k",
             "integer",
-            "Smallest group shown: survey results and sick leave for fewer people are suppressed "
-            "(default 5).",
-            min_value=1,
+            "Anonymity threshold: no survey figure, and no sick-leave figure, is published for "
+            "fewer people (default 5).",
+            min_value=2,
         ),
         Field(
             "support_aid_prefixes",
@@ -332,6 +318,8 @@ HISTORY_TABLES = {
     "employment": EMPLOYMENT,
     "org_unit": ORG_UNIT,
     "support_assignment": SUPPORT_ASSIGNMENT,
+    **ACTION_TABLES,
+    **SURVEY_TABLES,
 }
 
 REFRESH_LOG = Table(

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+from dataclasses import asdict
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import yaml
 
+from schemas.indicators import catalogue, indicator_ids
 from schemas.marts import MARTS
 from schemas.model import Table, sql_literal
+from warehouse.anonymity import apply_suppression
 
 SQL_DIR = Path(__file__).parent / "sql"
 # Research and practice reference points for mart_strengths_challenges: data, not code.
@@ -33,6 +36,8 @@ REFERENCE_COLUMNS = {  # column -> DuckDB type of the reference_point temp table
 # Analysts' tools (DBeaver, ODBC, CLI 1.x) cannot open DuckDB 2.0's newer storage format.
 PUBLISHED_STORAGE_VERSION = "v1.0.0"
 COMBINED_NAME = "chefskartan.duckdb"
+# Steps in Python between the intermediate SQL and the marts (suppression is iterative).
+PYTHON_STEPS = (apply_suppression,)
 
 
 class MartMismatch(Exception):
@@ -43,20 +48,56 @@ def kommun_file_name(kommun_code: str) -> str:
     return f"kommun_{kommun_code}.duckdb"
 
 
-def build_marts(store: Path, out: Path) -> None:
-    """Write every mart into the new file `out` (which must not exist) from the store."""
+def build_marts(store: Path, out: Path) -> pd.DataFrame:
+    """Write every mart into the new file `out` (which must not exist) from the store.
+
+    Returns what the after-build checks found (rules that need the marts, e.g. a plan's
+    baseline); an error there means the file must not be published.
+    """
     con = duckdb.connect()
     try:
         con.execute(f"ATTACH {sql_literal(str(store))} AS store (READ_ONLY)")
         attach_new_published(con, out)
         con.execute("SET search_path = 'pub.main,store.main'")
+        con.register("indicator_catalogue", catalogue_frame())
         run_intermediate(con)
         load_reference_points(con)
+        for step in PYTHON_STEPS:
+            step(con)
         for mart in MARTS:
-            create_mart(con, mart, (SQL_DIR / "marts" / f"{mart.name}.sql").read_text("utf-8"))
+            create_mart(con, mart, mart_sql(mart))
+        findings = run_check_files(con, sorted((SQL_DIR / "checks_after_build").glob("*.sql")))
         con.execute("DETACH store")
+        return findings
     finally:
         con.close()
+
+
+def catalogue_frame() -> pd.DataFrame:
+    return pd.DataFrame([asdict(entry) for entry in catalogue()])
+
+
+def mart_sql(mart: Table) -> str:
+    """The mart's SQL, with the indicator columns filled in where it asks for them."""
+    ids = indicator_ids()
+    return (
+        (SQL_DIR / "marts" / f"{mart.name}.sql")
+        .read_text(encoding="utf-8")
+        .replace(
+            "{indicator_columns_as_double}", ", ".join(f"CAST({c} AS DOUBLE) AS {c}" for c in ids)
+        )
+        .replace("{indicator_columns}", ", ".join(ids))
+    )
+
+
+def run_check_files(con: duckdb.DuckDBPyConnection, files: list[Path]) -> pd.DataFrame:
+    """Each check file's findings, with the check's name, in one frame."""
+    frames = []
+    for path in files:
+        found = con.execute(path.read_text(encoding="utf-8").strip().rstrip(";")).df()
+        found.insert(0, "check_name", path.stem)
+        frames.append(found)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def run_intermediate(con: duckdb.DuckDBPyConnection) -> None:
@@ -122,10 +163,13 @@ def build_kommun_file(combined: Path, out: Path, kommun_code: str) -> None:
         attach_new_published(con, out)
         for mart in MARTS:
             con.execute(mart.ddl())
-            con.execute(
-                f"INSERT INTO {mart.name} SELECT * FROM src.{mart.name} WHERE kommun_code = ?",
-                [kommun_code],
-            )
+            if "kommun_code" in mart.column_names:
+                con.execute(
+                    f"INSERT INTO {mart.name} SELECT * FROM src.{mart.name} WHERE kommun_code = ?",
+                    [kommun_code],
+                )
+            else:  # shared reference data, e.g. the indicator catalogue
+                con.execute(f"INSERT INTO {mart.name} SELECT * FROM src.{mart.name}")
             for statement in mart.comment_statements():
                 con.execute(statement)
     finally:

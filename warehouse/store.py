@@ -24,6 +24,9 @@ class StagedTable:
     kommun_code: str
     period: str
     parquet: Path
+    # Extra key columns that scope the replacement, e.g. one survey of the period:
+    # (("survey_id", "rummet"), ("respondent_role", "manager")).
+    partition: tuple[tuple[str, str], ...] = ()
 
 
 def history_table(name: str) -> str:
@@ -36,24 +39,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     tables += list(STORE_TABLES.items())
     for name, table in tables:
         con.execute(table.ddl(name))
-        add_new_columns(con, name, table)
+        for f in table.fields:  # a store from an older release gains the new columns
+            con.execute(f"ALTER TABLE {name} ADD COLUMN IF NOT EXISTS {f.name} {f.sql_type}")
         for statement in table.comment_statements(name):
             con.execute(statement)
-
-
-def add_new_columns(con: duckdb.DuckDBPyConnection, name: str, table: Table) -> None:
-    """A store made by an older version gets the columns declared since (as nullable)."""
-    existing = {
-        c
-        for (c,) in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND database_name = "
-            "current_database()",
-            [name],
-        ).fetchall()
-    }
-    for f in table.fields:
-        if f.name not in existing:
-            con.execute(f"ALTER TABLE {name} ADD COLUMN {f.name} {f.sql_type}")
 
 
 def copy_store(store: Path, work_copy: Path) -> None:
@@ -63,19 +52,21 @@ def copy_store(store: Path, work_copy: Path) -> None:
 
 
 def load_history(con: duckdb.DuckDBPyConnection, staged: Iterable[StagedTable]) -> dict[str, int]:
-    """Replace each (kommun, period) in history with the staged rows, in one transaction."""
+    """Replace each (kommun, period[, partition]) in history with the staged rows, in one transaction."""
     counts: dict[str, int] = {}
     con.execute("BEGIN TRANSACTION")
     try:
-        replaced: set[tuple[str, str, str]] = set()
+        replaced: set[tuple] = set()
         for item in staged:
             target = history_table(item.table)
-            if (target, item.kommun_code, item.period) not in replaced:
+            key = (target, item.kommun_code, item.period, item.partition)
+            if key not in replaced:
+                scope = "".join(f" AND {column} = ?" for column, _ in item.partition)
                 con.execute(
-                    f"DELETE FROM {target} WHERE kommun_code = ? AND period_date = ?",
-                    [item.kommun_code, item.period],
+                    f"DELETE FROM {target} WHERE kommun_code = ? AND period_date = ?{scope}",
+                    [item.kommun_code, item.period, *(value for _, value in item.partition)],
                 )
-                replaced.add((target, item.kommun_code, item.period))
+                replaced.add(key)
             con.execute(
                 f"INSERT INTO {target} BY NAME SELECT * FROM read_parquet(?)", [str(item.parquet)]
             )

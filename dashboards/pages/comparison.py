@@ -46,8 +46,38 @@ def render() -> None:
         "sammanställningar visas: sjukfrånvaro för färre än k personer är dold redan i lagret."
     )
     st.html(comparison_table(frame).as_raw_html())
-    if not widgets.surveys_published():
+    st.subheader("Chefsenkäterna")
+    surveys = (
+        queries.survey_kommun_index() if "mart_survey_index" in queries.published_marts() else None
+    )
+    if surveys is None or surveys.empty:
         st.info(widgets.NO_SURVEY)
+    else:
+        st.html(survey_comparison_table(surveys).as_raw_html())
+
+
+def survey_comparison_table(surveys: pd.DataFrame) -> GT:
+    """Whole-kommun construct indices (0-100) side by side; hidden ones read 'dolt (< k)'."""
+    names = list(dict.fromkeys(surveys.sort_values("kommun_name")["kommun_name"]))
+    rows = []
+    for (_survey, construct), group in surveys.groupby(["survey_id", "construct"], sort=True):
+        by_kommun = {r["kommun_name"]: r for r in group.to_dict("records")}
+        first = next(iter(by_kommun.values()))
+        row = {
+            "survey": first["survey_title"],
+            "construct": widgets.CONSTRUCT_LABEL.get(construct, construct),
+        }
+        for name in names:
+            r = by_kommun.get(name)
+            row[name] = widgets.survey_cell(r, "index_0_100") if r else fmt.MISSING
+        rows.append(row)
+    return (
+        GT(pd.DataFrame(rows), groupname_col="survey", locale="sv")
+        .with_id("jamforelse-enkat")
+        .cols_label(construct="Område (index 0–100)")
+        .cols_align("right", columns=names)
+        .tab_options(table_width="100%", table_font_size="18px")
+    )
 
 
 def comparison_table(frame: pd.DataFrame) -> GT:

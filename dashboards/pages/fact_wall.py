@@ -11,7 +11,7 @@ import streamlit as st
 from great_tables import GT, loc, style
 
 from dashboards import format as fmt
-from dashboards import queries, widgets
+from dashboards import queries, survey_tables, widgets
 
 TITLE = "Faktavägg"
 
@@ -88,8 +88,23 @@ def render() -> None:
         st.html(sick_leave_table(sick, kommun["anonymity_k"]).as_raw_html())
 
     st.markdown("#### Enkätresultat")
-    if not widgets.surveys_published():
+    survey_section(kommun, forvaltning)
+
+
+def survey_section(kommun: dict[str, Any], forvaltning: dict[str, Any]) -> None:
+    """The managers' survey indices and time use, at the kommun's latest survey period."""
+    code = kommun["kommun_code"]
+    survey_period = widgets.survey_period(code)
+    if survey_period is None:
         st.info(widgets.NO_SURVEY)
+        return
+    st.caption(f"Enkätperiod {fmt.iso_date(survey_period)}")
+    index = queries.survey_index(code, survey_period)
+    forv_id, name = forvaltning["forvaltning_id"], kommun["kommun_name"]
+    st.html(survey_tables.index_table(index, forv_id, name).as_raw_html())
+    time_use = queries.survey_time_use(code, survey_period)
+    if not time_use.empty:
+        st.html(survey_tables.time_use_table(time_use, forv_id, name).as_raw_html())
 
 
 # --------------------------------------------------------------------------- key figures

@@ -109,5 +109,49 @@ def _screen(kommun: dict[str, Any], period: Any, forv: dict[str, Any]) -> None:
             if not picked:
                 st.markdown("–")
     st.markdown("### Enkäten i rummet")
-    if not widgets.surveys_published():
+    room_survey(kommun, forv_id)
+
+
+ROOM_SURVEY = "rummet"  # survey_id of the in-room survey (schemas/questionnaires/rummet.yaml)
+
+
+def room_survey(kommun: dict[str, Any], forv_id: str) -> None:
+    """Response count and indices of the in-room survey; re-read on every live refresh."""
+    survey_period = widgets.survey_period(kommun["kommun_code"])
+    if survey_period is None:
         st.info(widgets.NO_SURVEY)
+        return
+    responses = queries.survey_responses(kommun["kommun_code"], survey_period)
+    responses = responses[responses["survey_id"] == ROOM_SURVEY]
+    if responses.empty:
+        st.info("Enkäten i rummet har inga svar publicerade ännu.")
+        return
+    mine = responses[
+        (responses["scope_type"] == "forvaltning") & (responses["scope_id"] == forv_id)
+    ]
+    whole = responses[responses["scope_type"] == "kommun"]
+    count_cols = st.columns(3)
+    count_cols[0].metric(
+        "Svar från förvaltningen",
+        widgets.survey_cell(mine.iloc[0].to_dict(), "respondents", 0) if not mine.empty else "0",
+    )
+    count_cols[1].metric(
+        "Svar i hela kommunen",
+        widgets.survey_cell(whole.iloc[0].to_dict(), "respondents", 0) if not whole.empty else "0",
+    )
+    count_cols[2].metric(
+        "Uppdaterat", fmt.iso_datetime(queries.last_refresh()["refreshed_at"].max())
+    )
+    index = queries.survey_index(kommun["kommun_code"], survey_period)
+    index = index[
+        (index["survey_id"] == ROOM_SURVEY)
+        & (index["scope_type"] == "forvaltning")
+        & (index["scope_id"] == forv_id)
+    ]
+    cols = st.columns(max(len(index), 1))
+    for col, r in zip(cols, index.to_dict("records"), strict=False):
+        col.metric(
+            widgets.CONSTRUCT_LABEL.get(r["construct"], r["construct"]),
+            widgets.survey_cell(r, "index_0_100"),
+            help="Index 0–100, högre = bättre.",
+        )

@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import hashlib
 
-from pipelines.extract import hr_roster, key_figures, org_units, support_functions
+from pipelines.extract import (
+    action_plans,
+    googleforms,
+    hr_roster,
+    key_figures,
+    limesurvey,
+    manager_groups,
+    msforms,
+    org_units,
+    support_functions,
+    wide,
+)
 from pipelines.extract.export import Export, open_export
 from pipelines.extract.files import UnreadableFile
+from pipelines.extract.survey import open_survey
 from pipelines.manifest import InboxFile
 from pipelines.report import FileReport, Issue
 
@@ -15,7 +27,16 @@ EXTRACTORS = {
     "org_units": org_units.extract,
     "support_functions": support_functions.extract,
     "key_figures": key_figures.extract,
+    "action_plan": action_plans.extract_plan,
+    "follow_up": action_plans.extract_follow_up,
+    "manager_groups": manager_groups.extract,
+    "survey_limesurvey": limesurvey.extract,
+    "survey_msforms": msforms.extract,
+    "survey_googleforms": googleforms.extract,
+    "survey_wide": wide.extract,
 }
+# Survey exports are opened against their questionnaire; other sources through the alias table.
+OPENERS = {kind: open_survey for kind in EXTRACTORS if kind.startswith("survey_")}
 
 
 def file_sha256(entry: InboxFile) -> str:
@@ -26,7 +47,7 @@ def extract_file(entry: InboxFile, key: bytes) -> Export | FileReport:
     """The export with its validated tables, or only a report when the file cannot be read."""
     sha = file_sha256(entry)
     try:
-        export = open_export(entry, sha)
+        export = OPENERS.get(entry.source, open_export)(entry, sha)
     except UnreadableFile as exc:
         report = FileReport(entry.name, entry.source, entry.kommun_code, entry.period.isoformat())
         report.issues.append(Issue(entry.name, None, None, None, str(exc)))

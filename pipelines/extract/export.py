@@ -13,6 +13,7 @@ from pipelines.normalise import blank_to_na, parse_fields, validate_table
 from pipelines.personnummer import canonical, pseudonym
 from pipelines.privacy import scan
 from pipelines.report import FileReport, Issue
+from pipelines.templates import action_plan as action_plan_template
 from pipelines.templates import key_figures as key_figures_template
 from schemas.model import Table
 
@@ -29,6 +30,8 @@ class Export:
     header_of: dict[str, str]  # canonical field -> the file's own header
     report: FileReport
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # Extra history key of what this file replaces (a survey replaces only its own survey).
+    partition: tuple[tuple[str, str], ...] = ()
 
     def issue(self, row: int | None, field_name: str | None, value: str | None, rule: str) -> None:
         column = self.header_of.get(field_name, field_name) if field_name else None
@@ -50,9 +53,16 @@ def open_export(entry: InboxFile, sha256: str) -> Export:
     return Export(entry, sha256, raw, {f: h for h, f in kept.items()}, report)
 
 
+TEMPLATE_HEADERS = {
+    "key_figures": key_figures_template.header_mapping,
+    "action_plan": action_plan_template.plan_headers,
+    "follow_up": action_plan_template.follow_up_headers,
+}
+
+
 def source_headers(source: str) -> dict[str, str]:
-    """Headers a source kind defines itself (the key-figures template's own columns)."""
-    return key_figures_template.header_mapping() if source == "key_figures" else {}
+    """Headers a source kind defines itself: a template's columns are its alias table."""
+    return TEMPLATE_HEADERS[source]() if source in TEMPLATE_HEADERS else {}
 
 
 def require_columns(export: Export, *alternatives: tuple[str, ...]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,7 +58,11 @@ def decode(raw: bytes, encoding: str | None = None) -> str:
 
 
 def sniff_delimiter(first_line: str) -> str:
-    counts = {d: first_line.count(d) for d in DELIMITERS}
+    """The most frequent delimiter outside quoted fields (survey headers quote commas)."""
+    unquoted = re.sub(r'"[^"]*"', "", first_line)
+    counts = {d: unquoted.count(d) for d in DELIMITERS}
+    if not any(counts.values()) and first_line.startswith('"'):
+        counts = {d: first_line.count(f'"{d}"') for d in DELIMITERS}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ";"
 

@@ -42,8 +42,13 @@ def load(
 
 
 @task(cache_policy=NO_CACHE)
-def build(paths: steps.WarehousePaths, work_store: Path, refresh_id: str) -> dict[Path, Path]:
-    return steps.build(paths, work_store, refresh_id)
+def build(
+    paths: steps.WarehousePaths,
+    work_store: Path,
+    refresh_id: str,
+    results: list[steps.StageResult],
+) -> tuple[dict[Path, Path], list[steps.StageResult]]:
+    return steps.build(paths, work_store, refresh_id, results)
 
 
 @task(cache_policy=NO_CACHE)
@@ -90,7 +95,8 @@ def _refresh(paths: steps.WarehousePaths, manifest: Manifest) -> RefreshOutcome:
             # Loading also runs the org-tree checks; their findings come back in the reports.
             work_store, results = load(paths, manifest, results, refresh_id)
             if all(r.report.ok for r in results):
-                built = build(paths, work_store, refresh_id)
+                built, results = build(paths, work_store, refresh_id, results)
+            if all(r.report.ok for r in results):
                 published = publish(paths, work_store, built)
         if not published:
             steps.record_failure(paths, refresh_id, results)

@@ -1,28 +1,46 @@
-"""Deterministic demo inbox: HR exports for Burlöv, Kävlinge and Lomma plus a manifest."""
+"""Deterministic demo inbox: HR exports for Burlöv, Kävlinge and Lomma per period, their action
+plans and follow-ups, plus a manifest."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipelines.generate.config import (
+    HoursRules,
     KommunSpec,
+    load_action_plans,
+    load_history,
     load_hours_rules,
     load_kommuner,
     load_rules,
     load_support,
 )
-from pipelines.generate.hours import add_hours
+from pipelines.generate.history import (
+    carried_sick_leave,
+    employments_at,
+    hire_split_managers,
+    predecessors,
+    split_units,
+    support_at,
+    units_at,
+)
+from pipelines.generate.hours import add_hours, assign_workplaces, sick_shares_of
 from pipelines.generate.manifest import ManifestEntry, write_manifest
 from pipelines.generate.org import Unit, build_org
 from pipelines.generate.placeholders import add_placeholders
+from pipelines.generate.plans import write_plans
 from pipelines.generate.staffing import Employment, staff_kommun
 from pipelines.generate.support import SupportAssignment, assign_support
+from pipelines.generate.survey_writers import SURVEY_WRITERS, write_groups
+from pipelines.generate.surveys import load_survey_plan, managers, mark_incomplete, survey_responses
 from pipelines.generate.writers import WRITERS
+from schemas.questionnaire import builtin
 
-__all__ = ["DemoKommun", "build_kommun", "generate_inbox"]
+__all__ = ["DemoKommun", "build_kommun", "build_periods", "generate_inbox"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +66,10 @@ def build_kommun(code: str, seed: int = 1, scale: float = 1.0) -> DemoKommun:
     rng = random.Random(f"chefskartan-demo:{seed}:{code}")
     units = build_org(spec, rng, scale)
     jobs = staff_kommun(spec, load_rules(), units, rng, scale)
+    history = load_history().kommuner.get(code)
+    if history and history.splits:  # the new enheter's chefer started shortly before them
+        splits = split_units(units, history.splits)
+        jobs = hire_split_managers(jobs, splits, _stream(seed, code, "history"))
     # Hours, placeholders and support draw from streams of their own, so adding them left the
     # org tree and the employments of a seed exactly as they were.
     hours = load_hours_rules()
@@ -62,6 +84,63 @@ def _stream(seed: int, code: str, part: str) -> random.Random:
     return random.Random(f"chefskartan-demo:{seed}:{code}:{part}")
 
 
+def build_periods(code: str, seed: int = 1, scale: float = 1.0) -> list[tuple[dt.date, DemoKommun]]:
+    """The kommun at every period, ascending; the latest is build_kommun's, the earlier ones
+    derived from it backwards (history.py), each from streams of its own."""
+    latest = build_kommun(code, seed, scale)
+    rules = load_rules()
+    history = load_history()
+    kommun = history.kommuner.get(code)
+    if kommun is None:
+        return [(rules.period, latest)]
+    spec, units, jobs = latest.spec, latest.units, latest.employments
+    splits = split_units(units, kommun.splits)
+    preds = predecessors(
+        spec, rules, jobs, history.periods[0], splits, _stream(seed, code, "predecessors")
+    )
+    hours = load_hours_rules()
+    placeholders = hours.placeholders.get(code, {})
+    latest_sick = sick_shares_of(jobs)
+    # The latest's workplaces (the first draw of its hours stream): arbetsställen persist.
+    workplaces = assign_workplaces(units, hours, _stream(seed, code, "hours"))
+    out = []
+    for period in history.periods:
+        p_units = units_at(units, splits, period)
+        p_jobs = employments_at(jobs, preds, splits, period)
+        factor = (kommun.sick_leave or {}).get(period, 1.0)
+        known = carried_sick_leave(
+            p_jobs, latest_sick, period, factor, history, _stream(seed, code, f"sick:{period}")
+        )
+        p_jobs = add_hours(
+            p_jobs,
+            p_units,
+            _sick_leave_at(hours, factor),
+            period,
+            _stream(seed, code, f"hours:{period}"),
+            workplaces,
+            known,
+        )
+        p_jobs = add_placeholders(
+            p_jobs, placeholders, _stream(seed, code, f"placeholders:{period}")
+        )
+        support = support_at(latest.support, jobs, preds, p_units, kommun.support_added, period)
+        files = kommun.files_for(period)
+        out.append((period, DemoKommun(replace(spec, files=files), p_units, p_jobs, support)))
+    return [*out, (rules.period, latest)]
+
+
+def _sick_leave_at(hours: HoursRules, factor: float) -> HoursRules:
+    sick = hours.sick
+    return replace(
+        hours,
+        sick=replace(
+            sick,
+            short_rate=sick.short_rate * factor,
+            long_probability=sick.long_probability * factor,
+        ),
+    )
+
+
 def generate_inbox(
     out_dir: Path, seed: int = 1, scale: float = 1.0, kommuner: Sequence[str] | None = None
 ) -> Path:
@@ -69,12 +148,51 @@ def generate_inbox(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     codes = list(load_kommuner()) if kommuner is None else list(dict.fromkeys(kommuner))
-    period = load_rules().period
     specs, entries = [], []
     for code in codes:
-        demo = build_kommun(code, seed, scale)
-        write = WRITERS[demo.spec.format]
-        written = write(out_dir, demo.spec, demo.units, demo.employments, demo.support)
-        specs.append(demo.spec)
-        entries += [ManifestEntry(file, source, code, period) for file, source in written]
+        periods = build_periods(code, seed, scale)
+        for period, demo in periods:
+            write = WRITERS[demo.spec.format]
+            written = write(
+                out_dir, demo.spec, demo.units, demo.employments, demo.support, period=period
+            )
+            entries += [ManifestEntry(file, source, code, period) for file, source in written]
+        # Plans name units that exist from the first period on.
+        first_units = periods[0][1].units
+        plans = write_plans(
+            out_dir, code, load_action_plans(), first_units, [p for p, _ in periods]
+        )
+        entries += [ManifestEntry(file, source, code, period) for file, source, period in plans]
+        # The manager surveys and the workshop survey belong to the latest period.
+        latest_period, latest = periods[-1]
+        entries += write_surveys(out_dir, latest, seed, latest_period)
+        specs.append(load_kommuner()[code])
     return write_manifest(out_dir, specs, entries)
+
+
+def write_surveys(out_dir: Path, demo: DemoKommun, seed: int, period) -> list[ManifestEntry]:
+    """The kommun's manager groups and its four surveys in the export formats of surveys.yaml."""
+    import random
+
+    plan = load_survey_plan()["kommuner"].get(demo.spec.code)
+    if not plan:
+        return []
+    staff = managers(demo.units, demo.employments)
+    code = demo.spec.code
+    write_groups(out_dir / plan["groups"]["file"], staff, plan["groups"]["by"])
+    entries = [ManifestEntry(plan["groups"]["file"], "manager_groups", code, period)]
+    for survey in plan["surveys"]:
+        questionnaire = builtin(survey["questionnaire"])
+        top = survey.get("respondents") == "top_management"
+        responses = survey_responses(code, seed, questionnaire.id, top, staff)
+        if survey["format"].startswith("limesurvey"):
+            mark_incomplete(
+                random.Random(f"incomplete:{seed}:{code}:{questionnaire.id}"), responses
+            )
+        source, writer = SURVEY_WRITERS[survey["format"]]
+        extra = writer(out_dir / survey["file"], questionnaire, responses, survey["identity"])
+        extra = {"questionnaire": questionnaire.id, **extra}
+        if top:
+            extra["respondents"] = "top_management"
+        entries.append(ManifestEntry(survey["file"], source, code, period, extra))
+    return entries

@@ -277,3 +277,91 @@ def load_support() -> dict[str, SupportSpec]:
         )
         for code, k in raw.items()
     }
+
+
+@dataclass(frozen=True)
+class SplitSpec:
+    forvaltning: str
+    avdelning: str
+    new: int  # the avdelning's last `new` enheter (at scale 1) were split off the first ones
+    date: dt.date  # the day the new enheter started
+
+
+@dataclass(frozen=True)
+class SupportAddedSpec:
+    funktion: str
+    unit: str  # name of the unit that got the function on `date`; before, it was not served
+    date: dt.date
+
+
+@dataclass(frozen=True)
+class KommunHistory:
+    files: dict[str, str]  # source kind -> name with YYYYMM / YYYY-MM for the period
+    splits: tuple[SplitSpec, ...] = ()
+    support_added: tuple[SupportAddedSpec, ...] = ()
+    sick_leave: dict[dt.date, float] | None = None  # period -> sick-leave rate factor
+
+    def files_for(self, period: dt.date) -> dict[str, str]:
+        def fill(name: str) -> str:
+            return name.replace("YYYYMM", f"{period:%Y%m}").replace("YYYY-MM", f"{period:%Y-%m}")
+
+        return {kind: fill(name) for kind, name in self.files.items()}
+
+
+@dataclass(frozen=True)
+class History:
+    periods: tuple[dt.date, ...]  # the earlier periods, ascending; the latest is Rules.period
+    sick_leave_persistence: float  # share of persons whose sick leave carries over
+    kommuner: dict[str, KommunHistory]
+
+
+@cache
+def load_history() -> History:
+    """perioder.yaml: the earlier periods and what changed in each kommun up to the latest."""
+    raw = yaml.safe_load((DATA_DIR / "perioder.yaml").read_text(encoding="utf-8"))
+    periods = tuple(raw["periods"])
+    if list(periods) != sorted(set(periods)) or periods[-1] >= load_rules().period:
+        raise ValueError("perioder.yaml: periods must ascend and come before the latest period")
+    kommuner = {}
+    for code, k in raw["kommuner"].items():
+        kommuner[str(code)] = KommunHistory(
+            files=dict(k["files"]),
+            splits=tuple(
+                SplitSpec(s["forvaltning"], s["avdelning"], int(s["new"]), s["from"])
+                for s in k.get("splits", ())
+            ),
+            support_added=tuple(
+                SupportAddedSpec(s["funktion"], s["unit"], s["from"])
+                for s in k.get("support_added", ())
+            ),
+            sick_leave={d: float(f) for d, f in k["sick_leave"].items()}
+            if "sick_leave" in k
+            else None,
+        )
+    return History(periods, float(raw["sick_leave_persistence"]), kommuner)
+
+
+@dataclass(frozen=True)
+class KommunPlans:
+    files: dict[str, str]  # action_plan | follow_up -> file name
+    measures: tuple[dict, ...]  # column -> value, with Indikatorer and Uppföljningar
+
+
+@dataclass(frozen=True)
+class ActionPlans:
+    own_areas: tuple[str, ...]
+    kommuner: dict[str, KommunPlans]
+
+
+@cache
+def load_action_plans() -> ActionPlans:
+    """handlingsplaner.yaml: per kommun its action plan and follow-ups (checked in plans.py)."""
+    raw = yaml.safe_load((DATA_DIR / "handlingsplaner.yaml").read_text(encoding="utf-8"))
+    kommuner = {
+        str(code): KommunPlans(
+            dict(k["files"]),
+            tuple({**k.get("defaults", {}), **m} for m in k["measures"]),
+        )
+        for code, k in raw["kommuner"].items()
+    }
+    return ActionPlans(tuple(raw.get("egna_områden", ())), kommuner)

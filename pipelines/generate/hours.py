@@ -50,22 +50,35 @@ def add_hours(
     rules: HoursRules,
     period: dt.date,
     rng: random.Random,
+    workplaces: dict[str, list] | None = None,
+    known_sick: dict[Person, tuple[float, float]] | None = None,
 ) -> list[Employment]:
     """The employments with workplace, contracted hours and sick hours filled in.
 
     Sick leave is drawn per person (a long spell keeps a person off all their jobs) and spread
-    over their employments in proportion to contracted hours.
+    over their employments in proportion to contracted hours. Given `workplaces` (for an earlier
+    period), an employment that already has one of its unit's workplaces keeps it; a person in
+    `known_sick` has those (short-term, long-term) shares instead of new ones.
     """
-    workplaces = assign_workplaces(units, rules, rng)
+    if workplaces is None:
+        workplaces = assign_workplaces(units, rules, rng)
     by_person: dict[Person, list[Employment]] = {}
     for j in jobs:
         by_person.setdefault(j.person, []).append(j)
-    shares = {person: _sick_shares(js, rules.sick, period, rng) for person, js in by_person.items()}
+    known_sick = known_sick or {}
+    shares = {
+        person: known_sick[person]
+        if person in known_sick
+        else _sick_shares(js, rules.sick, period, rng)
+        for person, js in by_person.items()
+    }
 
     out = []
     for j in jobs:
         places = workplaces[j.unit.unit_id]
-        if j.ansvarskod or len(places) == 1:
+        if j.workplace in places:
+            workplace = j.workplace
+        elif j.ansvarskod or len(places) == 1:
             workplace = places[0]  # managers sit at their unit's main workplace
         else:
             workplace = rng.choices(places, rules.staff_weights[: len(places)])[0]
@@ -87,6 +100,17 @@ def add_hours(
             )
         )
     return out
+
+
+def sick_shares_of(jobs: list[Employment]) -> dict[Person, tuple[float, float]]:
+    """Per person, the (short-term, long-term) sick hours as shares of contracted hours."""
+    hours: dict[Person, list[float]] = {}
+    for j in jobs:
+        h = hours.setdefault(j.person, [0.0, 0.0, 0.0])
+        h[0] += j.contracted_hours
+        h[1] += j.sick_hours - j.long_sick_hours
+        h[2] += j.long_sick_hours
+    return {p: (short / c, long / c) for p, (c, short, long) in hours.items() if c}
 
 
 def _sick_shares(

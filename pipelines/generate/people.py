@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pipelines.generate.config import load_names
@@ -68,6 +69,10 @@ class PersonFactory:
         self._serial_range = serial_range
         self._names = load_names()
         self._taken: set[tuple[dt.date, int]] = set()
+
+    def reserve(self, persons: Iterable[Person]) -> None:
+        """Never hand out these persons' personnummer (made by another factory of the kommun)."""
+        self._taken.update((p.birth_date, p.serial) for p in persons)
 
     def new(self, *, is_woman: bool, born_from: int = 1960, born_to: int = 2004) -> Person:
         rng = self._rng

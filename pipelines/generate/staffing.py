@@ -25,6 +25,10 @@ MIN_STAFF_PER_ENHET = 3  # a tiny demo kommun still has a few employees per enhe
 SECOND_JOB_FTE = (20, 25, 30, 40)
 COMMENT_SHARE = 0.04
 EARLIEST_START = dt.date(1985, 1, 1)
+MANAGER_EARLIEST_START = dt.date(1995, 1, 1)
+MANAGER_MIN_AGE = 27
+MANAGER_BORN = {"born_from": 1960, "born_to": 1992}
+HOURLY_BORN = {"born_from": 1970}
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,13 @@ class Employment:
     def shown(self, field: str) -> object:
         """The field's value as the export shows it: the placeholder where there is one."""
         return dict(self.placeholders).get(field, getattr(self, field))
+
+
+def earliest_start(form: str, *, manager: bool = False) -> dt.date:
+    """The first start date drawn for an employment (half of them are moved to 2017 or later)."""
+    if manager:
+        return MANAGER_EARLIEST_START
+    return {TIMAVLONAD: dt.date(2019, 1, 1), VISSTID: dt.date(2023, 1, 1)}.get(form, EARLIEST_START)
 
 
 class _Staffer:
@@ -86,11 +97,7 @@ class _Staffer:
         start_date: dt.date | None = None,
     ) -> Employment:
         code = self.aid(unit.verksamhet, role)
-        if form == TIMAVLONAD:
-            fte, first = 0, dt.date(2019, 1, 1)
-        else:
-            fte = self.rng.choices((100, 80, 75, 50), (72, 12, 10, 6))[0]
-            first = dt.date(2023, 1, 1) if form == VISSTID else EARLIEST_START
+        fte = 0 if form == TIMAVLONAD else self.rng.choices((100, 80, 75, 50), (72, 12, 10, 6))[0]
         return Employment(
             person,
             unit,
@@ -99,17 +106,17 @@ class _Staffer:
             ansvarskod,
             form,
             fte if fte_pct is None else fte_pct,
-            self.start(person, first) if start_date is None else start_date,
+            self.start(person, earliest_start(form)) if start_date is None else start_date,
         )
 
     def manager(self, unit: Unit) -> Employment:
-        person = self.person(unit.verksamhet, born_from=1960, born_to=1992)
+        person = self.person(unit.verksamhet, **MANAGER_BORN)
         if unit.level == ENHET:
             codes = self.rules.enhetschef_ansvarskod
             ansvarskod = self.rng.choices(list(codes), list(codes.values()))[0]
         else:
             ansvarskod = "A"
-        start = self.start(person, dt.date(1995, 1, 1), min_age=27)
+        start = self.start(person, MANAGER_EARLIEST_START, min_age=MANAGER_MIN_AGE)
         return self.employ(
             person,
             unit,
@@ -174,7 +181,7 @@ def _enhet_staff(s: _Staffer, unit: Unit, n_monthly: int) -> list[Employment]:
     ]
     low, high = s.rules.hourly_share.get(unit.verksamhet, (0.0, 0.0))
     for _ in range(round(n_monthly * s.rng.uniform(low, high))):
-        person = s.person(unit.verksamhet, born_from=1970)
+        person = s.person(unit.verksamhet, **HOURLY_BORN)
         jobs.append(s.employ(person, unit, "timavlönad", TIMAVLONAD))
     return jobs
 

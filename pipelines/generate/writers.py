@@ -82,13 +82,12 @@ LOMMA_ORG = [
 ]
 LOMMA_SUPPORT = ["Personnummer", "Namn", "Funktion", "Betjänar chef (personnummer)", "Andel %"]
 
-# Zip entries and document properties carry this instead of "now", so XLSX bytes are stable.
-XLSX_TIMESTAMP = dt.datetime(2026, 10, 1, 6, 0, 0)
+# Zip entries and document properties carry the export time instead of "now", so XLSX bytes
+# are stable: this hour of the period's day.
+XLSX_HOUR = 6
 
-Writer = Callable[
-    [Path, KommunSpec, list[Unit], list[Employment], list[SupportAssignment]],
-    list[tuple[str, str]],
-]
+# out, spec, units, employments, support, *, period -> [(file name, source kind)]
+Writer = Callable[..., list[tuple[str, str]]]
 HOURS_FIELDS = ("workplace", "contracted_hours", "sick_hours", "long_sick_hours")
 
 
@@ -124,6 +123,8 @@ def write_burlov(
     units: list[Unit],
     jobs: list[Employment],
     support: list[SupportAssignment],
+    *,
+    period: dt.date,
 ):
     """`Swedish Excel` CSV: semicolons, cp1252, decimal comma; roster, unit and support files."""
     rows = [BURLOV_ROSTER]
@@ -194,6 +195,8 @@ def write_kavlinge(
     units: list[Unit],
     jobs: list[Employment],
     support: list[SupportAssignment],
+    *,
+    period: dt.date,
 ):
     """One UTF-8-with-BOM CSV, commas, org path names repeated on every row; no unit file.
 
@@ -231,6 +234,8 @@ def write_lomma(
     units: list[Unit],
     jobs: list[Employment],
     support: list[SupportAssignment],
+    *,
+    period: dt.date,
 ):
     """Three XLSX files, one sheet each; personnummer and codes are text cells, dates real dates.
 
@@ -253,21 +258,22 @@ def write_lomma(
                 *(_number(j.shown(field)) for field in HOURS_FIELDS),
             ]
         )
-    _save_sheet(out / spec.files[HR_ROSTER], "Anställda", LOMMA_ROSTER, rows)
+    stamp = dt.datetime(period.year, period.month, period.day, XLSX_HOUR)
+    _save_sheet(out / spec.files[HR_ROSTER], "Anställda", LOMMA_ROSTER, rows, stamp)
 
     managers = _managers(jobs)
     rows = [
         [u.unit_id, u.name, u.parent_id, u.level, u.verksamhet, managers[u.unit_id].person.pnr12]
         for u in units
     ]
-    _save_sheet(out / spec.files[ORG_UNITS], "Organisation", LOMMA_ORG, rows)
+    _save_sheet(out / spec.files[ORG_UNITS], "Organisation", LOMMA_ORG, rows, stamp)
 
     rows = [
         [a.person.pnr12, _full_name(a), a.funktion, managers[a.unit.unit_id].person.pnr12,
          a.share_pct]
         for a in sorted(support, key=lambda a: (a.person.pnr12, a.unit.unit_id))
     ]  # fmt: skip
-    _save_sheet(out / spec.files[SUPPORT], "Stödfunktioner", LOMMA_SUPPORT, rows)
+    _save_sheet(out / spec.files[SUPPORT], "Stödfunktioner", LOMMA_SUPPORT, rows, stamp)
     return [
         (spec.files[HR_ROSTER], HR_ROSTER),
         (spec.files[ORG_UNITS], ORG_UNITS),
@@ -284,7 +290,11 @@ def _number(value: object) -> object:
     return value
 
 
-def _save_sheet(path: Path, title: str, header: list[str], rows: list[list]) -> None:
+def _save_sheet(
+    path: Path, title: str, header: list[str], rows: list[list], stamp: dt.datetime | None = None
+) -> None:
+    """Save one sheet; `stamp` (default: the latest period at XLSX_HOUR) fixes the file's dates."""
+    stamp = stamp or dt.datetime(2026, 10, 1, XLSX_HOUR)
     wb = Workbook()
     ws = wb.active
     ws.title = title
@@ -298,18 +308,18 @@ def _save_sheet(path: Path, title: str, header: list[str], rows: list[list]) -> 
             elif isinstance(cell.value, dt.datetime | dt.date):
                 cell.number_format = "yyyy-mm-dd"
     wb.properties.creator = "Chefskartan demo"
-    wb.properties.created = wb.properties.modified = XLSX_TIMESTAMP
-    _save_stable(wb, path)
+    wb.properties.created = wb.properties.modified = stamp
+    _save_stable(wb, path, stamp)
 
 
-def _save_stable(wb: Workbook, path: Path) -> None:
+def _save_stable(wb: Workbook, path: Path, stamp: dt.datetime) -> None:
     """Save with fixed timestamps: Workbook.save stamps `modified` and zip entries with now."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).save()  # what Workbook.save does, minus `modified = now`
     with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(path, "w") as dst:
         for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=XLSX_TIMESTAMP.timetuple()[:6])
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
             dst.writestr(entry, src.read(info.filename), compress_type=zipfile.ZIP_DEFLATED)
 
 

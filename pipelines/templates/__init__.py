@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from pipelines.templates import key_figures
+from pipelines.templates import action_plan, key_figures
 
-TEMPLATES = {"key-figures": key_figures.write}
+TEMPLATES = {"key-figures": key_figures.write, "action-plan": action_plan.write}

@@ -29,17 +29,20 @@ def expected_figures(db: Path) -> dict[str, str]:
         scopes = con.execute(
             "SELECT scope_type, scope_name, chefstathet, share_first_line_above_threshold_pct,"
             " max_span_first_line FROM mart_span_rollup WHERE kommun_code = ?"
+            " AND period_date = (SELECT max(period_date) FROM mart_span_rollup)"
             " AND scope_type IN ('kommun', 'forvaltning') ORDER BY scope_name",
             [kommun],
         ).df()
         top = con.execute(
             "SELECT forvaltning_name, unit_names, employees_monthly_paid FROM mart_span_of_control"
             " WHERE kommun_code = ? AND is_first_line"
+            " AND period_date = (SELECT max(period_date) FROM mart_span_rollup)"
             " ORDER BY employees_monthly_paid DESC, unit_names LIMIT 1",
             [kommun],
         ).fetchone()
         lowest = con.execute(
             "SELECT unit_names FROM mart_span_of_control WHERE kommun_code = ?"
+            " AND period_date = (SELECT max(period_date) FROM mart_span_rollup)"
             " AND forvaltning_name = ? AND NOT is_above_threshold"
             " ORDER BY employees_monthly_paid, unit_names LIMIT 1",
             [kommun, top[0]],

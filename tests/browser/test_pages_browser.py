@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from dashboards import format as fmt
+from dashboards.widgets import CONSTRUCT_LABEL
 from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
@@ -112,11 +113,6 @@ def test_comparison(browser: Browser, app_url: str, mart: dict) -> None:
     finish(page, "jamforelse")
 
 
-def test_shared_world(browser: Browser, app_url: str) -> None:
-    page = open_page(browser, app_url + "dela-varld", "Dela värld")
-    finish(page, "dela_varld")
-
-
 def test_workshop_advances_with_the_arrow_key(browser: Browser, app_url: str, mart: dict) -> None:
     first, second = mart["forvaltningar"][:2]
     page = open_page(browser, app_url + "workshop", first)
@@ -135,3 +131,55 @@ def test_data_quality(browser: Browser, app_url: str, mart: dict) -> None:
     expect(grid).to_be_visible()
     expect(page.get_by_text("Varningar från kontrollerna").first).to_be_visible()
     finish(page, "datakvalitet")
+
+
+def test_a_suppressed_survey_group_is_not_shown(
+    browser: Browser, app_url: str, fact_wall_db: Path
+) -> None:
+    """A förvaltning whose managers' index is hidden in the mart shows "dolt (< k)" instead."""
+    con = duckdb.connect(str(fact_wall_db), read_only=True)
+    try:
+        hidden = con.execute(
+            "SELECT i.scope_name, i.survey_title, i.construct, i.anonymity_k"
+            " FROM mart_survey_index i JOIN mart_kommun k USING (kommun_code)"
+            " WHERE i.scope_type = 'forvaltning' AND i.respondent_role = 'manager'"
+            " AND i.is_suppressed AND k.kommun_name = (SELECT min(kommun_name) FROM mart_kommun)"
+            " ORDER BY i.scope_name, i.survey_id, i.construct LIMIT 1"
+        ).fetchone()
+    finally:
+        con.close()
+    assert hidden, "the demo data must hide some förvaltning's survey results"
+    forv, _survey, construct, k = hidden
+    page = open_page(browser, app_url, "Faktavägg")
+    combo = page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="Förvaltning")
+    combo.click()
+    page.get_by_role("option", name=forv).click()
+    table = page.locator("#enkatindex")
+    expect(table).to_be_visible(timeout=15_000)
+    row = table.locator("tr").filter(has_text=CONSTRUCT_LABEL.get(construct, construct)).first
+    cells = row.locator("td")
+    expect(cells.nth(1)).to_have_text(fmt.suppressed(k))  # the index
+    expect(cells.nth(2)).to_have_text(fmt.suppressed(k))  # and the response count
+    finish(page, "faktavagg_dolt")
+
+
+def test_shared_world_shows_the_gaps(browser: Browser, app_url: str, fact_wall_db: Path) -> None:
+    con = duckdb.connect(str(fact_wall_db), read_only=True)
+    try:
+        gaps = con.execute(
+            "SELECT managers_index_0_100, top_management_index_0_100, gap_0_100"
+            " FROM mart_survey_dela_varld d JOIN mart_kommun k USING (kommun_code)"
+            " WHERE measure_type = 'construct' AND gap_0_100 IS NOT NULL"
+            " AND k.kommun_name = (SELECT min(kommun_name) FROM mart_kommun)"
+        ).fetchall()
+    finally:
+        con.close()
+    page = open_page(browser, app_url + "dela-varld", "Dela värld")
+    table = page.locator("#dela-varld-construct")
+    expect(table).to_be_visible(timeout=15_000)
+    for managers, top, gap in gaps:
+        expect(table.get_by_text(fmt.number(managers, 1), exact=True).first).to_be_visible()
+        expect(table.get_by_text(fmt.number(top, 1), exact=True).first).to_be_visible()
+        shown = ("+" if gap > 0 else "") + fmt.number(gap, 1)
+        expect(table.get_by_text(shown, exact=True).first).to_be_visible()
+    finish(page, "dela_varld")

@@ -12,6 +12,18 @@ from tests.flows.independent import expected_kommun_totals, expected_spans
 
 pytestmark = pytest.mark.flow
 KOMMUNER = ["1231", "1261", "1262"]
+LATEST = "2026-10-01"  # the raw files the independent figures read are this period's
+
+
+def test_every_period_of_every_kommun_is_published(demo_published_db: Path) -> None:
+    periods = query(
+        demo_published_db,
+        "SELECT DISTINCT kommun_code, period_date::VARCHAR AS p "
+        "FROM mart_span_rollup ORDER BY 1, 2",
+    )
+    assert periods.groupby("kommun_code")["p"].apply(list).to_dict() == {
+        k: ["2025-10-01", "2026-04-01", LATEST] for k in KOMMUNER
+    }
 
 
 def query(db: Path, sql: str, params: list | None = None):
@@ -29,8 +41,8 @@ def test_span_per_manager_matches_raw_files(
     published = query(
         demo_published_db,
         "SELECT manager_id, employees_monthly_paid, employees_hourly, fte_monthly_paid,"
-        " is_first_line FROM mart_span_of_control WHERE kommun_code = ?",
-        [kommun],
+        " is_first_line FROM mart_span_of_control WHERE kommun_code = ? AND period_date = ?",
+        [kommun, LATEST],
     )
     expected = expected_spans(demo_inbox, kommun, TEST_KEY)
 
@@ -47,8 +59,9 @@ def test_kommun_rollup_matches_raw_files(
 ) -> None:
     row = query(
         demo_published_db,
-        "SELECT * FROM mart_span_rollup WHERE scope_type = 'kommun' AND kommun_code = ?",
-        [kommun],
+        "SELECT * FROM mart_span_rollup WHERE scope_type = 'kommun' AND kommun_code = ?"
+        " AND period_date = ?",
+        [kommun, LATEST],
     ).iloc[0]
     expected = expected_kommun_totals(demo_inbox, kommun, TEST_KEY, threshold=30)
     for column, value in expected.items():

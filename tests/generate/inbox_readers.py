@@ -11,6 +11,36 @@ from pathlib import Path
 import openpyxl
 
 KOMMUNER = ("1231", "1261", "1262")
+PERIODS = ("2025-10", "2026-04", "2026-10")  # the latest keeps the names it always had
+LATEST = PERIODS[-1]
+
+
+def file_names(code: str, period: str = LATEST) -> dict[str, str]:
+    """Source kind -> file name of the kommun's export for the period (from the brief)."""
+    yyyymm = period.replace("-", "")
+    latest = period == LATEST
+    return {
+        "1231": {
+            "hr_roster": f"Personal_Burlov_{yyyymm}.csv",
+            "org_units": "Organisation_Burlov.csv"
+            if latest
+            else f"Organisation_Burlov_{yyyymm}.csv",
+            "support_functions": "Stodfunktioner_Burlov.csv"
+            if latest
+            else f"Stodfunktioner_Burlov_{yyyymm}.csv",
+        },
+        "1261": {"hr_roster": f"Heroma_personal_{period}.csv"},
+        "1262": {
+            kind: f"Lomma_{stem}.xlsx" if latest else f"Lomma_{stem}_{period}.xlsx"
+            for kind, stem in (
+                ("hr_roster", "anstallda"),
+                ("org_units", "organisation"),
+                ("support_functions", "stodfunktioner"),
+            )
+        },
+    }[code]
+
+
 # What the exports write instead of a missing value (the brief's list).
 PLACEHOLDERS = ("-1", "Okänt", "#SAKNAS")
 
@@ -51,6 +81,7 @@ class OrgUnit:
     level: str  # Förvaltning | Avdelning | Enhet
     verksamhet: str
     manager_pnr: str  # "" when the export has no unit file
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,9 +126,10 @@ def _csv(path: Path, encoding: str, delimiter: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter))
 
 
-def read_burlov(inbox: Path) -> Kommun:
+def read_burlov(inbox: Path, period: str = LATEST) -> Kommun:
     labels = FORM_LABELS["1231"]
-    roster = _csv(inbox / "Personal_Burlov_202610.csv", "cp1252", ";")
+    files = file_names("1231", period)
+    roster = _csv(inbox / files["hr_roster"], "cp1252", ";")
     rows = [
         Row(
             r["Personnummer"],
@@ -116,9 +148,14 @@ def read_burlov(inbox: Path) -> Kommun:
     ]
     units = {
         r["Enhet"]: OrgUnit(
-            r["Enhet"], r["Överordnad enhet"], r["Nivå"], r["Verksamhet"], r["Chef personnummer"]
+            r["Enhet"],
+            r["Överordnad enhet"],
+            r["Nivå"],
+            r["Verksamhet"],
+            r["Chef personnummer"],
+            r["Enhetsnamn"],
         )
-        for r in _csv(inbox / "Organisation_Burlov.csv", "cp1252", ";")
+        for r in _csv(inbox / files["org_units"], "cp1252", ";")
     }
     support = [
         Support(
@@ -128,17 +165,17 @@ def read_burlov(inbox: Path) -> Kommun:
             r["Betjänar enhet"],
             _pct(r["Andel av tid (%)"]),
         )
-        for r in _csv(inbox / "Stodfunktioner_Burlov.csv", "cp1252", ";")
+        for r in _csv(inbox / files["support_functions"], "cp1252", ";")
     ]
     names = {r["Personnummer"]: f"{r['Förnamn']} {r['Efternamn']}" for r in roster}
     return Kommun(rows, units, support, names)
 
 
-def read_kavlinge(inbox: Path) -> Kommun:
+def read_kavlinge(inbox: Path, period: str = LATEST) -> Kommun:
     """One file: a unit is the path of names; its level is how deep the path goes."""
     labels = FORM_LABELS["1261"]
     rows, units, names = [], {}, {}
-    for r in _csv(inbox / "Heroma_personal_2026-10.csv", "utf-8-sig", ","):
+    for r in _csv(inbox / file_names("1261", period)["hr_roster"], "utf-8-sig", ","):
         parts = [p for p in (r["Förvaltning"], r["Avdelning"], r["Enhet"]) if p]
         path = "/".join(parts)
         rows.append(
@@ -159,7 +196,7 @@ def read_kavlinge(inbox: Path) -> Kommun:
         last, first = r["Namn"].split(" ", 1)  # "Efternamn Förnamn"
         names[r["Personnr"]] = f"{first} {last}"
         level = ("Förvaltning", "Avdelning", "Enhet")[len(parts) - 1]
-        units[path] = OrgUnit(path, "/".join(parts[:-1]), level, r["Verksamhet"], "")
+        units[path] = OrgUnit(path, "/".join(parts[:-1]), level, r["Verksamhet"], "", parts[-1])
     return Kommun(rows, units, [], names)  # no support file: administrators are in the roster
 
 
@@ -170,9 +207,10 @@ def _sheet(path: Path) -> tuple[str, list[str], list[tuple]]:
     return ws.title, list(values[0]), values[1:]
 
 
-def read_lomma(inbox: Path) -> Kommun:
+def read_lomma(inbox: Path, period: str = LATEST) -> Kommun:
     labels = FORM_LABELS["1262"]
-    _, header, values = _sheet(inbox / "Lomma_anstallda.xlsx")
+    files = file_names("1262", period)
+    _, header, values = _sheet(inbox / files["hr_roster"])
     rows, names = [], {}
     for v in values:
         r = dict(zip(header, v, strict=True))
@@ -192,7 +230,7 @@ def read_lomma(inbox: Path) -> Kommun:
                 _hours(r["Sjuktimmar >60 dagar"]),
             )
         )
-    _, header, values = _sheet(inbox / "Lomma_organisation.xlsx")
+    _, header, values = _sheet(inbox / files["org_units"])
     units = {}
     for v in values:
         r = dict(zip(header, v, strict=True))
@@ -202,8 +240,9 @@ def read_lomma(inbox: Path) -> Kommun:
             r["Organisationsnivå"],
             r["Verksamhet"],
             r["Chefens personnummer"],
+            r["Enhetsnamn"],
         )
-    title, header, values = _sheet(inbox / "Lomma_stodfunktioner.xlsx")
+    title, header, values = _sheet(inbox / files["support_functions"])
     assert title == "Stödfunktioner"
     support = []
     for v in values:

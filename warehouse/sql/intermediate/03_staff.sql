@@ -1,11 +1,12 @@
 -- Non-manager staff per unit: one row per person and unit. Monthly-paid (tillsvidare, visstid)
 -- wins over hourly; a person is visstid-only when no monthly-paid employment is tillsvidare.
 -- FTE, contracted and sick-leave hours are summed over the person's employments in the unit.
+-- FTE is summed as DECIMAL so the published figure never depends on summation order.
 CREATE OR REPLACE TEMP TABLE int_unit_staff AS
 SELECT e.kommun_code, e.period_date, e.unit_id, e.person_id,
        bool_or(e.employment_form IN ('tillsvidare', 'visstid')) AS is_monthly_paid,
        bool_or(e.employment_form = 'tillsvidare') AS has_tillsvidare,
-       coalesce(sum(e.fte_pct / 100.0)
+       coalesce(sum(CAST(e.fte_pct / 100.0 AS DECIMAL(18, 6)))
                 FILTER (WHERE e.employment_form IN ('tillsvidare', 'visstid')), 0)
            AS fte_monthly_paid,
        list(DISTINCT e.workplace_id) FILTER (WHERE e.workplace_id IS NOT NULL) AS workplace_ids,

@@ -61,7 +61,9 @@ roster_served AS (
       ON mu.kommun_code = a.kommun_code AND mu.period_date = a.period_date
      AND mu.unit_id = a.unit_id
 )
-SELECT kommun_code, period_date, manager_id, support_function, sum(fte) AS fte
+-- DECIMAL sums: the published figures must not depend on summation order.
+SELECT kommun_code, period_date, manager_id, support_function,
+       sum(CAST(fte AS DECIMAL(18, 6))) AS fte
 FROM (
     SELECT kommun_code, period_date, manager_id, support_function, fte
     FROM named_to_manager

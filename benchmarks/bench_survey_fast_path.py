@@ -1,0 +1,128 @@
+"""Survey fast path: time from a new in-room survey export in the inbox to the published file.
+
+On the demo data (seed 1, three kommuner, HR + four surveys each) the warehouse is refreshed once;
+then a new export of Burlöv's in-room survey (more responses) lands in the inbox and we time, each
+in a fresh process as an analyst or a scheduled run would start it:
+  fast_path_steps      `run_steps(..., only=FILE)`: no Prefect (the plain steps)
+  fast_path_cli        `chefskartan refresh --only FILE`: the flow, incl. the temporary Prefect
+                       server it starts (the "with server start" number)
+  full_refresh_steps   every file again, no Prefect (what the fast path saves)
+The clock runs from the moment the new export is written until the process has swapped in the new
+published file (checked: its inode changed and the new response count is in it).
+Usage: python benchmarks/bench_survey_fast_path.py [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+KEY = "benchmark-key"
+ROOM_FILE = "Utforska Burlöv(1-40).xlsx"
+STEPS = """
+import sys
+from pathlib import Path
+from pipelines.refresh import run_steps
+run_steps(Path(sys.argv[1]), Path(sys.argv[2]), b"benchmark-key", sys.argv[3] or None)
+"""
+
+
+def new_room_export(inbox: Path, round_no: int) -> None:
+    """Rewrite the in-room export as if more people had answered (a different seed)."""
+    from pipelines.generate import build_kommun
+    from pipelines.generate.survey_writers import SURVEY_WRITERS
+    from pipelines.generate.surveys import managers, survey_responses
+    from schemas.questionnaire import builtin
+
+    demo = build_kommun("1231", seed=1)
+    staff = managers(demo.units, demo.employments)
+    responses = survey_responses("1231", 100 + round_no, "rummet", False, staff)
+    _, writer = SURVEY_WRITERS["msforms_sv"]
+    writer(inbox / ROOM_FILE, builtin("rummet"), responses, "room")
+
+
+def room_count(published: Path) -> int:
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        return con.execute(
+            "SELECT respondents FROM mart_survey_responses WHERE kommun_code = '1231' "
+            "AND survey_id = 'rummet' AND scope_type = 'kommun'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+
+
+def timed(command: list[str], inbox: Path, published: Path, round_no: int) -> float:
+    env = {
+        **os.environ,
+        "CHEFSKARTAN_PSEUDONYM_KEY": KEY,
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    }
+    before = published.stat().st_ino
+    start = time.perf_counter()
+    new_room_export(inbox, round_no)
+    subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
+    elapsed = time.perf_counter() - start
+    assert published.stat().st_ino != before, "the published file was not replaced"
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    from pipelines.generate import generate_inbox
+
+    with tempfile.TemporaryDirectory() as tmp:
+        inbox, warehouse = Path(tmp) / "inbox", Path(tmp) / "warehouse"
+        generate_inbox(inbox, seed=1)
+        py = sys.executable
+        steps = [py, "-c", STEPS, str(inbox), str(warehouse)]
+        subprocess.run([*steps, ""], cwd=ROOT, check=True, capture_output=True)
+        published = warehouse / "published" / "chefskartan.duckdb"
+        runs = {
+            "fast_path_steps": [*steps, ROOM_FILE],
+            "fast_path_cli": [
+                py,
+                "-m",
+                "pipelines.cli",
+                "refresh",
+                "--inbox",
+                str(inbox),
+                "--warehouse",
+                str(warehouse),
+                "--only",
+                ROOM_FILE,
+            ],  # fmt: skip
+            "full_refresh_steps": [*steps, ""],
+        }
+        results: dict[str, dict[str, float]] = {}
+        round_no = 0
+        for name, command in runs.items():
+            times = []
+            for _ in range(args.repeat):
+                round_no += 1
+                times.append(timed(command, inbox, published, round_no))
+            results[name] = {"median_s": statistics.median(times), "min_s": min(times)}
+        respondents = room_count(published)
+    print(f"demo data seed 1; in-room survey {ROOM_FILE}: {respondents} respondents; "
+          f"repeat={args.repeat}")  # fmt: skip
+    print(f"{'run':22} {'median s':>9} {'min s':>7}")
+    for name, r in results.items():
+        print(f"{name:22} {r['median_s']:9.2f} {r['min_s']:7.2f}")
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

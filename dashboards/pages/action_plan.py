@@ -1,0 +1,116 @@
+"""Handlingsplan: the measures by area, owner and status, baseline → now → target with a trend."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from great_tables import GT, loc, style
+
+from dashboards import format as fmt
+from dashboards import plan_labels as labels
+from dashboards import queries
+
+TITLE = "Handlingsplan"
+COLUMNS = {
+    "measure_text": "Åtgärd",
+    "scope_name": "Omfattning",
+    "owner_role": "Ansvarig",
+    "indicator_label": "Indikator",
+    "baseline_text": "Utgångsvärde",
+    "latest_text": "Nu",
+    "target_text": "Mål",
+    "trend": "Trend",
+    "status_text": "Status",
+    "due_text": "Klart senast",
+    "overdue_text": "Uppföljning",
+}
+
+
+def render() -> None:
+    st.title(TITLE)
+    kommun = pick_kommun()
+    if kommun is None:
+        return
+    plan = queries.action_plan(kommun["kommun_code"])
+    if plan.empty:
+        st.info(
+            f"Ingen handlingsplan publicerad för {kommun['kommun_name']} ännu – lägg planen "
+            "i inkorgen (chefskartan template action-plan) och kör chefskartan refresh."
+        )
+        return
+    st.caption(
+        f"{kommun['kommun_name']} · beslutad {fmt.iso_date(plan['adopted_date'].min())}"
+        f" · senaste mätning {fmt.iso_date(plan['latest_period_date'].max())}"
+    )
+    status_counts(plan)
+    rows = table_rows(plan, queries.indicator_trends(kommun["kommun_code"]))
+    for area_code in labels.area_order(rows["area"]):
+        st.subheader(labels.area(area_code))
+        st.html(plan_table(rows[rows["area"] == area_code]).as_raw_html())
+
+
+def pick_kommun() -> dict | None:
+    kommuner = queries.kommuner()
+    if kommuner.empty:
+        st.info("Det publicerade lagret har inga kommuner ännu.")
+        return None
+    names = dict(zip(kommuner["kommun_code"], kommuner["kommun_name"], strict=True))
+    code = st.sidebar.selectbox("Kommun", list(names), format_func=names.get, key="plan_kommun")
+    return {"kommun_code": code, "kommun_name": names[code]}
+
+
+def status_counts(plan: pd.DataFrame) -> None:
+    """How many measures have each status (a measure counts once)."""
+    per_measure = plan.drop_duplicates("measure_id")["measure_status"].value_counts()
+    for column, code in zip(st.columns(len(labels.STATUS_ORDER)), labels.STATUS_ORDER, strict=True):
+        column.metric(labels.status(code), fmt.integer(int(per_measure.get(code, 0))))
+
+
+def table_rows(plan: pd.DataFrame, trends: pd.DataFrame) -> pd.DataFrame:
+    """The plan as display text; figures are the mart's, only formatted here."""
+    rows = plan.merge(
+        trends[["scope_id", "indicator_id", "values"]], on=["scope_id", "indicator_id"], how="left"
+    )
+    unit = rows["indicator_unit"].fillna("")
+    return rows.assign(
+        measure_text=rows["measure_id"] + " " + rows["measure"],
+        baseline_text=[_value(v, u) for v, u in zip(rows["baseline_value"], unit, strict=True)],
+        latest_text=[_value(v, u) for v, u in zip(rows["latest_value"], unit, strict=True)],
+        target_text=[_value(v, u) for v, u in zip(rows["target_value"], unit, strict=True)],
+        trend=[_trend(v, u) for v, u in zip(rows["values"], unit, strict=True)],
+        status_text=rows["indicator_status"].map(labels.status),
+        due_text=rows["due_date"].map(fmt.iso_date),
+        overdue_text=["⚠ försenad" if o else "" for o in rows["is_follow_up_overdue"]],
+        indicator_label=rows["indicator_label"].fillna("–"),
+    )
+
+
+def _trend(values: object, unit: str) -> str:
+    """Every period's value in order, e.g. '44,1 → 38,0 → 31,2' (prints in black and white)."""
+    if values is None or isinstance(values, float):
+        return "–"
+    return " → ".join(_value(v, unit) for v in values if v is not None and not pd.isna(v))
+
+
+def _value(value: object, unit: str) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    return fmt.percent(value) if unit == "%" else fmt.number(value, 1)
+
+
+def plan_table(rows: pd.DataFrame) -> GT:
+    table = (
+        GT(rows[list(COLUMNS)].reset_index(drop=True), locale="sv")
+        .cols_label(**COLUMNS)
+        .tab_style(
+            style=style.text(weight="bold"),
+            locations=loc.body(
+                columns="status_text",
+                rows=rows.reset_index(drop=True)
+                .index[rows["indicator_status"].isin(["ur_fas", "risk"]).to_list()]
+                .to_list(),
+            ),
+        )
+        .tab_options(table_width="100%", table_font_size="16px")
+    )
+    return table

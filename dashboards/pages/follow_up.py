@@ -1,0 +1,78 @@
+"""Uppföljning: the follow-up workshop view per förvaltning: each measure, its figures and answers."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboards import format as fmt
+from dashboards import plan_labels as labels
+from dashboards import queries
+from dashboards.pages.action_plan import _value, pick_kommun
+
+TITLE = "Uppföljning"
+
+
+def render() -> None:
+    st.title(TITLE)
+    kommun = pick_kommun()
+    if kommun is None:
+        return
+    plan = queries.action_plan(kommun["kommun_code"])
+    if plan.empty:
+        st.info(f"Ingen handlingsplan publicerad för {kommun['kommun_name']} ännu.")
+        return
+    scopes = sorted(plan["scope_name"].unique())
+    scope = st.sidebar.selectbox("Förvaltning eller enhet", scopes, key="follow_up_scope")
+    follow_ups = queries.follow_ups(kommun["kommun_code"])
+    for measure_id, rows in plan[plan["scope_name"] == scope].groupby("measure_id", sort=True):
+        first = rows.iloc[0]
+        with st.container(border=True):
+            st.markdown(f"### {measure_id} {first['measure']}")
+            st.caption(
+                f"{labels.area(first['area'])} · ansvarig: {first['owner_role']} · "
+                f"klart senast {fmt.iso_date(first['due_date'])} · "
+                f"status: {labels.status(first['measure_status'])}"
+            )
+            for row in rows.itertuples():
+                if isinstance(row.indicator_label, str):
+                    unit = row.indicator_unit or ""
+                    st.markdown(
+                        f"**{row.indicator_label}:** {_value(row.baseline_value, unit)} → "
+                        f"{_value(row.latest_value, unit)} (mål "
+                        f"{_value(row.target_value, unit)}) – "
+                        f"{labels.status(row.indicator_status)}"
+                    )
+            if first["is_follow_up_overdue"]:
+                st.warning(
+                    f"Uppföljningen är försenad: nästa uppföljning skulle ha skett "
+                    f"{fmt.iso_date(first['next_follow_up_date'])}."
+                )
+            answers = follow_ups[follow_ups["measure_id"] == measure_id]
+            if answers.empty:
+                st.caption("Ingen uppföljning gjord ännu.")
+                continue
+            st.dataframe(
+                answers.assign(
+                    Datum=answers["follow_up_date"].map(fmt.iso_date),
+                    **{
+                        "Genomförd som planerat": answers["done_as_planned"].map(labels.answer),
+                        "Avsedd effekt": answers["intended_effect"].map(labels.answer),
+                        "Bidragit till målet": answers["helped_reach_goal"].map(labels.answer),
+                        "Nya insikter": answers["new_insights"].fillna(""),
+                        "Sidoeffekter": answers["side_effects"].fillna(""),
+                        "Nästa uppföljning": answers["next_follow_up_date"].map(fmt.iso_date),
+                    },
+                )[
+                    [
+                        "Datum",
+                        "Genomförd som planerat",
+                        "Avsedd effekt",
+                        "Bidragit till målet",
+                        "Nya insikter",
+                        "Sidoeffekter",
+                        "Nästa uppföljning",
+                    ]
+                ],
+                hide_index=True,
+                use_container_width=True,
+            )

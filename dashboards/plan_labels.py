@@ -1,0 +1,41 @@
+"""Swedish labels for action-plan codes (areas, statuses, follow-up answers), shared by pages and exports."""
+
+from __future__ import annotations
+
+AREAS = {
+    "chefsuppdrag": "Chefsuppdrag och rollbeskrivningar",
+    "stod": "Verksamhetsnära stöd",
+    "medarbetare_per_chef": "Antal medarbetare per chef",
+    "ledarutveckling": "Ledarutveckling",
+    "dialog": "Forum för dialog",
+    "processer": "Interna processer",
+}
+# A symbol as well as a word, so the status reads in black and white too.
+STATUSES = {
+    "klar": "✔ Klar",
+    "i_fas": "● I fas",
+    "risk": "▲ Risk",
+    "ur_fas": "✖ Ur fas",
+    "ej_matt": "○ Ej mätt än",
+}
+STATUS_ORDER = ["ur_fas", "risk", "ej_matt", "i_fas", "klar"]
+ANSWERS = {"ja": "Ja", "delvis": "Delvis", "nej": "Nej", "vet_ej": "Vet ej"}
+
+
+def area(code: str) -> str:
+    """The area's Swedish name; a kommun's own area ('Eget: ...') reads as written."""
+    return AREAS.get(code, code)
+
+
+def area_order(codes: object) -> list[str]:
+    """The six areas in their usual order, then the kommun's own areas by name."""
+    present = set(codes)
+    return [a for a in AREAS if a in present] + sorted(present - set(AREAS))
+
+
+def status(code: str) -> str:
+    return STATUSES.get(code, code)
+
+
+def answer(code: object) -> str:
+    return ANSWERS.get(code, "–") if isinstance(code, str) else "–"

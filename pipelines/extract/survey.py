@@ -1,0 +1,303 @@
+"""Steps every survey export shares: match question columns, drop identities, score every answer."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipelines.extract.export import (
+    Export,
+    pseudonymise,
+    require_columns,
+    typed_table,
+    valid_personnummer,
+)
+from pipelines.extract.files import ROW_COLUMN, ReadOptions, UnreadableFile, read_table
+from pipelines.extract.headers import NAME_FIELDS, map_headers, normalise_header
+from pipelines.manifest import InboxFile
+from pipelines.normalise import blank_to_na, parse_date, validate_table
+from pipelines.report import WARNING, FileReport, Issue
+from schemas.codes import code_table
+from schemas.questionnaire import (
+    Question,
+    Questionnaire,
+    QuestionnaireError,
+    builtin,
+    load_questionnaire,
+)
+from schemas.survey_tables import SURVEY_ANSWER, SURVEY_OPTION, SURVEY_QUESTION, SURVEY_RESPONSE
+
+# Columns that identify a person beyond the pseudonymous key: never read past this module.
+DROPPED_FIELDS = NAME_FIELDS | {"email", "ip_address", "token"}
+QUESTION_PREFIX = "q:"
+_BRACKET = re.compile(r"^(?P<head>.*?)\s*\[(?P<inner>[^\]]+)\]\s*$")
+
+
+@dataclass(frozen=True)
+class SurveyFormat:
+    """What a survey tool's export says about completeness."""
+
+    submitted_means_complete: bool  # an empty submitted time marks an unfinished response
+    required: tuple[tuple[str, ...], ...] = ()
+
+
+def questionnaire_for(entry: InboxFile) -> Questionnaire:
+    try:
+        if entry.questionnaire_file is not None:
+            return load_questionnaire(entry.questionnaire_file)
+        return builtin(str(entry.questionnaire))
+    except QuestionnaireError as exc:
+        raise UnreadableFile(f"frågeformuläret: {exc}") from exc
+
+
+def match_question(header: str, questionnaire: Questionnaire) -> Question | None:
+    """A column is a question by its id, its text, or (tool grids) the id or text in brackets."""
+    candidates = [header]
+    bracket = _BRACKET.match(header)
+    if bracket:
+        candidates += [bracket["inner"], bracket["head"]]
+    keys = {normalise_header(c).rstrip(" ?:.") for c in candidates}
+    for question in questionnaire.questions:
+        for known in (question.id, question.text):
+            if normalise_header(known).rstrip(" ?:.") in keys:
+                return question
+    return None
+
+
+def open_survey(entry: InboxFile, sha256: str) -> Export:
+    """Read a survey export; metadata columns get canonical names, question columns `q:<id>`."""
+    questionnaire = questionnaire_for(entry)
+    table = read_table(entry.path, ReadOptions(entry.encoding, entry.delimiter, entry.sheet))
+    headers = [c for c in table.columns if c != ROW_COLUMN]
+    by_id = {q.id: q for q in questionnaire.questions}
+    meta_overrides = {h: f for h, f in entry.columns.items() if f not in by_id}
+    meta = map_headers(headers, entry.source, meta_overrides)
+    questions: dict[str, Question] = {}
+    for header in headers:
+        if header in meta:
+            continue
+        question = by_id.get(entry.columns.get(header, "")) or match_question(header, questionnaire)
+        if question and question.id not in {q.id for q in questions.values()}:
+            questions[header] = question
+    report = FileReport(
+        entry.name, entry.source, entry.kommun_code, entry.period.isoformat(), rows_read=len(table)
+    )
+    free_text = [h for h, q in questions.items() if q.is_free_text]
+    report.ignored_columns = [h for h in headers if h not in meta and h not in questions]
+    report.ignored_columns += [f"{h} (fritext publiceras aldrig)" for h in free_text]
+    kept = {h: f for h, f in meta.items() if f not in DROPPED_FIELDS}
+    kept |= {h: QUESTION_PREFIX + q.id for h, q in questions.items() if h not in free_text}
+    raw = table[[*kept, ROW_COLUMN]].rename(columns=kept)
+    export = Export(entry, sha256, raw, {f: h for h, f in kept.items()}, report)
+    export.partition = (("survey_id", questionnaire.id), ("respondent_role", entry.respondents))
+    export.questionnaire = questionnaire  # type: ignore[attr-defined]
+    return export
+
+
+def extract_survey(export: Export, key: bytes, fmt: SurveyFormat) -> None:
+    """Responses, answers, and the questionnaire itself, as history tables of one survey."""
+    questionnaire: Questionnaire = export.questionnaire  # type: ignore[attr-defined]
+    asked = [c for c in export.raw.columns if c.startswith(QUESTION_PREFIX)]
+    if not asked:
+        export.issue(
+            None, None, None, f"inga frågor ur {questionnaire.source} känns igen bland rubrikerna"
+        )
+        return
+    if not require_columns(export, *fmt.required):
+        return
+    _warn_missing_questions(export, questionnaire, asked)
+    responses = response_table(export, key, questionnaire, fmt)
+    answers = answer_table(export, questionnaire, asked)
+    if export.report.ok:
+        export.tables["survey_response"] = responses
+        export.tables["survey_answer"] = answers
+        export.tables.update(questionnaire_tables(export, questionnaire))
+
+
+def _warn_missing_questions(export: Export, questionnaire: Questionnaire, asked: list[str]) -> None:
+    present = {c.removeprefix(QUESTION_PREFIX) for c in asked}
+    absent = [q.id for q in questionnaire.questions if q.id not in present and not q.is_free_text]
+    if absent:
+        export.report.issues.append(
+            Issue(
+                export.entry.name,
+                None,
+                None,
+                None,
+                f"frågor saknas i filen och räknas som obesvarade: {', '.join(absent)}",
+                WARNING,
+            )
+        )
+
+
+def response_table(
+    export: Export, key: bytes, questionnaire: Questionnaire, fmt: SurveyFormat
+) -> pd.DataFrame:
+    raw, entry = export.raw, export.entry
+    rows = raw[ROW_COLUMN].astype(int)
+    ref = raw["response_ref"] if "response_ref" in raw.columns else None
+    response_id = (
+        blank_to_na(ref.astype("string")).fillna("rad " + rows.astype(str))
+        if ref is not None
+        else "rad " + rows.astype(str)
+    )
+    computed: dict[str, object] = {
+        "survey_id": questionnaire.id,
+        "respondent_role": entry.respondents,
+        "response_id": response_id.astype("string"),
+        "questionnaire_version": questionnaire.version,
+        "is_complete": True,
+        "submitted_at": pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]"),
+        "manager_level": pd.Series(pd.NA, index=raw.index, dtype="Int64"),
+    }
+    if "personnummer" in raw.columns:
+        computed["person_id"] = pseudonymise(
+            export,
+            valid_personnummer(export, "personnummer", required=False),
+            "personnummer",
+            "person_id",
+            key,
+        )
+    if "submitted_text" in raw.columns:
+        text = blank_to_na(raw["submitted_text"].astype("string"))
+        submitted = parse_date(text)
+        for i in raw.index[submitted.isna() & text.notna()]:
+            export.issue(int(rows[i]), "submitted_text", str(text[i]), "inte en tidpunkt")
+        computed["submitted_at"] = submitted
+        if fmt.submitted_means_complete:
+            computed["is_complete"] = text.notna().astype("boolean")
+    if "manager_level_label" in raw.columns:
+        computed["manager_level"] = _manager_levels(export)
+    return typed_table(export, SURVEY_RESPONSE, computed)
+
+
+def _manager_levels(export: Export) -> pd.Series:
+    codes = code_table("manager_level")
+    labels = blank_to_na(export.raw["manager_level_label"].astype("string"))
+    levels = pd.Series(pd.NA, index=labels.index, dtype="Int64")
+    for i, label in labels.dropna().items():
+        code = codes.get(label.strip().casefold())
+        if code is None:
+            export.issue(
+                int(export.raw.at[i, ROW_COLUMN]),
+                "manager_level_label",
+                label,
+                "okänd chefsnivå (kända: se schemas/codes/manager_level.csv)",
+            )
+        else:
+            levels[i] = int(code)
+    return levels
+
+
+def answer_table(export: Export, questionnaire: Questionnaire, asked: list[str]) -> pd.DataFrame:
+    """One row per answered question; an unknown label or number is an error naming its cell."""
+    raw = export.raw
+    ids = (
+        blank_to_na(raw["response_ref"].astype("string")).fillna(
+            "rad " + raw[ROW_COLUMN].astype(str)
+        )
+        if "response_ref" in raw.columns
+        else "rad " + raw[ROW_COLUMN].astype(str)
+    )
+    frames = []
+    for column in asked:
+        question = questionnaire.question(column.removeprefix(QUESTION_PREFIX))
+        cells = raw[column]
+        answered = cells != ""  # an empty cell is a question not answered
+        read: dict[str, tuple[str | None, float | None]] = {}
+        for cell in cells[answered].unique():  # each distinct answer text is read once
+            try:
+                answer = question.scale.read(cell)
+            except ValueError as exc:
+                known = ", ".join(o.label for o in question.scale.options)
+                rule = f"{exc} för {question.id}" + (f" (kända: {known})" if known else "")
+                for row in raw.loc[cells == cell, ROW_COLUMN]:
+                    export.issue(int(row), column, cell, rule)
+                continue
+            read[cell] = (answer.label, question.score(answer))
+        ok = answered & cells.isin(list(read))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "response_id": ids[ok].to_numpy(),
+                    "question_id": question.id,
+                    "answer_label": [read[c][0] for c in cells[ok]],
+                    "score": [read[c][1] for c in cells[ok]],
+                    "source_row": raw.loc[ok, ROW_COLUMN].astype(int).to_numpy(),
+                }
+            )
+        )
+    columns = ["response_id", "question_id", "answer_label", "score", "source_row"]
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    frame = frame.astype({"answer_label": "string", "score": "Float64"})
+    entry = export.entry
+    frame = frame.assign(
+        kommun_code=entry.kommun_code,
+        period_date=pd.Timestamp(entry.period),
+        survey_id=questionnaire.id,
+        respondent_role=entry.respondents,
+        source_sha256=export.sha256,
+    )
+    valid, issues = validate_table(
+        frame[SURVEY_ANSWER.column_names],
+        SURVEY_ANSWER,
+        frame["source_row"],
+        raw,
+        export.header_of,
+        entry.name,
+    )
+    export.report.issues += issues
+    export.report.issues.sort(key=lambda i: (i.row or 0, i.column or ""))
+    return valid
+
+
+def questionnaire_tables(export: Export, questionnaire: Questionnaire) -> dict[str, pd.DataFrame]:
+    """The questionnaire travels with its answers, so a kommun's own version is kept in history."""
+    key = {
+        "kommun_code": export.entry.kommun_code,
+        "period_date": pd.Timestamp(export.entry.period),
+        "survey_id": questionnaire.id,
+        "respondent_role": export.entry.respondents,
+    }
+    questions = pd.DataFrame(
+        [
+            {
+                **key,
+                "questionnaire_version": questionnaire.version,
+                "questionnaire_title": questionnaire.title,
+                "question_id": q.id,
+                "question_text": q.text,
+                "construct": q.construct,
+                "scale_id": q.scale.id,
+                "scale_kind": q.scale.kind,
+                "scale_min": None if q.is_free_text else q.scale.score_range[0],
+                "scale_max": None if q.is_free_text else q.scale.score_range[1],
+                "is_reversed": q.reverse,
+                "position": q.position,
+                "logbook_day": q.logbook_day,
+            }
+            for q in questionnaire.questions
+        ]
+    )
+    options = pd.DataFrame(
+        [
+            {
+                **key,
+                "scale_id": s.id,
+                "answer_label": o.label,
+                "answer_score": o.score,
+                "position": n,
+            }
+            for s in questionnaire.scales.values()
+            for n, o in enumerate(s.options, start=1)
+        ],
+        columns=SURVEY_OPTION.column_names,
+    )
+    return {
+        "survey_question": questions[SURVEY_QUESTION.column_names].astype(
+            {"logbook_day": "Int64", "scale_min": "Float64", "scale_max": "Float64"}
+        ),
+        "survey_option": options.astype({"answer_score": "Float64"}),
+    }

@@ -1,0 +1,22 @@
+"""Fields many tables share: tenant, period, lineage and the pseudonymous person key."""
+
+from __future__ import annotations
+
+from schemas.model import Field
+
+KOMMUN_CODE = Field(
+    "kommun_code", "code", "SCB municipality code, e.g. 1231 (Burlöv).", pattern=r"^\d{4}$"
+)
+PERIOD_DATE = Field("period_date", "date", "Snapshot date of the export (the period).")
+SOURCE_SHA256 = Field(
+    "source_sha256", "text", "SHA-256 of the archived raw file the row came from (lineage)."
+)
+SOURCE_ROW = Field(
+    "source_row", "integer", "Row number in the raw file (header = row 1).", min_value=2
+)
+PERSON_ID = Field(
+    "person_id",
+    "text",
+    "Pseudonymous person key: HMAC-SHA256 of the personnummer with the kommun's secret key.",
+    pattern=r"^[0-9a-f]{64}$",
+)

@@ -1,0 +1,209 @@
+"""Published survey marts: every figure already suppressed for groups under the kommun's k."""
+
+from __future__ import annotations
+
+from schemas.model import Field, Table
+from schemas.survey_tables import KOMMUN_CODE, PERIOD_DATE, RESPONDENT_ROLE, SURVEY_ID
+
+SUPPRESSED = (
+    "True when the figure is hidden: fewer respondents than anonymity_k, or hidden so that a "
+    "hidden group cannot be derived from its parent and visible siblings (complementary). "
+    "Every figure and count of the row is then empty."
+)
+KOMMUN_NAME = Field("kommun_name", "text", "Municipality name.")
+SURVEY_TITLE = Field("survey_title", "text", "Title of the questionnaire.")
+SCOPE = (
+    Field(
+        "scope_type",
+        "code",
+        "The group the figure is for: kommun, forvaltning, avdelning, enhet (each with the units "
+        "below it) or manager_group.",
+        allowed=("kommun", "forvaltning", "avdelning", "enhet", "manager_group"),
+    ),
+    Field("scope_id", "text", "Unit id, manager group name, or the kommun code."),
+    Field("scope_name", "text", "Name of the unit, group or kommun.", required=False),
+    Field("forvaltning_id", "code", "Förvaltning of a unit scope.", required=False),
+    Field("forvaltning_name", "text", "Name of that förvaltning.", required=False),
+)
+KEY = (KOMMUN_CODE, KOMMUN_NAME, PERIOD_DATE, SURVEY_ID, SURVEY_TITLE, RESPONDENT_ROLE)
+RESPONDENTS = Field(
+    "respondents",
+    "integer",
+    "Respondents behind the figure (complete responses with an answer); empty when suppressed.",
+    required=False,
+)
+IS_SUPPRESSED = Field("is_suppressed", "boolean", SUPPRESSED)
+ANONYMITY_K = Field("anonymity_k", "integer", "The kommun's anonymity threshold k.")
+CONSTRUCT = Field("construct", "code", "Construct (area), e.g. krav, resurser, stod.")
+MEAN_SCORE = Field(
+    "mean_score",
+    "decimal",
+    "Mean score on the scale (higher = better conditions); empty when suppressed.",
+    required=False,
+)
+INDEX_0_100 = Field(
+    "index_0_100",
+    "decimal",
+    "The mean as 0-100: (mean - scale_min) / (scale_max - scale_min) x 100.",
+    required=False,
+)
+SCALE_MIN = Field("scale_min", "decimal", "Lowest score on the scale.")
+SCALE_MAX = Field("scale_max", "decimal", "Highest score on the scale.")
+KEY_NAMES = ("kommun_code", "period_date", "survey_id", "respondent_role")
+
+MART_SURVEY_QUESTION = Table(
+    name="mart_survey_question",
+    description="The questionnaires behind the survey marts: questions, constructs and scales "
+    "(free-text questions are listed but their answers are never published).",
+    fields=(
+        KOMMUN_CODE,
+        PERIOD_DATE,
+        SURVEY_ID,
+        SURVEY_TITLE,
+        RESPONDENT_ROLE,
+        Field("questionnaire_version", "integer", "Version of the questionnaire file."),
+        Field("question_id", "code", "Question id."),
+        Field("question_text", "text", "The question as asked."),
+        CONSTRUCT,
+        Field("scale_id", "code", "Answer scale."),
+        Field("scale_kind", "code", "ordinal, number or text."),
+        Field("scale_min", "decimal", "Lowest score.", required=False),
+        Field("scale_max", "decimal", "Highest score.", required=False),
+        Field("is_reversed", "boolean", "True when agreement means worse conditions (flipped)."),
+        Field("position", "integer", "Order in the questionnaire."),
+    ),
+    primary_key=(*KEY_NAMES, "question_id"),
+)
+
+MART_SURVEY_RESPONSES = Table(
+    name="mart_survey_responses",
+    description="Complete responses per survey and group (response counts), suppressed below k.",
+    fields=(*KEY, *SCOPE, RESPONDENTS, IS_SUPPRESSED, ANONYMITY_K),
+    primary_key=(*KEY_NAMES, "scope_type", "scope_id"),
+)
+
+MART_SURVEY_INDEX = Table(
+    name="mart_survey_index",
+    description="Construct indices per survey, group and period: the mean of respondents' "
+    "construct means on the scale, and as 0-100; suppressed below k.",
+    fields=(
+        *KEY,
+        *SCOPE,
+        CONSTRUCT,
+        RESPONDENTS,
+        MEAN_SCORE,
+        INDEX_0_100,
+        SCALE_MIN,
+        SCALE_MAX,
+        IS_SUPPRESSED,
+        ANONYMITY_K,
+    ),
+    primary_key=(*KEY_NAMES, "scope_type", "scope_id", "construct"),
+)
+
+MART_SURVEY_DISTRIBUTION = Table(
+    name="mart_survey_distribution",
+    description="Answer distributions per item and group: answers per scored option (Vet ej and "
+    "Ej aktuellt are missing, not part of the distribution); suppressed below k.",
+    fields=(
+        *KEY,
+        *SCOPE,
+        Field("question_id", "code", "Question id."),
+        Field("question_text", "text", "The question as asked."),
+        CONSTRUCT,
+        Field("answer_label", "text", "Answer option."),
+        Field("answer_score", "decimal", "Its score (before reverse-scoring)."),
+        Field("option_position", "integer", "Order of the option on the scale."),
+        RESPONDENTS,
+        Field("answers", "integer", "Respondents who chose this option.", required=False),
+        Field("answers_pct", "decimal", "answers / respondents, in percent.", required=False),
+        IS_SUPPRESSED,
+        ANONYMITY_K,
+    ),
+    primary_key=(*KEY_NAMES, "scope_type", "scope_id", "question_id", "answer_label"),
+)
+
+MART_SURVEY_TIME_USE = Table(
+    name="mart_survey_time_use",
+    description="Time use from the logbook: each activity category's share of logged hours per "
+    "manager, and the reported shares in meetings, at the computer and travelling, averaged over "
+    "the managers of a group; suppressed below k.",
+    fields=(
+        *KEY,
+        *SCOPE,
+        Field("category", "code", "tid_* (activity category) or andel_* (reported share)."),
+        Field(
+            "category_kind",
+            "code",
+            "logged_share (share of logged hours) or reported_share (percent the manager gave).",
+            allowed=("logged_share", "reported_share"),
+        ),
+        RESPONDENTS,
+        Field(
+            "mean_share_pct",
+            "decimal",
+            "Mean over managers of their share, in percent; empty when suppressed.",
+            required=False,
+        ),
+        IS_SUPPRESSED,
+        ANONYMITY_K,
+    ),
+    primary_key=(*KEY_NAMES, "scope_type", "scope_id", "category"),
+)
+
+MART_SURVEY_DELA_VARLD = Table(
+    name="mart_survey_dela_varld",
+    description="Dela värld: managers' and top management's view per item and construct in the "
+    "kommun, with the gap (top management minus managers, 0-100 points); each side suppressed "
+    "below k, the gap shown only when both are.",
+    fields=(
+        KOMMUN_CODE,
+        KOMMUN_NAME,
+        PERIOD_DATE,
+        SURVEY_ID,
+        SURVEY_TITLE,
+        Field("measure_type", "code", "item or construct.", allowed=("item", "construct")),
+        Field("measure_id", "code", "Question id or construct name."),
+        Field("measure_text", "text", "Question text, or the construct name.", required=False),
+        CONSTRUCT,
+        Field(
+            "managers_respondents",
+            "integer",
+            "Managers behind the managers' figure; empty when suppressed.",
+            required=False,
+        ),
+        Field("managers_index_0_100", "decimal", "Managers' mean as 0-100.", required=False),
+        Field("managers_suppressed", "boolean", SUPPRESSED),
+        Field(
+            "top_management_respondents",
+            "integer",
+            "Top managers behind their figure; empty when suppressed.",
+            required=False,
+        ),
+        Field(
+            "top_management_index_0_100",
+            "decimal",
+            "Top management's mean as 0-100.",
+            required=False,
+        ),
+        Field("top_management_suppressed", "boolean", SUPPRESSED),
+        Field(
+            "gap_0_100",
+            "decimal",
+            "top_management_index_0_100 - managers_index_0_100: positive when top management sees "
+            "the managers' conditions as better than the managers do.",
+            required=False,
+        ),
+        ANONYMITY_K,
+    ),
+    primary_key=("kommun_code", "period_date", "survey_id", "measure_type", "measure_id"),
+)
+
+SURVEY_MARTS = (
+    MART_SURVEY_QUESTION,
+    MART_SURVEY_RESPONSES,
+    MART_SURVEY_INDEX,
+    MART_SURVEY_DISTRIBUTION,
+    MART_SURVEY_TIME_USE,
+    MART_SURVEY_DELA_VARLD,
+)

@@ -1,0 +1,45 @@
+-- Answer distributions per ordinal item and group: every scored option of the item's scale, with
+-- the respondents who chose it. Same respondents and suppression as the item's mean
+-- (measure item:<question>); Vet ej / Ej aktuellt are missing answers, not options here.
+WITH chosen AS (
+    SELECT m.kommun_code, m.period_date, m.survey_id, m.respondent_role, m.cell_id,
+           a.question_id, a.answer_label, count(*) AS answers
+    FROM int_survey_member m
+    JOIN hist_survey_answer a
+      USING (kommun_code, period_date, survey_id, respondent_role, response_id)
+    WHERE a.score IS NOT NULL
+    GROUP BY ALL
+),
+item AS (
+    SELECT q.kommun_code, q.period_date, q.survey_id, q.respondent_role, q.question_id,
+           q.question_text, q.construct, q.questionnaire_title, o.answer_label, o.answer_score,
+           o.position AS option_position
+    FROM hist_survey_question q
+    JOIN hist_survey_option o
+      USING (kommun_code, period_date, survey_id, respondent_role, scale_id)
+    WHERE q.scale_kind = 'ordinal' AND o.answer_score IS NOT NULL
+)
+SELECT f.kommun_code, k.kommun_name, f.period_date, f.survey_id,
+       i.questionnaire_title AS survey_title, f.respondent_role,
+       s.scope_type, s.scope_id, s.scope_name, s.forvaltning_id, s.forvaltning_name,
+       i.question_id, i.question_text, i.construct, i.answer_label, i.answer_score,
+       i.option_position,
+       CASE WHEN x.is_suppressed THEN NULL ELSE f.n END AS respondents,
+       CASE WHEN x.is_suppressed THEN NULL ELSE coalesce(c.answers, 0) END AS answers,
+       CASE WHEN x.is_suppressed THEN NULL
+            ELSE round(100.0 * coalesce(c.answers, 0) / f.n, 1) END AS answers_pct,
+       x.is_suppressed, k.anonymity_k
+FROM int_survey_figure f
+JOIN int_survey_suppression x
+  USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
+JOIN int_survey_scope s USING (kommun_code, period_date, survey_id, respondent_role, cell_id)
+JOIN item i
+  ON i.kommun_code = f.kommun_code AND i.period_date = f.period_date
+ AND i.survey_id = f.survey_id AND i.respondent_role = f.respondent_role
+ AND i.question_id = f.measure_ref
+LEFT JOIN chosen c
+  ON c.kommun_code = f.kommun_code AND c.period_date = f.period_date
+ AND c.survey_id = f.survey_id AND c.respondent_role = f.respondent_role
+ AND c.cell_id = f.cell_id AND c.question_id = i.question_id AND c.answer_label = i.answer_label
+JOIN kommun k ON k.kommun_code = f.kommun_code
+WHERE f.measure_type = 'item'

@@ -1,0 +1,28 @@
+-- Time use: per manager first (share of their logged hours per category, or the share they
+-- reported), then the mean over the managers of each group. Suppressed figures are NULL.
+WITH title AS (
+    SELECT DISTINCT kommun_code, period_date, survey_id, respondent_role, questionnaire_title,
+           construct, bool_or(logbook_day IS NOT NULL) OVER (
+               PARTITION BY kommun_code, period_date, survey_id, respondent_role, construct
+           ) AS is_logged
+    FROM hist_survey_question
+    WHERE scale_kind = 'number'
+)
+SELECT f.kommun_code, k.kommun_name, f.period_date, f.survey_id,
+       t.questionnaire_title AS survey_title, f.respondent_role,
+       s.scope_type, s.scope_id, s.scope_name, s.forvaltning_id, s.forvaltning_name,
+       f.measure_ref AS category,
+       CASE WHEN t.is_logged THEN 'logged_share' ELSE 'reported_share' END AS category_kind,
+       CASE WHEN x.is_suppressed THEN NULL ELSE f.n END AS respondents,
+       CASE WHEN x.is_suppressed THEN NULL ELSE round(f.mean_value, 1) END AS mean_share_pct,
+       x.is_suppressed, k.anonymity_k
+FROM int_survey_figure f
+JOIN int_survey_suppression x
+  USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
+JOIN int_survey_scope s USING (kommun_code, period_date, survey_id, respondent_role, cell_id)
+JOIN title t
+  ON t.kommun_code = f.kommun_code AND t.period_date = f.period_date
+ AND t.survey_id = f.survey_id AND t.respondent_role = f.respondent_role
+ AND t.construct = f.measure_ref
+JOIN kommun k ON k.kommun_code = f.kommun_code
+WHERE f.measure_type = 'time'
