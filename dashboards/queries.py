@@ -181,6 +181,12 @@ SQL: dict[str, str] = {
               SELECT (scope_id, indicator_id) FROM mart_action_plan WHERE kommun_code = ?)
         GROUP BY ALL
     """,
+    "scope_history": """
+        SELECT *
+        FROM mart_span_rollup
+        WHERE kommun_code = ? AND scope_type = ?
+        ORDER BY scope_name, period_date
+    """,
     "follow_ups": """
         SELECT *
         FROM mart_follow_up
@@ -436,3 +442,10 @@ def indicator_trends(kommun_code: str) -> pd.DataFrame:
 def follow_ups(kommun_code: str) -> pd.DataFrame:
     """mart_follow_up for the kommun, newest follow-up first per measure."""
     return _frame("follow_ups", [kommun_code])
+
+
+def scope_history(kommun_code: str, scope_type: str) -> pd.DataFrame:
+    """mart_span_rollup rows of every scope of one type (e.g. forvaltning), every period."""
+    if scope_type not in SCOPE_TYPES:
+        raise ValueError(f"scope_type must be one of {SCOPE_TYPES}, not {scope_type!r}")
+    return _frame("scope_history", [kommun_code, scope_type])

@@ -41,6 +41,25 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plan_report(args: argparse.Namespace) -> int:
+    """The action plan with current values (Excel) and the summary for elected officials (PDF)."""
+    from dashboards.plan_report import PlanReportError, write_plan_report
+
+    published = Path(args.warehouse) / "published" / "chefskartan.duckdb"
+    if not published.is_file():
+        print(
+            f"chefskartan plan-report: inget publicerat lager i {args.warehouse}", file=sys.stderr
+        )
+        return 1
+    try:
+        for path in write_plan_report(published, args.kommun, Path(args.out)):
+            print(f"Skriven: {path}")
+    except PlanReportError as exc:
+        print(f"chefskartan plan-report: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     """Dry run: extract and validate every file, print the report, write nothing."""
     from pipelines.extract import extract_file
@@ -167,6 +186,14 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", required=True, help="folder to write the template to")
     p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser(
+        "plan-report", help="the action plan with current values (XLSX) and a PDF summary"
+    )
+    p.add_argument("--kommun", required=True, help="kommun code, e.g. 1261")
+    p.add_argument("--out", required=True, help="folder to write to")
+    p.add_argument("--warehouse", default="demo/warehouse", help="warehouse folder")
+    p.set_defaults(func=cmd_plan_report)
 
     p = sub.add_parser("validate", help="dry run: report every problem in the inbox, write nothing")
     p.add_argument("--inbox", required=True, help="folder with manifest.yaml and the exports")

@@ -25,10 +25,10 @@ def prefect_harness() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def demo_inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo generator's three kommuner at full size (~4,700 persons): every export shape."""
+    """The demo inbox exactly as `make demo` makes it (seed 1): every export shape, three periods."""
     from pipelines.generate import generate_inbox
 
-    return generate_inbox(tmp_path_factory.mktemp("inbox"), seed=7).parent
+    return generate_inbox(tmp_path_factory.mktemp("inbox"), seed=1).parent
 
 
 @pytest.fixture(scope="session")

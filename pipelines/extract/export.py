@@ -122,6 +122,14 @@ def check_kommun_column(export: Export) -> None:
         )
 
 
+def person_ids(
+    export: Export, field_name: str, target: str, key: bytes, required: bool = False
+) -> pd.Series:
+    """Validate a personnummer column and replace it by keyed hashes in `target`."""
+    numbers = valid_personnummer(export, field_name, required=required)
+    return pseudonymise(export, numbers, field_name, target, key)
+
+
 def typed_table(
     export: Export, table: Table, computed: dict[str, pd.Series | object]
 ) -> pd.DataFrame:

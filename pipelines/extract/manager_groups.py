@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pipelines.extract.export import (
     Export,
-    pseudonymise,
+    person_ids,
     require_columns,
     typed_table,
-    valid_personnummer,
 )
 from pipelines.extract.files import ROW_COLUMN
 from pipelines.normalise import blank_to_na
@@ -21,13 +20,7 @@ def extract(export: Export, key: bytes) -> None:
     computed: dict[str, object] = {}
     has_person = raw.index.to_series().map(lambda _: False)
     if "personnummer" in raw.columns:
-        computed["person_id"] = pseudonymise(
-            export,
-            valid_personnummer(export, "personnummer", required=False),
-            "personnummer",
-            "person_id",
-            key,
-        )
+        computed["person_id"] = person_ids(export, "personnummer", "person_id", key)
         has_person = blank_to_na(raw["personnummer"].astype("string")).notna()
     has_unit = (
         blank_to_na(raw["unit_id"].astype("string")).notna()

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pipelines.extract.export import (
     Export,
-    pseudonymise,
+    person_ids,
     require_columns,
     typed_table,
-    valid_personnummer,
 )
 from schemas.tables import ORG_UNIT
 
@@ -17,8 +16,7 @@ def extract(export: Export, key: bytes) -> None:
         return
     computed: dict[str, object] = {}
     if "manager_personnummer" in export.raw.columns:
-        numbers = valid_personnummer(export, "manager_personnummer", required=False)
-        computed["manager_person_id"] = pseudonymise(
-            export, numbers, "manager_personnummer", "manager_person_id", key
+        computed["manager_person_id"] = person_ids(
+            export, "manager_personnummer", "manager_person_id", key
         )
     export.tables["org_unit"] = typed_table(export, ORG_UNIT, computed)

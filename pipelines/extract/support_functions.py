@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pipelines.extract.export import (
     Export,
-    pseudonymise,
+    person_ids,
     require_columns,
     typed_table,
-    valid_personnummer,
 )
 from schemas.tables import SUPPORT_ASSIGNMENT
 
@@ -21,13 +20,13 @@ def extract(export: Export, key: bytes) -> None:
         ("share_pct",),
     ):
         return
-    numbers = valid_personnummer(export, "personnummer", required=True)
     computed: dict[str, object] = {
-        "support_person_id": pseudonymise(export, numbers, "personnummer", "support_person_id", key)
+        "support_person_id": person_ids(
+            export, "personnummer", "support_person_id", key, required=True
+        )
     }
     if "served_manager_personnummer" in export.raw.columns:
-        served = valid_personnummer(export, "served_manager_personnummer", required=False)
-        computed["served_manager_id"] = pseudonymise(
-            export, served, "served_manager_personnummer", "served_manager_id", key
+        computed["served_manager_id"] = person_ids(
+            export, "served_manager_personnummer", "served_manager_id", key
         )
     export.tables["support_assignment"] = typed_table(export, SUPPORT_ASSIGNMENT, computed)

@@ -9,10 +9,9 @@ import pandas as pd
 
 from pipelines.extract.export import (
     Export,
-    pseudonymise,
+    person_ids,
     require_columns,
     typed_table,
-    valid_personnummer,
 )
 from pipelines.extract.files import ROW_COLUMN, ReadOptions, UnreadableFile, read_table
 from pipelines.extract.headers import NAME_FIELDS, map_headers, normalise_header
@@ -153,13 +152,7 @@ def response_table(
         "manager_level": pd.Series(pd.NA, index=raw.index, dtype="Int64"),
     }
     if "personnummer" in raw.columns:
-        computed["person_id"] = pseudonymise(
-            export,
-            valid_personnummer(export, "personnummer", required=False),
-            "personnummer",
-            "person_id",
-            key,
-        )
+        computed["person_id"] = person_ids(export, "personnummer", "person_id", key)
     if "submitted_text" in raw.columns:
         text = blank_to_na(raw["submitted_text"].astype("string"))
         submitted = parse_date(text)
