@@ -51,14 +51,14 @@ def write_wall(published: Path, kommun_code: str, out: Path) -> WallResult:
     with printing.Printer() as printer:
         wall_html = posters.combined_wall(kommun, period)
         result.files += [
-            printer.pdf(wall_html, out / f"{stem}_vagg.pdf", landscape=True),
+            printer.pdf(wall_html, out / f"{stem}_vagg.pdf", landscape=True, fit_to_page=True),
             printer.png(wall_html, out / f"{stem}_vagg.png", landscape=True),
         ]
         for forv in queries.forvaltningar(kommun_code, period).to_dict("records"):
             html = posters.forvaltning_poster(kommun, period, forv)
             name = f"{stem}_{slug(forv['forvaltning_name'])}"
             result.files += [
-                printer.pdf(html, out / f"{name}.pdf"),
+                printer.pdf(html, out / f"{name}.pdf", fit_to_page=True),
                 printer.png(html, out / f"{name}.png"),
             ]
     result.files.append(workbook.write_workbook(kommun, period, out / f"{stem}.xlsx"))
