@@ -29,8 +29,9 @@ LARGE_TYPE = """
 [data-testid="stMain"] h1 { font-size: 4rem !important; }
 [data-testid="stMain"] h3 { font-size: 2.2rem !important; }
 [data-testid="stMain"] p, [data-testid="stMain"] li { font-size: 1.6rem !important; }
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 3.4rem !important; }
-[data-testid="stMetricLabel"] p { font-size: 1.4rem !important; }
+[data-testid="stMain"] [data-testid="stMetricValue"],
+[data-testid="stMain"] [data-testid="stMetricValue"] * { font-size: 3.4rem !important; }
+[data-testid="stMain"] [data-testid="stMetricLabel"] p { font-size: 1.4rem !important; }
 </style>
 """
 
