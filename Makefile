@@ -22,10 +22,12 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 
 env: $(VENV)/.synced
 
-# Browser tests drive Debian's chromium (Playwright cannot download browsers here).
+# Browser tests drive Debian's chromium (Playwright cannot download browsers here); the poster
+# tests read the printed PDFs with poppler's pdftotext and pdfinfo.
 chromium:
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@{ command -v chromium && command -v pdftotext; } >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium poppler-utils \
+		>/dev/null; }
 
 demo: env
 	$(VENV)/bin/chefskartan demo --dir demo
@@ -42,6 +44,7 @@ lint: env
 
 bench: env
 	$(VENV)/bin/python benchmarks/bench_refresh.py
+	$(VENV)/bin/python benchmarks/bench_pages.py
 	$(VENV)/bin/python benchmarks/bench_survey_fast_path.py
 
 clean:

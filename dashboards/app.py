@@ -14,11 +14,25 @@ if str(_REPO_ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from dashboards import queries  # noqa: E402
-from dashboards.pages import action_plan, fact_wall, follow_up  # noqa: E402
+from dashboards.pages import (  # noqa: E402
+    action_plan,
+    comparison,
+    data_quality,
+    fact_wall,
+    follow_up,
+    projector,
+    shared_world,
+    strengths,
+)
 
 # Add a page here: its module in dashboards/pages/ with a render() function.
 PAGES = [
     st.Page(fact_wall.render, title=fact_wall.TITLE, url_path="faktavagg", default=True),
+    st.Page(strengths.render, title=strengths.TITLE, url_path="styrkor-och-utmaningar"),
+    st.Page(shared_world.render, title=shared_world.TITLE, url_path="dela-varld"),
+    st.Page(comparison.render, title=comparison.TITLE, url_path="jamforelse"),
+    st.Page(projector.render, title=projector.TITLE, url_path="workshop"),
+    st.Page(data_quality.render, title=data_quality.TITLE, url_path="datakvalitet"),
     st.Page(action_plan.render, title=action_plan.TITLE, url_path="handlingsplan"),
     st.Page(follow_up.render, title=follow_up.TITLE, url_path="uppfoljning"),
 ]

@@ -56,6 +56,18 @@ def percent(value_pct: Any, decimals: int = 1) -> str:
     return f"{number(value_pct, decimals)}{NBSP}%"
 
 
+def suppressed(anonymity_k: Any) -> str:
+    """What a hidden figure reads on every page, poster and workbook: 'dolt (< 5)'."""
+    return f"dolt (<{NBSP}{integer(anonymity_k)})"
+
+
+def figure(value: Any, unit: str, decimals: int = 1) -> str:
+    """A figure by its unit as the marts name it: pct '12,3 %', fte/antal '0,45', manader '14'."""
+    if unit == "pct":
+        return percent(value, decimals)
+    return number(value, decimals)
+
+
 def iso_date(value: Any) -> str:
     """Format a date as ISO 8601: '2024-03-01' (datetimes and pandas Timestamps too)."""
     if _is_missing(value):

@@ -71,7 +71,7 @@ class Printer:
         path: Path,
         paper: str = "A3",
         landscape: bool = False,
-        fit_to_page: bool = True,
+        fit_to_page: bool = False,
     ) -> Path:
         """Print `html` to a PDF on `paper` with 12 mm margins, backgrounds included.
 
@@ -125,10 +125,17 @@ def _size(paper: str, landscape: bool) -> tuple[int, int]:
     return (height, width) if landscape else (width, height)
 
 
-def html_to_pdf(html: str, path: Path, format: str = "A3", landscape: bool = False) -> Path:
-    """One HTML document to one PDF (starts and stops Chromium)."""
+def html_to_pdf(
+    html: str,
+    path: Path,
+    format: str = "A3",
+    landscape: bool = False,
+    fit_to_page: bool = False,
+) -> Path:
+    """One HTML document to one PDF (starts and stops Chromium); pages break as the CSS says,
+    or, with fit_to_page, the whole document is scaled down onto one sheet."""
     with Printer() as printer:
-        return printer.pdf(html, Path(path), format, landscape)
+        return printer.pdf(html, Path(path), format, landscape, fit_to_page)
 
 
 def html_to_png(html: str, path: Path, format: str = "A3", landscape: bool = False) -> Path:

@@ -37,9 +37,12 @@ T = TypeVar("T")
 
 SCOPE_TYPES = ("kommun", "forvaltning", "avdelning", "enhet")
 
+# Queries that read DuckDB's catalogue (to see which marts a file holds), not a mart.
+CATALOGUE_QUERIES = frozenset({"published_marts"})
+
 SQL: dict[str, str] = {
     "kommuner": """
-        SELECT kommun_code, kommun_name, span_threshold
+        SELECT kommun_code, kommun_name, span_threshold, anonymity_k
         FROM mart_kommun
         ORDER BY kommun_name, kommun_code
     """,
@@ -67,6 +70,95 @@ SQL: dict[str, str] = {
         SELECT *
         FROM mart_span_rollup
         WHERE kommun_code = ? AND period_date = ? AND scope_type = ? AND scope_id = ?
+    """,
+    "forvaltning_rollups": """
+        SELECT *
+        FROM mart_span_rollup
+        WHERE kommun_code = ? AND period_date = ? AND scope_type = 'forvaltning'
+        ORDER BY scope_name, scope_id
+    """,
+    "kommun_comparison": """
+        SELECT r.*, k.anonymity_k
+        FROM mart_span_rollup r
+        JOIN mart_kommun k ON k.kommun_code = r.kommun_code
+        WHERE r.scope_type = 'kommun'
+        QUALIFY r.period_date = max(r.period_date) OVER (PARTITION BY r.kommun_code)
+        ORDER BY r.kommun_name, r.kommun_code
+    """,
+    "strengths_challenges": """
+        SELECT forvaltning_id, forvaltning_name, metric, metric_label, unit, decimals, worse,
+               value, is_suppressed, kommun_value, kommun_median, median_diff, reference_value,
+               assessment, basis, reason
+        FROM mart_strengths_challenges
+        WHERE kommun_code = ? AND period_date = ?
+        ORDER BY forvaltning_name, forvaltning_id, metric_position
+    """,
+    "sick_leave": """
+        SELECT breakdown, breakdown_group, is_shown, persons, sick_leave_pct,
+               long_term_sick_leave_share_pct
+        FROM mart_sick_leave
+        WHERE kommun_code = ? AND period_date = ? AND scope_type = ? AND scope_id = ?
+        ORDER BY CASE breakdown WHEN 'alla' THEN 0 WHEN 'kön' THEN 1 ELSE 2 END,
+                 breakdown_group
+    """,
+    "data_quality": """
+        SELECT kommun_code, period_date, check_name, severity, rule, file_name, row_number,
+               unit_id, detail
+        FROM mart_data_quality
+        WHERE kommun_code = ?
+        ORDER BY period_date DESC, severity, check_name, file_name, row_number
+    """,
+    "published_marts": """
+        SELECT table_name
+        FROM duckdb_tables()
+        WHERE database_name = current_database() AND table_name LIKE 'mart_%'
+        ORDER BY table_name
+    """,
+    "survey_period": """
+        SELECT max(period_date)
+        FROM mart_survey_responses
+        WHERE kommun_code = ?
+    """,
+    "survey_responses": """
+        SELECT survey_id, survey_title, scope_type, scope_id, scope_name, respondents,
+               is_suppressed, anonymity_k
+        FROM mart_survey_responses
+        WHERE kommun_code = ? AND period_date = ? AND respondent_role = 'manager'
+          AND scope_type IN ('kommun', 'forvaltning')
+        ORDER BY survey_id, scope_type, scope_name
+    """,
+    "survey_index": """
+        SELECT survey_id, survey_title, construct, scope_type, scope_id, scope_name,
+               respondents, index_0_100, is_suppressed, anonymity_k
+        FROM mart_survey_index
+        WHERE kommun_code = ? AND period_date = ? AND respondent_role = 'manager'
+          AND scope_type IN ('kommun', 'forvaltning')
+        ORDER BY survey_id, construct, scope_type, scope_name
+    """,
+    "survey_time_use": """
+        SELECT category, category_kind, scope_type, scope_id, scope_name, respondents,
+               mean_share_pct, is_suppressed, anonymity_k
+        FROM mart_survey_time_use
+        WHERE kommun_code = ? AND period_date = ? AND respondent_role = 'manager'
+          AND scope_type IN ('kommun', 'forvaltning')
+        ORDER BY category_kind, category, scope_type, scope_name
+    """,
+    "survey_kommun_index": """
+        SELECT kommun_code, kommun_name, survey_id, survey_title, construct, respondents,
+               index_0_100, is_suppressed, anonymity_k
+        FROM mart_survey_index
+        WHERE respondent_role = 'manager' AND scope_type = 'kommun'
+        QUALIFY period_date = max(period_date) OVER (PARTITION BY kommun_code)
+        ORDER BY survey_id, construct, kommun_name
+    """,
+    "dela_varld": """
+        SELECT survey_id, survey_title, measure_type, measure_id, measure_text, construct,
+               managers_respondents, managers_index_0_100, managers_suppressed,
+               top_management_respondents, top_management_index_0_100,
+               top_management_suppressed, gap_0_100, anonymity_k
+        FROM mart_survey_dela_varld
+        WHERE kommun_code = ? AND period_date = ?
+        ORDER BY survey_id, measure_type DESC, construct, measure_id
     """,
     "last_refresh": """
         SELECT refresh_id, refreshed_at, kommun_code, period_date, source, file_name,
@@ -235,7 +327,7 @@ def _rows(name: str, params: list[Any]) -> list[tuple[Any, ...]]:
 
 
 def kommuner() -> pd.DataFrame:
-    """kommun_code, kommun_name, span_threshold; one row per kommun, by name."""
+    """kommun_code, kommun_name, span_threshold, anonymity_k; one row per kommun, by name."""
     return _frame("kommuner", [])
 
 
@@ -267,6 +359,69 @@ def rollup(
     return {
         key: (None if pd.api.types.is_scalar(v) and pd.isna(v) else v) for key, v in row.items()
     }
+
+
+def forvaltning_rollups(kommun_code: str, period: dt.date) -> pd.DataFrame:
+    """mart_span_rollup rows of every förvaltning of the kommun and period, by name."""
+    return _frame("forvaltning_rollups", [kommun_code, period])
+
+
+def kommun_comparison() -> pd.DataFrame:
+    """Each kommun's whole-kommun rollup at its latest period, with anonymity_k, by name."""
+    return _frame("kommun_comparison", [])
+
+
+def strengths_challenges(kommun_code: str, period: dt.date) -> pd.DataFrame:
+    """mart_strengths_challenges for every förvaltning of the kommun and period."""
+    return _frame("strengths_challenges", [kommun_code, period])
+
+
+def sick_leave(kommun_code: str, period: dt.date, scope_type: str, scope_id: str) -> pd.DataFrame:
+    """SKR sick leave for one scope: alla, then by sex, then by age band (is_shown per row)."""
+    if scope_type not in SCOPE_TYPES:
+        raise ValueError(f"scope_type must be one of {SCOPE_TYPES}, not {scope_type!r}")
+    return _frame("sick_leave", [kommun_code, period, scope_type, scope_id])
+
+
+def data_quality(kommun_code: str) -> pd.DataFrame:
+    """Warnings of the org-tree and roster checks for the kommun, newest period first."""
+    return _frame("data_quality", [kommun_code])
+
+
+def published_marts() -> set[str]:
+    """Names of the mart_* tables in the published file (the survey marts may be absent)."""
+    return {row[0] for row in _rows("published_marts", [])}
+
+
+def survey_period(kommun_code: str) -> dt.date | None:
+    """The kommun's latest survey period, or None when it has no survey responses."""
+    rows = _rows("survey_period", [kommun_code])
+    return rows[0][0] if rows else None
+
+
+def survey_responses(kommun_code: str, period: dt.date) -> pd.DataFrame:
+    """Managers' complete responses per survey for the kommun and each förvaltning."""
+    return _frame("survey_responses", [kommun_code, period])
+
+
+def survey_index(kommun_code: str, period: dt.date) -> pd.DataFrame:
+    """Managers' construct indices (0-100) for the kommun and each förvaltning."""
+    return _frame("survey_index", [kommun_code, period])
+
+
+def survey_time_use(kommun_code: str, period: dt.date) -> pd.DataFrame:
+    """Managers' time-use shares for the kommun and each förvaltning."""
+    return _frame("survey_time_use", [kommun_code, period])
+
+
+def survey_kommun_index() -> pd.DataFrame:
+    """Each kommun's whole-kommun construct indices at its latest survey period."""
+    return _frame("survey_kommun_index", [])
+
+
+def dela_varld(kommun_code: str, period: dt.date) -> pd.DataFrame:
+    """Managers vs top management per construct and item, with the gap."""
+    return _frame("dela_varld", [kommun_code, period])
 
 
 def last_refresh() -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""The `chefskartan` command: generate, validate, refresh, serve, demo."""
+"""The `chefskartan` command: generate, validate, refresh, serve, wall, demo."""
 
 from __future__ import annotations
 
@@ -122,6 +122,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return subprocess.call(command, env=env)
 
 
+def cmd_wall(args: argparse.Namespace) -> int:
+    """Posters per förvaltning, the combined wall (PDF, PNG) and the workbook for one kommun."""
+    from dashboards import format as fmt
+    from dashboards.printing import PrintingUnavailable
+    from dashboards.queries import PublishedDbProblem
+    from dashboards.wall import WallError, write_wall
+
+    published = Path(args.warehouse) / "published" / "chefskartan.duckdb"
+    try:
+        result = write_wall(published, args.kommun, Path(args.out))
+    except (WallError, PublishedDbProblem, PrintingUnavailable) as exc:
+        print(f"chefskartan wall: {exc}", file=sys.stderr)
+        return 1
+    for path in result.files:
+        print(f"Skrev {path}")
+    print(f"{len(result.files)} filer på {fmt.number(result.seconds, 1)} s.")
+    return 0
+
+
 def ensure_demo_key(secrets_dir: Path) -> None:
     """The demo's pseudonymisation key lives in its own folder, never in the warehouse."""
     if os.environ.get(KEY_ENV) or os.environ.get(KEY_FILE_ENV):
@@ -199,6 +218,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--address", default="localhost", help="bind address (default localhost)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser(
+        "wall", help="print the fact wall: A3 posters (PDF, PNG) and an Excel workbook"
+    )
+    p.add_argument("--kommun", required=True, help="kommun code, e.g. 1262")
+    p.add_argument("--out", required=True, help="folder to write the posters to")
+    p.add_argument(
+        "--warehouse", default="demo/warehouse", help="warehouse folder (default demo/warehouse)"
+    )
+    p.set_defaults(func=cmd_wall)
 
     p = sub.add_parser("demo", help="generate demo data, refresh and serve at localhost:8501")
     p.add_argument("--dir", default="demo", help="folder for inbox, warehouse and key")

@@ -350,6 +350,82 @@ MART_DATA_QUALITY = Table(
     fields=tuple(f for f in DATA_QUALITY.fields if f.name != "refresh_id"),
 )
 
+MART_STRENGTHS_CHALLENGES = Table(
+    name="mart_strengths_challenges",
+    description="Styrkor och utmaningar: each reference-point metric per förvaltning and period, "
+    "with the kommun's value and the median of its förvaltningar; a figure is a challenge or a "
+    "strength when it crosses a reference point (warehouse/reference_points.yaml), otherwise "
+    "when it differs markedly from that median.",
+    fields=(
+        KOMMUN_CODE,
+        KOMMUN_NAME,
+        PERIOD_DATE,
+        FORVALTNING_ID.with_description("Unit id of the förvaltning."),
+        FORVALTNING_NAME.with_description("Name of the förvaltning."),
+        Field("metric_position", "integer", "Order of the metric in the reference points file."),
+        Field("metric", "code", "The figure: a column of mart_span_rollup (or a share from it)."),
+        Field("metric_label", "text", "Swedish name of the figure."),
+        Field(
+            "unit",
+            "code",
+            "antal, pct, fte or manader.",
+            allowed=("antal", "pct", "fte", "manader"),
+        ),
+        Field("decimals", "integer", "Decimals to show."),
+        Field(
+            "worse",
+            "code",
+            "higher or lower: which direction means worse conditions.",
+            allowed=("higher", "lower"),
+        ),
+        Field(
+            "value",
+            "decimal",
+            "The förvaltning's figure; empty when missing or suppressed.",
+            required=False,
+        ),
+        Field(
+            "is_suppressed",
+            "boolean",
+            "True when the figure is hidden because fewer than anonymity_k persons are behind it.",
+        ),
+        Field("kommun_value", "decimal", "The same figure for the whole kommun.", required=False),
+        Field(
+            "kommun_median",
+            "decimal",
+            "Median of the figure over the kommun's förvaltningar.",
+            required=False,
+        ),
+        Field(
+            "median_diff",
+            "decimal",
+            "Difference from kommun_median (same unit) counted as markedly different.",
+        ),
+        Field(
+            "reference_value",
+            "decimal",
+            "The reference point the figure crossed, when basis is referenspunkt.",
+            required=False,
+        ),
+        Field(
+            "assessment",
+            "code",
+            "utmaning (challenge), styrka (strength) or empty (neither).",
+            required=False,
+            allowed=("utmaning", "styrka"),
+        ),
+        Field(
+            "basis",
+            "code",
+            "referenspunkt (a research or practice reference point) or kommunens median.",
+            required=False,
+            allowed=("referenspunkt", "kommunens median"),
+        ),
+        Field("reason", "text", "Why, in one Swedish sentence.", required=False),
+    ),
+    primary_key=("kommun_code", "period_date", "forvaltning_id", "metric"),
+)
+
 # In build order: a mart may read the marts before it.
 MARTS = (
     MART_KOMMUN,
@@ -360,4 +436,5 @@ MARTS = (
     MART_DATA_QUALITY,
     *ACTION_PLAN_MARTS,
     *SURVEY_MARTS,
+    MART_STRENGTHS_CHALLENGES,
 )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import yaml
 
 from schemas.indicators import catalogue, indicator_ids
 from schemas.marts import MARTS
@@ -15,6 +16,23 @@ from schemas.model import Table, sql_literal
 from warehouse.anonymity import apply_suppression
 
 SQL_DIR = Path(__file__).parent / "sql"
+# Research and practice reference points for mart_strengths_challenges: data, not code.
+REFERENCE_POINTS = Path(__file__).parent / "reference_points.yaml"
+REFERENCE_COLUMNS = {  # column -> DuckDB type of the reference_point temp table
+    "position": "INTEGER",
+    "metric": "VARCHAR",
+    "label": "VARCHAR",
+    "unit": "VARCHAR",
+    "decimals": "INTEGER",
+    "worse": "VARCHAR",
+    "challenge_above": "DOUBLE",
+    "challenge_below": "DOUBLE",
+    "challenge_reason": "VARCHAR",
+    "strength_at_most": "DOUBLE",
+    "strength_at_least": "DOUBLE",
+    "strength_reason": "VARCHAR",
+    "median_diff": "DOUBLE",
+}
 # Analysts' tools (DBeaver, ODBC, CLI 1.x) cannot open DuckDB 2.0's newer storage format.
 PUBLISHED_STORAGE_VERSION = "v1.0.0"
 COMBINED_NAME = "chefskartan.duckdb"
@@ -43,6 +61,7 @@ def build_marts(store: Path, out: Path) -> pd.DataFrame:
         con.execute("SET search_path = 'pub.main,store.main'")
         con.register("indicator_catalogue", catalogue_frame())
         run_intermediate(con)
+        load_reference_points(con)
         for step in PYTHON_STEPS:
             step(con)
         for mart in MARTS:
@@ -85,6 +104,37 @@ def run_intermediate(con: duckdb.DuckDBPyConnection) -> None:
     """Create the intermediate TEMP tables (unit tree, managers, staff) the marts and checks use."""
     for sql_file in sorted((SQL_DIR / "intermediate").glob("*.sql")):
         con.execute(sql_file.read_text(encoding="utf-8"))
+
+
+def reference_points(path: Path = REFERENCE_POINTS) -> pd.DataFrame:
+    """The reference points file as a frame (one row per metric, in file order), checked."""
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    rows = []
+    for position, item in enumerate(spec["metrics"], start=1):
+        unknown = set(item) - set(REFERENCE_COLUMNS)
+        if unknown or item.get("worse") not in ("higher", "lower"):
+            raise ValueError(f"{path}: {item.get('metric')}: bad keys {unknown} or 'worse'")
+        for kind in ("challenge", "strength"):
+            has_point = any(k.startswith(kind + "_") and k != kind + "_reason" for k in item)
+            if has_point and not item.get(f"{kind}_reason"):
+                raise ValueError(f"{path}: {item['metric']}: {kind} point without a reason")
+        rows.append({**dict.fromkeys(REFERENCE_COLUMNS), **item, "position": position})
+    frame = pd.DataFrame(rows, columns=list(REFERENCE_COLUMNS))
+    numeric = [c for c, sql_type in REFERENCE_COLUMNS.items() if sql_type == "DOUBLE"]
+    frame[numeric] = frame[numeric].astype("float64")
+    return frame
+
+
+def load_reference_points(con: duckdb.DuckDBPyConnection, path: Path = REFERENCE_POINTS) -> None:
+    """The reference points as the TEMP table reference_point, read by the marts' SQL."""
+    frame = reference_points(path)
+    columns = ", ".join(f"{name} {sql_type}" for name, sql_type in REFERENCE_COLUMNS.items())
+    con.execute(f"CREATE OR REPLACE TEMP TABLE reference_point ({columns})")
+    con.register("reference_frame", frame)
+    try:
+        con.execute("INSERT INTO reference_point BY NAME SELECT * FROM reference_frame")
+    finally:
+        con.unregister("reference_frame")
 
 
 def attach_new_published(con: duckdb.DuckDBPyConnection, out: Path) -> None:

@@ -11,7 +11,7 @@ import streamlit as st
 from great_tables import GT, loc, style
 
 from dashboards import format as fmt
-from dashboards import queries
+from dashboards import queries, survey_tables, widgets
 
 TITLE = "Faktavägg"
 
@@ -35,7 +35,7 @@ TABLE_COLUMNS: dict[str, Any] = {  # column -> Swedish label
 
 def render() -> None:
     st.title(TITLE)
-    selection = _sidebar()
+    selection = widgets.select_scope()
     if selection is None:
         return
     kommun, period, forvaltning = selection
@@ -59,67 +59,52 @@ def render() -> None:
         st.markdown(f"**Hela {kommun['kommun_name']}** (jämförelse)")
         _key_figures(kommun_row, threshold)
 
+    st.markdown("#### Stöd och förutsättningar")
+    st.html(
+        more_figures_table(
+            forv_row, kommun_row, forvaltning["forvaltning_name"], kommun
+        ).as_raw_html()
+    )
     team = queries.managers(kommun["kommun_code"], period, forvaltning["forvaltning_id"])
     if team.empty:
         st.info("Inga chefer registrerade för förvaltningen denna period.")
-        return
-    st.html(_manager_table(team, forvaltning["forvaltning_name"], period, threshold).as_raw_html())
-    chart = _span_chart(team, threshold)
-    if chart is None:
-        st.caption("Inga chefer i första linjen i förvaltningen denna period.")
     else:
-        st.altair_chart(chart, width="stretch")
-
-
-# --------------------------------------------------------------------------- sidebar
-
-
-def _sidebar() -> tuple[dict[str, Any], dt.date, dict[str, Any]] | None:
-    """Kommun, period and förvaltning chosen in the sidebar; None (with a message) if none."""
-    kommun_frame = queries.kommuner()
-    if kommun_frame.empty:
-        st.info("Det publicerade lagret innehåller inga kommuner ännu.")
-        return None
-    kommun_rows = {row["kommun_code"]: row for row in kommun_frame.to_dict("records")}
-
-    with st.sidebar:
-        st.header("Urval")
-        code = st.selectbox(
-            "Kommun",
-            list(kommun_rows),
-            format_func=lambda c: kommun_rows[c]["kommun_name"],
-            key="kommun",
+        st.html(
+            _manager_table(team, forvaltning["forvaltning_name"], period, threshold).as_raw_html()
         )
-        kommun = kommun_rows[code]
-        period_options = queries.periods(code)
-        if not period_options:
-            st.info(f"Inga perioder publicerade för {kommun['kommun_name']}.")
-            return None
-        period = st.selectbox("Period", period_options, format_func=fmt.iso_date, key="period")
-        forv_frame = queries.forvaltningar(code, period)
-        if forv_frame.empty:
-            st.info("Inga förvaltningar för vald kommun och period.")
-            return None
-        forv_rows = {row["forvaltning_id"]: row for row in forv_frame.to_dict("records")}
-        forv_id = st.selectbox(
-            "Förvaltning",
-            list(forv_rows),
-            format_func=lambda f: forv_rows[f]["forvaltning_name"],
-            key="forvaltning",
-        )
-        _refresh_caption()
-    return kommun, period, forv_rows[forv_id]
+        chart = _span_chart(team, threshold)
+        if chart is None:
+            st.caption("Inga chefer i första linjen i förvaltningen denna period.")
+        else:
+            st.altair_chart(chart, width="stretch")
 
-
-def _refresh_caption() -> None:
-    log = queries.last_refresh()
-    if log.empty:
-        return
-    rejected = int(log["rows_rejected"].fillna(0).sum())
-    st.caption(
-        f"Lagret uppdaterat {fmt.iso_datetime(log['refreshed_at'].max())} · "
-        f"{fmt.integer(len(log))} filer inlästa · {fmt.integer(rejected)} rader avvisade"
+    st.markdown("#### Sjukfrånvaro")
+    sick = queries.sick_leave(
+        kommun["kommun_code"], period, "forvaltning", forvaltning["forvaltning_id"]
     )
+    if sick.empty:
+        st.caption("Exporten saknar arbetad tid och sjuktimmar – ingen sjukfrånvaro att visa.")
+    else:
+        st.html(sick_leave_table(sick, kommun["anonymity_k"]).as_raw_html())
+
+    st.markdown("#### Enkätresultat")
+    survey_section(kommun, forvaltning)
+
+
+def survey_section(kommun: dict[str, Any], forvaltning: dict[str, Any]) -> None:
+    """The managers' survey indices and time use, at the kommun's latest survey period."""
+    code = kommun["kommun_code"]
+    survey_period = widgets.survey_period(code)
+    if survey_period is None:
+        st.info(widgets.NO_SURVEY)
+        return
+    st.caption(f"Enkätperiod {fmt.iso_date(survey_period)}")
+    index = queries.survey_index(code, survey_period)
+    forv_id, name = forvaltning["forvaltning_id"], kommun["kommun_name"]
+    st.html(survey_tables.index_table(index, forv_id, name).as_raw_html())
+    time_use = queries.survey_time_use(code, survey_period)
+    if not time_use.empty:
+        st.html(survey_tables.time_use_table(time_use, forv_id, name).as_raw_html())
 
 
 # --------------------------------------------------------------------------- key figures
@@ -165,7 +150,83 @@ def _key_figures(row: dict[str, Any] | None, threshold: int) -> None:
     )
 
 
-# --------------------------------------------------------------------------- table
+# --------------------------------------------------------------------------- tables
+
+# Figures beyond the key figures: (mart_span_rollup column, Swedish label, unit, decimals).
+MORE_FIGURES = [
+    ("admin_support_fte_per_manager", "Administrativt stöd per chef (årsarbetare)", "fte", 2),
+    ("managers_without_hr_partner", "Chefer utan namngiven HR-partner", "antal", 0),
+    ("managers_without_controller", "Chefer utan namngiven controller/ekonom", "antal", 0),
+    ("workplaces_per_manager", "Arbetsställen per chef", "antal", 1),
+    ("mean_tenure_months", "Tid i nuvarande chefsroll, medel (månader)", "manader", 0),
+    ("manager_turnover_pct", "Chefsomsättning sedan förra perioden", "pct", 1),
+    ("share_hourly_pct", "Andel timavlönade", "pct", 1),
+    ("share_visstid_pct", "Andel visstidsanställda", "pct", 1),
+    ("employees_monthly_paid", "Månadsavlönade medarbetare", "antal", 0),
+    ("fte_monthly_paid", "Årsarbetare (månadsavlönade)", "fte", 1),
+]
+SICK_GROUPS = {"alla": "Alla", "K": "Kvinnor", "M": "Män"}
+
+
+def more_figures_table(
+    forv_row: dict[str, Any] | None,
+    kommun_row: dict[str, Any] | None,
+    forvaltning_name: str,
+    kommun: dict[str, Any],
+) -> GT:
+    """Support, employment forms, tenure and turnover: the förvaltning beside the kommun."""
+    f, k = forv_row or {}, kommun_row or {}
+    data = pd.DataFrame(
+        {
+            "figure": [label for _, label, _, _ in MORE_FIGURES],
+            "forvaltning": [fmt.figure(f.get(c), u, d) for c, _, u, d in MORE_FIGURES],
+            "kommun": [fmt.figure(k.get(c), u, d) for c, _, u, d in MORE_FIGURES],
+        }
+    )
+    return (
+        GT(data, locale="sv")
+        .with_id("fler-nyckeltal")
+        .cols_label(figure="", forvaltning=forvaltning_name, kommun=f"Hela {kommun['kommun_name']}")
+        .cols_align("right", columns=["forvaltning", "kommun"])
+        .tab_source_note(
+            "Tomt (–) för HR-partner och controller när kommunen inte skickat någon fil om "
+            "stödfunktioner; chefsomsättning kräver en tidigare period."
+        )
+        .tab_options(table_width="100%", table_font_size="16px")
+    )
+
+
+def sick_leave_table(sick: pd.DataFrame, anonymity_k: Any) -> GT:
+    """SKR sick leave for all, by sex and by age band; hidden groups read 'dolt (< k)'."""
+    hidden = fmt.suppressed(anonymity_k)
+    rows = []
+    for r in sick.to_dict("records"):
+        shown = bool(r["is_shown"])
+        rows.append(
+            {
+                "group": SICK_GROUPS.get(r["breakdown_group"], f"Ålder {r['breakdown_group']}"),
+                "persons": fmt.integer(r["persons"]) if shown else hidden,
+                "sick": fmt.percent(r["sick_leave_pct"]) if shown else hidden,
+                "long": fmt.percent(r["long_term_sick_leave_share_pct"]) if shown else hidden,
+            }
+        )
+    return (
+        GT(pd.DataFrame(rows), locale="sv")
+        .with_id("sjukfranvaro")
+        .cols_label(
+            group="Grupp",
+            persons="Personer",
+            sick="Sjukfrånvaro",
+            long="Andel 60 dagar eller mer",
+        )
+        .cols_align("right", columns=["persons", "sick", "long"])
+        .tab_source_note(
+            f"SKR:s definition: sjuktimmar i procent av avtalad tid. Grupper med färre än "
+            f"{fmt.integer(anonymity_k)} personer visas inte (”dolt”), inte heller en grupp som "
+            "annars kunde räknas fram ur totalen."
+        )
+        .tab_options(table_width="100%", table_font_size="16px")
+    )
 
 
 def _manager_table(

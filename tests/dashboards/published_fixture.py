@@ -19,31 +19,15 @@ from typing import Any
 
 import duckdb
 
-DDL = """
-CREATE TABLE mart_kommun (kommun_code VARCHAR, kommun_name VARCHAR, span_threshold INTEGER);
-CREATE TABLE mart_span_of_control (
-  kommun_code VARCHAR, kommun_name VARCHAR, period_date DATE, manager_id VARCHAR,
-  forvaltning_id VARCHAR, forvaltning_name VARCHAR,
-  unit_ids VARCHAR, unit_names VARCHAR,
-  verksamhet VARCHAR, manager_level INTEGER,
-  is_first_line BOOLEAN,
-  employees_monthly_paid INTEGER,
-  employees_hourly INTEGER, fte_monthly_paid DOUBLE, managers_led INTEGER,
-  span_threshold INTEGER, is_above_threshold BOOLEAN);
-CREATE TABLE mart_span_rollup (
-  kommun_code VARCHAR, kommun_name VARCHAR, period_date DATE,
-  scope_type VARCHAR, scope_id VARCHAR, scope_name VARCHAR,
-  forvaltning_id VARCHAR, forvaltning_name VARCHAR,
-  employees_monthly_paid INTEGER, employees_hourly INTEGER, fte_monthly_paid DOUBLE,
-  managers INTEGER, first_line_managers INTEGER,
-  mean_span_first_line DOUBLE, median_span_first_line DOUBLE, max_span_first_line INTEGER,
-  first_line_above_threshold INTEGER, share_first_line_above_threshold_pct DOUBLE,
-  chefstathet DOUBLE,
-  span_threshold INTEGER);
-CREATE TABLE mart_refresh_log (refresh_id VARCHAR, refreshed_at TIMESTAMP, kommun_code VARCHAR,
-  period_date DATE, source VARCHAR, file_name VARCHAR, rows_read INTEGER, rows_loaded INTEGER,
-  rows_rejected INTEGER);
-"""
+from schemas.marts import MARTS
+
+# The tables are created from the marts' own declarations (schemas/marts.py), so the fixture
+# cannot drift from what the warehouse publishes; columns a test does not set get DEFAULTS.
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "mart_kommun": {"anonymity_k": 5, "support_aid_prefixes": "1520"},
+    "mart_span_of_control": {"workplaces": 1, "admin_support_fte": 0.0},
+    "mart_span_rollup": {"workplaces": 1, "admin_support_fte": 0.0},
+}
 
 P_NOW = dt.date(2024, 3, 1)
 P_OLD = dt.date(2023, 3, 1)
@@ -197,9 +181,118 @@ REFRESH_LOG: list[dict[str, Any]] = [
 ]
 
 
+# Sick leave of Vård- och omsorgsförvaltningen: men are fewer than k and hidden, so women are
+# hidden too (complementary); the age bands are all shown.
+# fmt: off
+_SICK = [
+    ("alla", "alla", True, 140, 8.9, 43.7),
+    ("kön", "K", False, None, None, None),
+    ("kön", "M", False, None, None, None),
+    ("ålder", "-29", True, 20, 6.1, 12.5),
+    ("ålder", "30-49", True, 70, 9.4, 40.0),
+    ("ålder", "50-", True, 50, 9.8, 55.0),
+]
+# fmt: on
+SICK_LEAVE: list[dict[str, Any]] = [
+    {
+        "kommun_code": BURLOV,
+        "period_date": P_NOW,
+        "scope_type": "forvaltning",
+        "scope_id": VOF,
+        "scope_name": NAMES[VOF],
+        "breakdown": breakdown,
+        "breakdown_group": group,
+        "is_shown": shown,
+        "persons": persons,
+        "sick_leave_pct": pct,
+        "long_term_sick_leave_share_pct": long_term,
+    }
+    for breakdown, group, shown, persons, pct, long_term in _SICK
+]
+
+DATA_QUALITY: list[dict[str, Any]] = [
+    {
+        "kommun_code": BURLOV,
+        "period_date": P_NOW,
+        "check_name": "unit_without_manager",
+        "severity": "varning",
+        "rule": "enheten saknar chef",
+        "file_name": "1231_org_units.csv",
+        "row_number": 7,
+        "unit_id": "U16",
+        "detail": "Kök Arlöv",
+    }
+]
+
+# (förvaltning, metric, label, unit, decimals, worse, value, suppressed, kommun value, median,
+#  reference, assessment, basis, reason)
+# fmt: off
+_STRENGTHS = [
+    (VOF, "mean_span_first_line", "Medarbetare per chef i första linjen (medel)", "antal", 1,
+     "higher", 32.75, False, 173 / 6, 26.9, 30.0, "utmaning", "referenspunkt",
+     "Forskningen anger knappt 30 medarbetare per chef som lämpligt i vård och omsorg."),
+    (VOF, "sick_leave_pct", "Sjukfrånvaro", "pct", 1, "higher", None, True, 7.2, 7.0, None,
+     None, None, None),
+    (VOF, "mean_tenure_months", "Tid i rollen (månader)", "manader", 0, "lower", 80.0, False,
+     100.0, 95.0, None, "utmaning", "kommunens median",
+     "Markant lägre än medianen för kommunens förvaltningar, vilket talar för sämre "
+     "förutsättningar för cheferna."),
+    (BUF, "mean_span_first_line", "Medarbetare per chef i första linjen (medel)", "antal", 1,
+     "higher", 21.0, False, 173 / 6, 26.9, None, None, None, None),
+    (BUF, "sick_leave_pct", "Sjukfrånvaro", "pct", 1, "higher", 4.25, False, 7.2, 7.0, None,
+     "styrka", "kommunens median",
+     "Markant lägre än medianen för kommunens förvaltningar, vilket talar för bättre "
+     "förutsättningar för cheferna."),
+    (BUF, "mean_tenure_months", "Tid i rollen (månader)", "manader", 0, "lower", 110.0, False,
+     100.0, 95.0, None, None, None, None),
+]
+# fmt: on
+STRENGTHS: list[dict[str, Any]] = [
+    {
+        "kommun_code": BURLOV,
+        "kommun_name": NAMES[BURLOV],
+        "period_date": P_NOW,
+        "forvaltning_id": forv,
+        "forvaltning_name": NAMES[forv],
+        "metric_position": position % 3 + 1,
+        "metric": metric,
+        "metric_label": label,
+        "unit": unit,
+        "decimals": decimals,
+        "worse": worse,
+        "value": value,
+        "is_suppressed": hidden,
+        "kommun_value": kommun_value,
+        "kommun_median": median,
+        "median_diff": 5.0,
+        "reference_value": reference,
+        "assessment": assessment,
+        "basis": basis,
+        "reason": reason,
+    }
+    for position, (
+        forv,
+        metric,
+        label,
+        unit,
+        decimals,
+        worse,
+        value,
+        hidden,
+        kommun_value,
+        median,
+        reference,
+        assessment,
+        basis,
+        reason,
+    ) in enumerate(_STRENGTHS)
+]
+
+
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
+    rows = [{**DEFAULTS.get(table, {}), **row} for row in rows]
     columns = list(rows[0])
     marks = ", ".join("?" for _ in columns)
     con.executemany(
@@ -215,15 +308,22 @@ def write_published_db(
     managers: list[dict[str, Any]] = MANAGERS,
     rollups: list[dict[str, Any]] = ROLLUPS,
     refresh_log: list[dict[str, Any]] = REFRESH_LOG,
+    sick_leave: list[dict[str, Any]] | None = None,
+    data_quality: list[dict[str, Any]] | None = None,
+    strengths: list[dict[str, Any]] | None = None,
 ) -> Path:
     """Write a complete published file at `path` (which must not exist) and close it."""
     con = duckdb.connect(str(path))
     try:
-        con.execute(DDL)
+        for mart in MARTS:
+            con.execute(mart.ddl())
         _insert(con, "mart_kommun", kommuner)
         _insert(con, "mart_span_of_control", managers)
         _insert(con, "mart_span_rollup", rollups)
         _insert(con, "mart_refresh_log", refresh_log)
+        _insert(con, "mart_sick_leave", SICK_LEAVE if sick_leave is None else sick_leave)
+        _insert(con, "mart_data_quality", DATA_QUALITY if data_quality is None else data_quality)
+        _insert(con, "mart_strengths_challenges", STRENGTHS if strengths is None else strengths)
     finally:
         con.close()
     return path

@@ -1,0 +1,126 @@
+"""Pieces several pages share: the kommun/period/förvaltning pickers and the refresh caption."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import streamlit as st
+
+from dashboards import format as fmt
+from dashboards import queries
+
+NO_SURVEY = "Inga enkätresultat publicerade – när en enkätexport har lästs in visas resultaten här."
+# How an assessment reads: a symbol and a word, so it survives black-and-white print.
+ASSESSMENT_LABEL = {"utmaning": "▲ Utmaning", "styrka": "✓ Styrka"}
+ASSESSMENT_PLURAL = {"utmaning": "▲ Utmaningar", "styrka": "✓ Styrkor"}
+
+
+def select_kommun_period() -> tuple[dict[str, Any], dt.date] | None:
+    """Kommun and period chosen in the sidebar; None (with a message) when there are none."""
+    kommun_frame = queries.kommuner()
+    if kommun_frame.empty:
+        st.info("Det publicerade lagret innehåller inga kommuner ännu.")
+        return None
+    kommun_rows = {row["kommun_code"]: row for row in kommun_frame.to_dict("records")}
+    with st.sidebar:
+        st.header("Urval")
+        code = st.selectbox(
+            "Kommun",
+            list(kommun_rows),
+            format_func=lambda c: kommun_rows[c]["kommun_name"],
+            key="kommun",
+        )
+        kommun = kommun_rows[code]
+        period_options = queries.periods(code)
+        if not period_options:
+            st.info(f"Inga perioder publicerade för {kommun['kommun_name']}.")
+            return None
+        period = st.selectbox("Period", period_options, format_func=fmt.iso_date, key="period")
+    return kommun, period
+
+
+def forvaltning_options(kommun_code: str, period: dt.date) -> dict[str, dict[str, Any]]:
+    """{forvaltning_id: row} for the kommun and period, by name."""
+    frame = queries.forvaltningar(kommun_code, period)
+    return {row["forvaltning_id"]: row for row in frame.to_dict("records")}
+
+
+def select_scope() -> tuple[dict[str, Any], dt.date, dict[str, Any]] | None:
+    """Kommun, period and förvaltning chosen in the sidebar; None (with a message) if none."""
+    chosen = select_kommun_period()
+    if chosen is None:
+        return None
+    kommun, period = chosen
+    forv_rows = forvaltning_options(kommun["kommun_code"], period)
+    with st.sidebar:
+        if not forv_rows:
+            st.info("Inga förvaltningar för vald kommun och period.")
+            return None
+        forv_id = st.selectbox(
+            "Förvaltning",
+            list(forv_rows),
+            format_func=lambda f: forv_rows[f]["forvaltning_name"],
+            key="forvaltning",
+        )
+        refresh_caption()
+    return kommun, period, forv_rows[forv_id]
+
+
+def refresh_caption() -> None:
+    log = queries.last_refresh()
+    if log.empty:
+        return
+    rejected = int(log["rows_rejected"].fillna(0).sum())
+    st.caption(
+        f"Lagret uppdaterat {fmt.iso_datetime(log['refreshed_at'].max())} · "
+        f"{fmt.integer(len(log))} filer inlästa · {fmt.integer(rejected)} rader avvisade"
+    )
+
+
+def survey_period(kommun_code: str) -> dt.date | None:
+    """The kommun's latest survey period; None when the file has no survey results for it
+    (a file published before the survey marts existed has no such tables at all)."""
+    if "mart_survey_responses" not in queries.published_marts():
+        return None
+    return queries.survey_period(kommun_code)
+
+
+# Display names of the constructs and time-use categories the questionnaires use; an unknown
+# code (a kommun's own questionnaire) is shown as it is.
+CONSTRUCT_LABEL = {
+    "krav": "Krav",
+    "resurser": "Resurser",
+    "balans": "Balans mellan krav och resurser",
+    "stod": "Stöd",
+    "kommunikation": "Kommunikation",
+    "beslutsvagar": "Delaktighet i beslutsvägar",
+    "hur_mar_cheferna": "Hur mår cheferna?",
+    "vad_gor_cheferna": "Vad gör cheferna?",
+    "kommunikationsvagar": "Hur ser kommunikationsvägarna ut?",
+    "hur_gar_verksamheten": "Hur går verksamheten?",
+}
+TIME_LABEL = {
+    "tid_personal": "Personalfrågor",
+    "tid_ekonomi": "Budget och ekonomi",
+    "tid_administration": "Administration",
+    "tid_verksamhet": "Verksamhet och utveckling",
+    "andel_moten": "Andel av tiden i möten",
+    "andel_dator": "Andel av tiden vid datorn",
+    "andel_resor": "Andel av tiden på resor",
+}
+
+
+def survey_cell(r: dict[str, Any], value_key: str, decimals: int = 1, pct: bool = False) -> str:
+    """A survey figure, or 'dolt (< k)' when the mart hides it."""
+    if r.get("is_suppressed"):
+        return fmt.suppressed(r["anonymity_k"])
+    value = r.get(value_key)
+    return fmt.percent(value, decimals) if pct else fmt.number(value, decimals)
+
+
+def shown_figure(row: dict[str, Any], anonymity_k: Any, value_key: str = "value") -> str:
+    """A strengths-and-challenges figure as shown: formatted, or 'dolt (< k)' when hidden."""
+    if row.get("is_suppressed"):
+        return fmt.suppressed(anonymity_k)
+    return fmt.figure(row.get(value_key), row["unit"], int(row["decimals"]))
