@@ -14,7 +14,7 @@ if str(_REPO_ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from dashboards import queries  # noqa: E402
-from dashboards.pages import (  # noqa: E402
+from dashboards.views import (  # noqa: E402
     action_plan,
     comparison,
     data_quality,
@@ -25,7 +25,7 @@ from dashboards.pages import (  # noqa: E402
     strengths,
 )
 
-# Add a page here: its module in dashboards/pages/ with a render() function.
+# Add a page here: its module in dashboards/views/ with a render() function.
 PAGES = [
     st.Page(fact_wall.render, title=fact_wall.TITLE, url_path="faktavagg", default=True),
     st.Page(strengths.render, title=strengths.TITLE, url_path="styrkor-och-utmaningar"),

@@ -16,7 +16,7 @@ from great_tables import GT, loc, style
 
 from dashboards import format as fmt
 from dashboards import queries, survey_tables, widgets
-from dashboards.pages.fact_wall import _manager_table, sick_leave_table
+from dashboards.views.fact_wall import _manager_table, sick_leave_table
 
 TOP_MANAGERS = 8
 POSTER_CSS = """

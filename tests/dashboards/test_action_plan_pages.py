@@ -28,7 +28,7 @@ def test_action_plan_page_shows_measures_by_area_with_status(
     plan_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CHEFSKARTAN_PUBLISHED_DB", str(plan_db))
-    from dashboards.pages import action_plan
+    from dashboards.views import action_plan
 
     app = AppTest.from_function(_render, args=(action_plan.__name__,), default_timeout=30)
     app.run()
@@ -45,7 +45,7 @@ def test_follow_up_page_shows_answers_and_overdue(
     plan_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CHEFSKARTAN_PUBLISHED_DB", str(plan_db))
-    from dashboards.pages import follow_up
+    from dashboards.views import follow_up
 
     app = AppTest.from_function(_render, args=(follow_up.__name__,), default_timeout=30)
     app.run()

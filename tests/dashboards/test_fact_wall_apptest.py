@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards import queries
-from dashboards.pages import fact_wall
+from dashboards.views import fact_wall
 from tests.dashboards import published_fixture as fx
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"

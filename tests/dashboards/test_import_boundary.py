@@ -36,7 +36,7 @@ def imported_modules(path: Path) -> set[str]:
 
 def test_the_package_has_modules() -> None:
     names = {str(p.relative_to(DASHBOARDS)) for p in MODULES}
-    assert {"app.py", "queries.py", "format.py", "pages/fact_wall.py"} <= names
+    assert {"app.py", "queries.py", "format.py", "views/fact_wall.py"} <= names
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(DASHBOARDS)))

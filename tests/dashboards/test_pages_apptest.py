@@ -19,7 +19,7 @@ def page_script(module: str) -> None:
     import streamlit as st
 
     st.set_page_config(layout="wide")
-    importlib.import_module(f"dashboards.pages.{module}").render()
+    importlib.import_module(f"dashboards.views.{module}").render()
 
 
 def run_page(module: str) -> AppTest:

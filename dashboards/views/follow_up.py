@@ -7,7 +7,7 @@ import streamlit as st
 from dashboards import format as fmt
 from dashboards import plan_labels as labels
 from dashboards import queries
-from dashboards.pages.action_plan import _value, pick_kommun
+from dashboards.views.action_plan import _value, pick_kommun
 
 TITLE = "Uppföljning"
 
