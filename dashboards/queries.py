@@ -135,6 +135,27 @@ SQL: dict[str, str] = {
           AND scope_type IN ('kommun', 'forvaltning')
         ORDER BY survey_id, construct, scope_type, scope_name
     """,
+    "units_in_forvaltning": """
+        SELECT scope_type, scope_id, scope_name
+        FROM mart_span_rollup
+        WHERE kommun_code = ? AND period_date = ? AND forvaltning_id = ?
+          AND scope_type IN ('avdelning', 'enhet')
+        ORDER BY scope_type, scope_name
+    """,
+    "manager_groups": """
+        SELECT DISTINCT scope_id, scope_name
+        FROM mart_survey_index
+        WHERE kommun_code = ? AND period_date = ? AND scope_type = 'manager_group'
+        ORDER BY scope_name
+    """,
+    "survey_index_scope": """
+        SELECT survey_id, survey_title, construct, scope_type, scope_id, scope_name,
+               respondents, index_0_100, is_suppressed, anonymity_k
+        FROM mart_survey_index
+        WHERE kommun_code = ? AND period_date = ? AND respondent_role = 'manager'
+          AND (scope_type = 'kommun' OR (scope_type = ? AND scope_id = ?))
+        ORDER BY survey_id, construct, scope_type, scope_name
+    """,
     "survey_time_use": """
         SELECT category, category_kind, scope_type, scope_id, scope_name, respondents,
                mean_share_pct, is_suppressed, anonymity_k
@@ -449,3 +470,20 @@ def scope_history(kommun_code: str, scope_type: str) -> pd.DataFrame:
     if scope_type not in SCOPE_TYPES:
         raise ValueError(f"scope_type must be one of {SCOPE_TYPES}, not {scope_type!r}")
     return _frame("scope_history", [kommun_code, scope_type])
+
+
+def units_in_forvaltning(kommun_code: str, period: dt.date, forvaltning_id: str) -> pd.DataFrame:
+    """The förvaltning's avdelningar and enheter (scope_type, scope_id, scope_name)."""
+    return _frame("units_in_forvaltning", [kommun_code, period, forvaltning_id])
+
+
+def manager_groups(kommun_code: str, survey_period: dt.date) -> pd.DataFrame:
+    """The kommun's manager groups in the survey marts (scope_id, scope_name)."""
+    return _frame("manager_groups", [kommun_code, survey_period])
+
+
+def survey_index_scope(
+    kommun_code: str, survey_period: dt.date, scope_type: str, scope_id: str
+) -> pd.DataFrame:
+    """Construct indices for one unit or manager group, and the kommun's beside them."""
+    return _frame("survey_index_scope", [kommun_code, survey_period, scope_type, scope_id])

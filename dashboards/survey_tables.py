@@ -17,9 +17,24 @@ def _scope(frame: pd.DataFrame, scope_type: str, scope_id: str | None = None) ->
     return part if scope_id is None else part[part["scope_id"] == scope_id]
 
 
-def index_table(index: pd.DataFrame, forv_id: str, kommun_name: str, font: str = "16px") -> GT:
-    """Construct indices 0-100 of the förvaltning's managers beside the whole kommun's."""
-    forv = _scope(index, "forvaltning", forv_id).set_index(["survey_id", "construct"])
+SCOPE_LABEL = {
+    "forvaltning": "Förvaltningen",
+    "avdelning": "Avdelningen",
+    "enhet": "Enheten",
+    "manager_group": "Chefsgruppen",
+}
+
+
+def index_table(
+    index: pd.DataFrame,
+    forv_id: str,
+    kommun_name: str,
+    font: str = "16px",
+    scope_type: str = "forvaltning",
+) -> GT:
+    """Construct indices 0-100 of one scope's managers (by default a förvaltning) beside the
+    whole kommun's; the scope may also be a unit or a manager group."""
+    forv = _scope(index, scope_type, forv_id).set_index(["survey_id", "construct"])
     whole = _scope(index, "kommun").set_index(["survey_id", "construct"])
     rows = []
     for key, k in whole.iterrows():
@@ -43,7 +58,7 @@ def index_table(index: pd.DataFrame, forv_id: str, kommun_name: str, font: str =
         .with_id("enkatindex")
         .cols_label(
             construct="Område",
-            forv="Förvaltningen (0–100)",
+            forv=f"{SCOPE_LABEL.get(scope_type, 'Urvalet')} (0–100)",
             forv_n="Svar",
             kommun=f"Hela {kommun_name} (0–100)",
         )

@@ -59,6 +59,8 @@ def render() -> None:
         st.markdown(f"**Hela {kommun['kommun_name']}** (jämförelse)")
         _key_figures(kommun_row, threshold)
 
+    drill_down(kommun, period, forvaltning, forv_row, threshold)
+
     st.markdown("#### Stöd och förutsättningar")
     st.html(
         more_figures_table(
@@ -89,6 +91,51 @@ def render() -> None:
 
     st.markdown("#### Enkätresultat")
     survey_section(kommun, forvaltning)
+
+
+def drill_down(
+    kommun: dict[str, Any],
+    period: dt.date,
+    forvaltning: dict[str, Any],
+    forv_row: dict[str, Any] | None,
+    threshold: int,
+) -> None:
+    """Kommun → förvaltning → a unit or a manager group: its figures beside the förvaltning's."""
+    code = kommun["kommun_code"]
+    units = queries.units_in_forvaltning(code, period, forvaltning["forvaltning_id"])
+    survey_period = widgets.survey_period(code)
+    groups = queries.manager_groups(code, survey_period) if survey_period else pd.DataFrame()
+    level = {"avdelning": "Avdelning", "enhet": "Enhet"}
+    choices: dict[str, tuple[str, str] | None] = {"Hela förvaltningen": None}
+    choices |= {
+        f"{level[r.scope_type]}: {r.scope_name}": (r.scope_type, r.scope_id)
+        for r in units.itertuples()
+    }
+    choices |= {
+        f"Chefsgrupp: {r.scope_name}": ("manager_group", r.scope_id) for r in groups.itertuples()
+    }
+    label = st.sidebar.selectbox("Enhet eller chefsgrupp", list(choices), key="drill_down")
+    if choices.get(label) is None:
+        return
+    scope_type, scope_id = choices[label]
+    st.markdown(f"#### {label}")
+    if scope_type != "manager_group":
+        left, right = st.columns(2, gap="large")
+        with left, st.container(border=True):
+            st.markdown(f"**{label}**")
+            _key_figures(queries.rollup(code, period, scope_type, scope_id), threshold)
+        with right, st.container(border=True):
+            st.markdown(f"**{forvaltning['forvaltning_name']}** (jämförelse)")
+            _key_figures(forv_row, threshold)
+    if survey_period is None:
+        return
+    index = queries.survey_index_scope(code, survey_period, scope_type, scope_id)
+    if not index.empty:
+        st.html(
+            survey_tables.index_table(
+                index, scope_id, kommun["kommun_name"], scope_type=scope_type
+            ).as_raw_html()
+        )
 
 
 def survey_section(kommun: dict[str, Any], forvaltning: dict[str, Any]) -> None:
