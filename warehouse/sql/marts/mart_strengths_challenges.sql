@@ -24,9 +24,26 @@ WITH scope AS (
     FROM mart_span_rollup
     WHERE scope_type IN ('kommun', 'forvaltning')
 ),
+-- The managers' survey indices (0-100, higher = better) from the latest survey on or before the
+-- period, as metrics named enkat_<survey>_<construct>; hidden groups stay hidden.
+survey AS (
+    SELECT r.kommun_code, r.period_date, i.scope_type, i.scope_id,
+           'enkat_' || i.survey_id || '_' || i.construct AS metric, i.index_0_100 AS value,
+           i.is_suppressed
+    FROM (SELECT DISTINCT kommun_code, period_date FROM mart_span_rollup) r
+    JOIN mart_survey_index i
+      ON i.kommun_code = r.kommun_code
+     AND i.period_date = (SELECT max(p.period_date) FROM mart_survey_index p
+                          WHERE p.kommun_code = r.kommun_code AND p.period_date <= r.period_date)
+    WHERE i.respondent_role = 'manager' AND i.scope_type IN ('kommun', 'forvaltning')
+),
 long AS (
-    UNPIVOT scope ON COLUMNS(* EXCLUDE (kommun_code, period_date, scope_type, scope_id))
-    INTO NAME metric VALUE value
+    SELECT * FROM (
+        UNPIVOT scope ON COLUMNS(* EXCLUDE (kommun_code, period_date, scope_type, scope_id))
+        INTO NAME metric VALUE value
+    )
+    UNION ALL
+    SELECT kommun_code, period_date, scope_type, scope_id, metric, value FROM survey
 ),
 -- Every förvaltning × metric, also where the figure is missing (no first-line managers, hidden).
 grid AS (
@@ -54,9 +71,9 @@ judged AS (
                         ELSE f.value < g.challenge_below END AS is_research_challenge,
            CASE g.worse WHEN 'higher' THEN f.value <= g.strength_at_most
                         ELSE f.value >= g.strength_at_least END AS is_research_strength,
-           coalesce(sh.is_hidden, false)
-               AND g.metric IN ('sick_leave_pct', 'long_term_sick_leave_share_pct')
-               AS is_suppressed
+           (coalesce(sh.is_hidden, false)
+               AND g.metric IN ('sick_leave_pct', 'long_term_sick_leave_share_pct'))
+           OR coalesce(sv.is_suppressed, false) AS is_suppressed
     FROM grid g
     LEFT JOIN long f
       ON f.kommun_code = g.kommun_code AND f.period_date = g.period_date
@@ -69,6 +86,9 @@ judged AS (
     LEFT JOIN sick_hidden sh
       ON sh.kommun_code = g.kommun_code AND sh.period_date = g.period_date
      AND sh.forvaltning_id = g.forvaltning_id
+    LEFT JOIN survey sv
+      ON sv.kommun_code = g.kommun_code AND sv.period_date = g.period_date
+     AND sv.scope_type = 'forvaltning' AND sv.scope_id = g.forvaltning_id AND sv.metric = g.metric
 ),
 flagged AS (
     SELECT *,
