@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
+from dashboards import format as fmt
+
 AREAS = {
     "chefsuppdrag": "Chefsuppdrag och rollbeskrivningar",
     "stod": "Verksamhetsnära stöd",
@@ -35,6 +39,13 @@ def area_order(codes: object) -> list[str]:
 
 def status(code: str) -> str:
     return STATUSES.get(code, code)
+
+
+def indicator_value(value: object, unit: str) -> str:
+    """An indicator's value as its unit reads: '12,3 %' for percentages, else '27,6'."""
+    if value is None or pd.isna(value):
+        return fmt.MISSING
+    return fmt.percent(value) if unit == "%" else fmt.number(value, 1)
 
 
 def answer(code: object) -> str:

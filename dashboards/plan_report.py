@@ -194,9 +194,7 @@ def _forvaltning_table(rows: pd.DataFrame) -> GT:
 
 def _plan_table(plan: pd.DataFrame) -> GT:
     unit = plan["indicator_unit"].fillna("")
-
-    def value(v: object, u: str) -> str:
-        return fmt.percent(v) if u == "%" else fmt.number(v, 1)
+    value = labels.indicator_value
 
     table = pd.DataFrame(
         {

@@ -74,9 +74,15 @@ def table_rows(plan: pd.DataFrame, trends: pd.DataFrame) -> pd.DataFrame:
     unit = rows["indicator_unit"].fillna("")
     return rows.assign(
         measure_text=rows["measure_id"] + " " + rows["measure"],
-        baseline_text=[_value(v, u) for v, u in zip(rows["baseline_value"], unit, strict=True)],
-        latest_text=[_value(v, u) for v, u in zip(rows["latest_value"], unit, strict=True)],
-        target_text=[_value(v, u) for v, u in zip(rows["target_value"], unit, strict=True)],
+        baseline_text=[
+            labels.indicator_value(v, u) for v, u in zip(rows["baseline_value"], unit, strict=True)
+        ],
+        latest_text=[
+            labels.indicator_value(v, u) for v, u in zip(rows["latest_value"], unit, strict=True)
+        ],
+        target_text=[
+            labels.indicator_value(v, u) for v, u in zip(rows["target_value"], unit, strict=True)
+        ],
         trend=[_trend(v, u) for v, u in zip(rows["values"], unit, strict=True)],
         status_text=rows["indicator_status"].map(labels.status),
         due_text=rows["due_date"].map(fmt.iso_date),
@@ -89,13 +95,9 @@ def _trend(values: object, unit: str) -> str:
     """Every period's value in order, e.g. '44,1 → 38,0 → 31,2' (prints in black and white)."""
     if values is None or isinstance(values, float):
         return "–"
-    return " → ".join(_value(v, unit) for v in values if v is not None and not pd.isna(v))
-
-
-def _value(value: object, unit: str) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    return fmt.percent(value) if unit == "%" else fmt.number(value, 1)
+    return " → ".join(
+        labels.indicator_value(v, unit) for v in values if v is not None and not pd.isna(v)
+    )
 
 
 def plan_table(rows: pd.DataFrame) -> GT:

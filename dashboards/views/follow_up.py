@@ -7,7 +7,7 @@ import streamlit as st
 from dashboards import format as fmt
 from dashboards import plan_labels as labels
 from dashboards import queries
-from dashboards.views.action_plan import _value, pick_kommun
+from dashboards.views.action_plan import pick_kommun
 
 TITLE = "Uppföljning"
 
@@ -37,9 +37,9 @@ def render() -> None:
                 if isinstance(row.indicator_label, str):
                     unit = row.indicator_unit or ""
                     st.markdown(
-                        f"**{row.indicator_label}:** {_value(row.baseline_value, unit)} → "
-                        f"{_value(row.latest_value, unit)} (mål "
-                        f"{_value(row.target_value, unit)}) – "
+                        f"**{row.indicator_label}:** {labels.indicator_value(row.baseline_value, unit)} → "
+                        f"{labels.indicator_value(row.latest_value, unit)} (mål "
+                        f"{labels.indicator_value(row.target_value, unit)}) – "
                         f"{labels.status(row.indicator_status)}"
                     )
             if first["is_follow_up_overdue"]:
