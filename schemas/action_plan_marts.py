@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from schemas.action_plans import ACTION_MEASURE, FOLLOW_UP
-from schemas.common import KOMMUN_CODE, PERIOD_DATE
+from schemas.common import KOMMUN_CODE, PERIOD_DATE, SCOPE_ID, SCOPE_NAME, SCOPE_TYPE
 from schemas.model import Field, Table
 
 STATUSES = ("klar", "i_fas", "risk", "ur_fas", "ej_matt")
-SCOPE_FIELDS = (
-    Field("scope_type", "code", "kommun, forvaltning, avdelning or enhet."),
-    Field("scope_id", "code", "Unit id of the scope (the kommun code for kommun)."),
-)
+SCOPE_FIELDS = (SCOPE_TYPE, SCOPE_ID)
 
 
 def _from(table: Table, *names: str) -> tuple[Field, ...]:
@@ -40,7 +37,7 @@ MART_INDICATOR_HISTORY = Table(
         KOMMUN_CODE,
         PERIOD_DATE,
         *SCOPE_FIELDS,
-        Field("scope_name", "text", "Name of the scope."),
+        SCOPE_NAME,
         Field("indicator_id", "code", "Indicator (mart_indicator_catalogue)."),
         Field("value", "decimal", "The published value."),
     ),

@@ -20,3 +20,15 @@ PERSON_ID = Field(
     "Pseudonymous person key: HMAC-SHA256 of the personnummer with the kommun's secret key.",
     pattern=r"^[0-9a-f]{64}$",
 )
+
+# The org scopes figures roll up to (survey marts add manager groups, so they declare their own).
+SCOPE_TYPE = Field(
+    "scope_type",
+    "code",
+    "kommun, forvaltning, avdelning or enhet.",
+    allowed=("kommun", "forvaltning", "avdelning", "enhet"),
+)
+SCOPE_ID = Field(
+    "scope_id", "code", "Unit id of the scope (the kommun code for scope_type kommun)."
+)
+SCOPE_NAME = Field("scope_name", "text", "Name of the scope.")

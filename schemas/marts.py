@@ -7,6 +7,7 @@ mart from this declaration (types, comments) and fails if the SQL's columns diff
 from __future__ import annotations
 
 from schemas.action_plan_marts import ACTION_PLAN_MARTS
+from schemas.common import SCOPE_ID, SCOPE_NAME, SCOPE_TYPE
 from schemas.model import Field, Table
 from schemas.survey_marts import SURVEY_MARTS
 from schemas.tables import DATA_QUALITY, KOMMUN, KOMMUN_CODE, PERIOD_DATE, REFRESH_LOG
@@ -158,14 +159,9 @@ MART_SPAN_ROLLUP = Table(
         KOMMUN_CODE,
         KOMMUN_NAME,
         PERIOD_DATE,
-        Field(
-            "scope_type",
-            "code",
-            "kommun, forvaltning, avdelning or enhet.",
-            allowed=("kommun", "forvaltning", "avdelning", "enhet"),
-        ),
-        Field("scope_id", "code", "Unit id of the scope (the kommun code for scope_type kommun)."),
-        Field("scope_name", "text", "Name of the scope."),
+        SCOPE_TYPE,
+        SCOPE_ID,
+        SCOPE_NAME,
         FORVALTNING_ID,
         FORVALTNING_NAME,
         EMPLOYEES_MONTHLY_PAID,
@@ -303,9 +299,9 @@ MART_SICK_LEAVE = Table(
     fields=(
         KOMMUN_CODE,
         PERIOD_DATE,
-        Field("scope_type", "code", "kommun, forvaltning, avdelning or enhet."),
-        Field("scope_id", "code", "Unit id of the scope (the kommun code for kommun)."),
-        Field("scope_name", "text", "Name of the scope."),
+        SCOPE_TYPE,
+        SCOPE_ID,
+        SCOPE_NAME,
         Field("breakdown", "code", "alla, kön or ålder.", allowed=("alla", "kön", "ålder")),
         Field("breakdown_group", "code", "alla; K or M; -29, 30-49 or 50-."),
         Field(

@@ -9,6 +9,16 @@ from schemas.common import KOMMUN_CODE, PERIOD_DATE, PERSON_ID, SOURCE_ROW, SOUR
 from schemas.model import Field, Table
 from schemas.survey_tables import SURVEY_TABLES
 
+# Long-term sick leave (spells of 60+ days) is part of the sick leave, never more.
+LONG_TERM_WITHIN_SICK_LEAVE = pa.Check(
+    lambda df: (
+        df["long_term_sick_leave_hours"].isna()
+        | df["sick_leave_hours"].isna()
+        | (df["long_term_sick_leave_hours"] <= df["sick_leave_hours"])
+    ),
+    error="långtidssjukfrånvaro större än total sjukfrånvaro",
+)
+
 EMPLOYMENT = Table(
     name="employment",
     description="One employment per row in an HR roster export, per kommun and period.",
@@ -90,25 +100,49 @@ EMPLOYMENT = Table(
         SOURCE_SHA256,
         SOURCE_ROW,
     ),
-    extra_checks=(
-        pa.Check(
-            lambda df: (
-                df["long_term_sick_leave_hours"].isna()
-                | df["sick_leave_hours"].isna()
-                | (df["long_term_sick_leave_hours"] <= df["sick_leave_hours"])
-            ),
-            error="långtidssjukfrånvaro större än total sjukfrånvaro",
+    extra_checks=(LONG_TERM_WITHIN_SICK_LEAVE,),
+)
+
+
+ORG_UNIT = Table(
+    name="org_unit",
+    description="One org unit per row: the tree förvaltning -> avdelning -> enhet, per kommun and period.",
+    fields=(
+        KOMMUN_CODE,
+        PERIOD_DATE,
+        Field("unit_id", "code", "Unit id as the kommun's HR system writes it."),
+        Field("parent_unit_id", "code", "Parent unit; empty for a förvaltning.", required=False),
+        Field("unit_name", "text", "Unit name."),
+        Field(
+            "unit_level",
+            "code",
+            "forvaltning, avdelning or enhet.",
+            required=False,
+            allowed=("forvaltning", "avdelning", "enhet"),
+            codes="unit_level",
         ),
+        Field(
+            "verksamhet",
+            "text",
+            "Operation, e.g. äldreomsorg, förskola, grundskola.",
+            required=False,
+        ),
+        Field(
+            "manager_person_id",
+            "text",
+            "Pseudonymous id of the unit's registered manager.",
+            required=False,
+            pattern=r"^[0-9a-f]{64}$",
+        ),
+        SOURCE_SHA256,
+        SOURCE_ROW,
     ),
+    primary_key=("kommun_code", "period_date", "unit_id"),
 )
 
 
 def _count(name: str, description: str, required: bool = False) -> Field:
     return Field(name, "integer", description, required=required, min_value=0)
-
-
-def _hours(name: str, description: str) -> Field:
-    return Field(name, "decimal", description, required=False, min_value=0)
 
 
 def _yes_no(name: str, description: str) -> Field:
@@ -122,18 +156,10 @@ KEY_FIGURES = Table(
     fields=(
         KOMMUN_CODE,
         PERIOD_DATE,
-        Field("unit_id", "code", "Unit id."),
-        Field("unit_name", "text", "Unit name."),
-        Field("parent_unit_id", "code", "Parent unit; empty for a förvaltning.", required=False),
-        Field(
-            "unit_level",
-            "code",
-            "forvaltning, avdelning or enhet.",
-            required=False,
-            allowed=("forvaltning", "avdelning", "enhet"),
-            codes="unit_level",
+        *(
+            ORG_UNIT.field(n)
+            for n in ("unit_id", "unit_name", "parent_unit_id", "unit_level", "verksamhet")
         ),
-        Field("verksamhet", "text", "Operation.", required=False),
         Field("manager_key", "text", "The kommun's own id for the unit's manager.", required=False),
         Field(
             "manager_start_date", "date", "When the manager started in the role.", required=False
@@ -147,9 +173,14 @@ KEY_FIGURES = Table(
         _count("employees_hourly", "Hourly-paid persons in the unit."),
         Field("fte_monthly_paid", "decimal", "FTE of the monthly-paid persons.", min_value=0),
         _count("workplaces", "Arbetsställen the unit's staff work at."),
-        _hours("contracted_hours", "Contracted hours of the monthly-paid, 12 months."),
-        _hours("sick_leave_hours", "Sick-leave hours, same 12 months."),
-        _hours("long_term_sick_leave_hours", "Of those, hours in spells of 60+ days."),
+        *(
+            EMPLOYMENT.field(n).with_description(f"Sum over the unit's monthly-paid staff: {d}")
+            for n, d in (
+                ("contracted_hours", "contracted hours, 12 months."),
+                ("sick_leave_hours", "sick-leave hours, same 12 months."),
+                ("long_term_sick_leave_hours", "of those, hours in spells of 60+ days."),
+            )
+        ),
         Field(
             "admin_support_fte",
             "decimal",
@@ -175,14 +206,7 @@ KEY_FIGURES = Table(
             lambda df: df["fte_monthly_paid"] <= df["employees_monthly_paid"],
             error="fler årsarbetare än månadsavlönade personer",
         ),
-        pa.Check(
-            lambda df: (
-                df["long_term_sick_leave_hours"].isna()
-                | df["sick_leave_hours"].isna()
-                | (df["long_term_sick_leave_hours"] <= df["sick_leave_hours"])
-            ),
-            error="långtidssjukfrånvaro större än total sjukfrånvaro",
-        ),
+        LONG_TERM_WITHIN_SICK_LEAVE,
     ),
 )
 
@@ -246,42 +270,6 @@ SUPPORT_ASSIGNMENT = Table(
             error="varken betjänad enhet eller chef angiven",
         ),
     ),
-)
-
-ORG_UNIT = Table(
-    name="org_unit",
-    description="One org unit per row: the tree förvaltning -> avdelning -> enhet, per kommun and period.",
-    fields=(
-        KOMMUN_CODE,
-        PERIOD_DATE,
-        Field("unit_id", "code", "Unit id as the kommun's HR system writes it."),
-        Field("parent_unit_id", "code", "Parent unit; empty for a förvaltning.", required=False),
-        Field("unit_name", "text", "Unit name."),
-        Field(
-            "unit_level",
-            "code",
-            "forvaltning, avdelning or enhet.",
-            required=False,
-            allowed=("forvaltning", "avdelning", "enhet"),
-            codes="unit_level",
-        ),
-        Field(
-            "verksamhet",
-            "text",
-            "Operation, e.g. äldreomsorg, förskola, grundskola.",
-            required=False,
-        ),
-        Field(
-            "manager_person_id",
-            "text",
-            "Pseudonymous id of the unit's registered manager.",
-            required=False,
-            pattern=r"^[0-9a-f]{64}$",
-        ),
-        SOURCE_SHA256,
-        SOURCE_ROW,
-    ),
-    primary_key=("kommun_code", "period_date", "unit_id"),
 )
 
 KOMMUN = Table(

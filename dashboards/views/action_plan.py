@@ -29,14 +29,8 @@ COLUMNS = {
 def render() -> None:
     st.title(TITLE)
     kommun = pick_kommun()
-    if kommun is None:
-        return
-    plan = queries.action_plan(kommun["kommun_code"])
-    if plan.empty:
-        st.info(
-            f"Ingen handlingsplan publicerad för {kommun['kommun_name']} ännu – lägg planen "
-            "i inkorgen (chefskartan template action-plan) och kör chefskartan refresh."
-        )
+    plan = published_plan(kommun)
+    if plan is None:
         return
     st.caption(
         f"{kommun['kommun_name']} · beslutad {fmt.iso_date(plan['adopted_date'].min())}"
@@ -57,6 +51,20 @@ def pick_kommun() -> dict | None:
     names = dict(zip(kommuner["kommun_code"], kommuner["kommun_name"], strict=True))
     code = st.sidebar.selectbox("Kommun", list(names), format_func=names.get, key="plan_kommun")
     return {"kommun_code": code, "kommun_name": names[code]}
+
+
+def published_plan(kommun: dict | None) -> pd.DataFrame | None:
+    """The kommun's plan in force, or None with a Swedish hint when there is none."""
+    if kommun is None:
+        return None
+    plan = queries.action_plan(kommun["kommun_code"])
+    if plan.empty:
+        st.info(
+            f"Ingen handlingsplan publicerad för {kommun['kommun_name']} ännu – lägg planen "
+            "i inkorgen (chefskartan template action-plan) och kör chefskartan refresh."
+        )
+        return None
+    return plan
 
 
 def status_counts(plan: pd.DataFrame) -> None:

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboards import format as fmt
 from dashboards import plan_labels as labels
 from dashboards import queries
-from dashboards.views.action_plan import pick_kommun
+from dashboards.views.action_plan import pick_kommun, published_plan
 
 TITLE = "Uppföljning"
 
@@ -15,11 +15,8 @@ TITLE = "Uppföljning"
 def render() -> None:
     st.title(TITLE)
     kommun = pick_kommun()
-    if kommun is None:
-        return
-    plan = queries.action_plan(kommun["kommun_code"])
-    if plan.empty:
-        st.info(f"Ingen handlingsplan publicerad för {kommun['kommun_name']} ännu.")
+    plan = published_plan(kommun)
+    if plan is None:
         return
     scopes = sorted(plan["scope_name"].unique())
     scope = st.sidebar.selectbox("Förvaltning eller enhet", scopes, key="follow_up_scope")
