@@ -106,6 +106,14 @@ class Field:
     def sql_type(self) -> str:
         return KIND_SQL_TYPE[self.kind]
 
+    @property
+    def comment(self) -> str:
+        """The column comment: Swedish label and unit (when declared), then the description."""
+        if self.label is None:
+            return self.description
+        unit = f" [{self.unit}]" if self.unit else ""
+        return f"{self.label}{unit} – {self.description}"
+
     def checks(self) -> list[pa.Check]:
         checks: list[pa.Check] = []
         if self.allowed is not None:
@@ -142,6 +150,8 @@ class Table:
     fields: tuple[Field, ...]
     primary_key: tuple[str, ...] = ()
     extra_checks: tuple[pa.Check, ...] = field(default=())
+    label: str | None = None  # Swedish name (published marts)
+    pages: tuple[str, ...] = ()  # dashboard pages that show it (published marts)
 
     @property
     def column_names(self) -> list[str]:
@@ -185,10 +195,10 @@ class Table:
 
     def comment_statements(self, table_name: str | None = None) -> list[str]:
         name = table_name or self.name
-        statements = [f"COMMENT ON TABLE {name} IS {sql_literal(self.description)}"]
+        table_comment = f"{self.label} – {self.description}" if self.label else self.description
+        statements = [f"COMMENT ON TABLE {name} IS {sql_literal(table_comment)}"]
         statements += [
-            f"COMMENT ON COLUMN {name}.{f.name} IS {sql_literal(f.description)}"
-            for f in self.fields
+            f"COMMENT ON COLUMN {name}.{f.name} IS {sql_literal(f.comment)}" for f in self.fields
         ]
         return statements
 

@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 import yaml
 
+from schemas.dictionary import mart_dictionary_rows
 from schemas.indicators import catalogue, indicator_ids
 from schemas.marts import MARTS
 from schemas.model import Table, sql_literal
@@ -60,6 +61,7 @@ def build_marts(store: Path, out: Path) -> pd.DataFrame:
         attach_new_published(con, out)
         con.execute("SET search_path = 'pub.main,store.main'")
         con.register("indicator_catalogue", catalogue_frame())
+        con.register("mart_dictionary_rows", pd.DataFrame(mart_dictionary_rows()))
         run_intermediate(con)
         load_reference_points(con)
         for step in PYTHON_STEPS:
