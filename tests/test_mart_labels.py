@@ -24,6 +24,13 @@ def test_every_mart_column_has_a_swedish_label_and_a_known_unit(mart) -> None:
     assert len(set(labels)) == len(labels), f"{mart.name}: two columns share a Swedish label"
 
 
+def test_swedish_sheet_names_stay_unique_within_excels_31_characters() -> None:
+    from pipelines.analyst.export import sheet_name
+
+    names = [sheet_name(m, swedish=True).lower() for m in MARTS]
+    assert len(set(names)) == len(names)
+
+
 def test_indicators_take_label_and_unit_from_their_field() -> None:
     entries = catalogue()
     assert entries
@@ -40,12 +47,16 @@ def test_a_unit_outside_the_vocabulary_or_an_unlabelled_indicator_is_refused() -
 
 
 def _marts_each_page_reads() -> dict[str, set[str]]:
-    """Page title -> marts its view reads, found from the source: views call queries.<fn>,
-    each function runs SQL[key], each SQL names its marts."""
-    from dashboards import queries
-
+    """Page title -> marts its view reads, found from the source (without importing streamlit):
+    views call queries.<fn>, each function runs SQL[key], each SQL names its marts."""
+    tree = ast.parse((ROOT / "dashboards" / "queries.py").read_text(encoding="utf-8"))
+    sql = next(
+        ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", None) == "SQL"
+    )
     functions: dict[str, set[str]] = {}
-    for node in ast.parse(Path(queries.__file__).read_text(encoding="utf-8")).body:
+    for node in tree.body:
         if isinstance(node, ast.FunctionDef):
             keys = {
                 call.args[0].value
@@ -54,9 +65,7 @@ def _marts_each_page_reads() -> dict[str, set[str]]:
                 and getattr(call.func, "id", None) in ("_frame", "_rows")
                 and isinstance(call.args[0], ast.Constant)
             }
-            functions[node.name] = {
-                m for k in keys for m in re.findall(r"\bmart_\w+", queries.SQL[k])
-            }
+            functions[node.name] = {m for k in keys for m in re.findall(r"\bmart_\w+", sql[k])}
     pages: dict[str, set[str]] = {}
     for view in sorted((ROOT / "dashboards" / "views").glob("*.py")):
         text = view.read_text(encoding="utf-8")
