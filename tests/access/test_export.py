@@ -72,6 +72,26 @@ def test_parquet_keeps_every_column_type(kommun_file: Path, tmp_path: Path) -> N
             ]
 
 
+def test_parquet_for_power_bi_reads_typed_in_another_reader(
+    kommun_file: Path, tmp_path: Path
+) -> None:
+    """The README's Power BI recipe: Parquet with Swedish headers, read by pyarrow (not DuckDB)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    export(kommun_file, tmp_path, "parquet", ["mart_sick_leave"], swedish=True)
+    table = pq.read_table(tmp_path / "mart_sick_leave.parquet")
+    types = dict(zip(table.schema.names, table.schema.types, strict=True))
+    assert types["Period"] == pa.date32()
+    assert types["Personer"] == pa.int32() and types["Sjukfrånvaro (%)"] == pa.float64()
+    assert types["Visas"] == pa.bool_() and types["Dolda siffror"] == pa.bool_()
+    rows = table.to_pylist()
+    assert len(rows) == _counts(kommun_file)["mart_sick_leave"]
+    hidden = [r for r in rows if r["Dolda siffror"]]
+    assert hidden and all(r["Sjukfrånvaro (%)"] is None for r in hidden)
+    assert "-29" in {r["Grupp"] for r in rows}, "Parquet keeps text as it is"
+
+
 def test_xlsx_with_swedish_headers_is_typed_frozen_and_sized(
     kommun_file: Path, tmp_path: Path
 ) -> None:
