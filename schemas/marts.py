@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from schemas.action_plan_marts import ACTION_PLAN_MARTS
 from schemas.common import SCOPE_ID, SCOPE_NAME, SCOPE_TYPE
+from schemas.kolada import MART_KOLADA
 from schemas.model import Field, Table
 from schemas.survey_marts import SURVEY_MARTS
 from schemas.tables import DATA_QUALITY, KOMMUN, KOMMUN_CODE, PERIOD_DATE, REFRESH_LOG
@@ -688,5 +689,6 @@ MARTS = (
     *ACTION_PLAN_MARTS,
     *SURVEY_MARTS,
     MART_STRENGTHS_CHALLENGES,
+    MART_KOLADA,
     MART_DICTIONARY,
 )

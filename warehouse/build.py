@@ -12,6 +12,7 @@ import yaml
 
 from schemas.dictionary import mart_dictionary_rows
 from schemas.indicators import catalogue, indicator_ids
+from schemas.kolada import configured_kpis
 from schemas.marts import MARTS
 from schemas.model import Table, sql_literal
 from warehouse.anonymity import apply_suppression
@@ -62,6 +63,7 @@ def build_marts(store: Path, out: Path) -> pd.DataFrame:
         con.execute("SET search_path = 'pub.main,store.main'")
         con.register("indicator_catalogue", catalogue_frame())
         con.register("mart_dictionary_rows", pd.DataFrame(mart_dictionary_rows()))
+        con.register("kolada_kpi_config", pd.DataFrame([asdict(k) for k in configured_kpis()]))
         run_intermediate(con)
         load_reference_points(con)
         for step in PYTHON_STEPS:
