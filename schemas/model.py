@@ -185,12 +185,15 @@ class Table:
         )
         return replace(self, fields=fields)
 
-    def ddl(self, table_name: str | None = None) -> str:
+    def ddl(self, table_name: str | None = None, with_primary_key: bool = True) -> str:
+        """CREATE TABLE; published marts leave out the key constraint (DuckDB 1.0 cannot read
+        how DuckDB 2.0 stores it) and have their keys checked by the build instead."""
         name = table_name or self.name
         cols = ",\n  ".join(
             f"{f.name} {f.sql_type}{' NOT NULL' if f.required else ''}" for f in self.fields
         )
-        pk = f",\n  PRIMARY KEY ({', '.join(self.primary_key)})" if self.primary_key else ""
+        keyed = self.primary_key and with_primary_key
+        pk = f",\n  PRIMARY KEY ({', '.join(self.primary_key)})" if keyed else ""
         return f"CREATE TABLE IF NOT EXISTS {name} (\n  {cols}{pk}\n)"
 
     def comment_statements(self, table_name: str | None = None) -> list[str]:
