@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from dashboards.inert import inert, inert_text
+from dashboards.inert import RISKY_FIRST, inert, inert_text
 from schemas.marts import MARTS
 from schemas.model import Field, Table, sql_literal
 
@@ -68,7 +68,7 @@ def hidden_flag_sql(mart: Table) -> str | None:
 def columns(mart: Table, swedish: bool, escape: bool) -> list[Column]:
     cols = []
     for f in mart.fields:
-        sql = f"inert({f.name})" if escape and f.sql_type == "VARCHAR" else f.name
+        sql = _inert_sql(f.name) if escape and f.sql_type == "VARCHAR" else f.name
         cols.append(Column(sql, header(f, swedish), f.sql_type))
     flag = hidden_flag_sql(mart)
     if flag is not None:
@@ -78,6 +78,12 @@ def columns(mart: Table, swedish: bool, escape: bool) -> list[Column]:
             )
         )
     return cols
+
+
+def _inert_sql(column: str) -> str:
+    """inert_text on the values that need it (a Python call per value would be slow)."""
+    risky = ", ".join(sql_literal(c) for c in RISKY_FIRST)
+    return f"CASE WHEN left({column}, 1) IN ({risky}) THEN inert({column}) ELSE {column} END"
 
 
 def select_sql(mart: Table, cols: list[Column]) -> str:
