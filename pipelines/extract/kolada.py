@@ -28,7 +28,7 @@ import yaml
 from schemas.kolada import GENDERS, configured_kpis
 
 DEFAULT_URL = "https://api.kolada.se/v3/"
-TIMEOUT_SECONDS = 10
+TIMEOUT_SECONDS = 5  # a refresh without network (or the survey fast path) waits at most this
 MAX_PAGES = 200  # a guard against a next_url that never ends
 PER_PAGE = 5000
 
