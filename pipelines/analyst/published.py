@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+# As warehouse.build.COMBINED_NAME and kommun_file_name(); not imported from there, because that
+# pulls in pandas and pandera and `chefskartan sql` should start at once (a test checks they agree).
 COMBINED_NAME = "chefskartan.duckdb"
 
 

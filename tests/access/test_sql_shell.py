@@ -71,3 +71,17 @@ def test_without_the_cli_a_query_runs_in_process_as_locked_down(
     assert "disabled" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
     assert sql_shell.cli_main(demo_warehouse, None, None) == 1  # no shell without the CLI
+
+
+def test_the_shell_opens_the_files_the_build_publishes(tmp_path: Path) -> None:
+    from pipelines.analyst.published import COMBINED_NAME, NoPublishedFile, published_file
+    from warehouse.build import COMBINED_NAME as BUILT
+    from warehouse.build import kommun_file_name
+
+    assert COMBINED_NAME == BUILT
+    (tmp_path / "published").mkdir()
+    for name in (BUILT, kommun_file_name("1262")):
+        (tmp_path / "published" / name).touch()
+    assert published_file(tmp_path, "1262").name == kommun_file_name("1262")
+    with pytest.raises(NoPublishedFile, match="Publicerade kommuner: 1262"):
+        published_file(tmp_path, "1231")
