@@ -31,6 +31,7 @@ DEFAULT_URL = "https://api.kolada.se/v3/"
 TIMEOUT_SECONDS = 5  # a refresh without network (or the survey fast path) waits at most this
 MAX_PAGES = 200  # a guard against a next_url that never ends
 PER_PAGE = 5000
+MAX_PAGE_BYTES = 50 * 2**20  # a page of 5000 values is well under 2 MB
 
 
 class KoladaUnavailable(Exception):
@@ -52,9 +53,15 @@ def kolada_url(inbox: Path) -> str | None:
 def _get(url: str) -> dict:
     try:
         with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            return json.loads(response.read().decode("utf-8"))
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+            body = response.read(MAX_PAGE_BYTES + 1)
+    except (urllib.error.URLError, OSError) as exc:
         raise KoladaUnavailable(f"Kolada kunde inte nås ({url}): {exc}") from exc
+    if len(body) > MAX_PAGE_BYTES:
+        raise KoladaUnavailable(f"Kolada svarade med mer än {MAX_PAGE_BYTES // 2**20} MB ({url}).")
+    try:
+        return json.loads(body.decode("utf-8"))
+    except ValueError as exc:
+        raise KoladaUnavailable(f"Kolada svarade med något som inte är JSON ({url}).") from exc
 
 
 def pages(url: str) -> Iterator[dict]:
@@ -79,6 +86,13 @@ def _number(value: object, status: object) -> float | None:
 
 def fetch(base_url: str, kpi_ids: list[str], kommun_codes: list[str]) -> pd.DataFrame:
     """Values per kommun, KPI, year and gender (columns of the store's kolada_value)."""
+    try:
+        return _fetch(base_url, kpi_ids, kommun_codes)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise KoladaUnavailable(f"Kolada svarade oväntat ({type(exc).__name__}: {exc}).") from exc
+
+
+def _fetch(base_url: str, kpi_ids: list[str], kommun_codes: list[str]) -> pd.DataFrame:
     kpis, codes = ",".join(kpi_ids), ",".join(kommun_codes)
     titles = {
         kpi["id"]: kpi.get("title")

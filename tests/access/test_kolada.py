@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.extract.kolada import fetch
+from pipelines.extract.kolada import KoladaUnavailable, fetch
 from pipelines.refresh import run_steps
 from tests.conftest import TEST_KEY
 from tests.hr.tiny_kommun import TinyKommun, mart
@@ -36,6 +36,8 @@ class KoladaServer:
                     self.send_error(404)
                     return
                 body = (DATA / name).read_text(encoding="utf-8").replace("{base}", server.url)
+                if server.broken and "data" in self.path:
+                    body = '{"values": [{"kpi": "N00090", "values": "nope"}], "next_url": null}'
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.end_headers()
@@ -45,6 +47,7 @@ class KoladaServer:
                 pass
 
         self.requests: list[str] = []
+        self.broken = False
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v3/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -75,6 +78,14 @@ def test_fetch_follows_next_url_keeps_genders_and_missing_as_empty(kolada: Kolad
     assert missing.status == "Missing"
     assert rows[("N00091", 2026, "T")].value == 41.5, "from the second page"
     assert rows[("N00090", 2025, "T")].kpi_title.startswith("Sjukfrånvaro totalt")
+
+
+def test_an_unexpected_answer_is_a_clear_message_not_a_crash(kolada: KoladaServer) -> None:
+    kolada.broken = True
+    with pytest.raises(KoladaUnavailable, match="Kolada svarade oväntat"):
+        fetch(kolada.url, ["N00090"], ["1262"])
+    with pytest.raises(KoladaUnavailable, match="kunde inte nås"):
+        fetch("http://127.0.0.1:9/v3/", ["N00090"], ["1262"])
 
 
 def _tiny_with_sick_leave() -> TinyKommun:
