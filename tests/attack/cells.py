@@ -258,19 +258,25 @@ def sick_systems(db: Path, know: Knowledge) -> list[System]:
 
 
 def sick_families(org: OrgChart, kommun: str, cells: list[Cell]) -> list[list[Cell]]:
-    """Related cells: a scope, its direct children and the staff cells of their managers."""
+    """Related cells, where the search looks: a scope's own figures (every breakdown) with its
+    manager's staff; and one breakdown group of a scope with the same group of its children."""
     by_scope: dict[str, list[Cell]] = defaultdict(list)
     for cell in cells:
         scope = kommun if cell[0] == "kommun" else cell[1]
         if cell[0] == "staff":
-            scope = next((u for u, m in org.own_manager.items() if m == cell[1]), cell[1])
+            scope = org.home.get(cell[1], cell[1])
         by_scope[scope].append(cell)
     out = []
     for scope in [kommun, *org.parent]:
+        own = by_scope.get(scope, [])
+        if own:
+            out.append(own)
         kids = org.children[None] if scope == kommun else org.children.get(scope, [])
-        family = by_scope.get(scope, []) + [c for kid in kids for c in by_scope.get(kid, [])]
-        if family:
-            out.append(family)
+        for cell in own:
+            if cell[0] != "staff":
+                same = [c for kid in kids for c in by_scope.get(kid, []) if c[2:] == cell[2:]]
+                if same:
+                    out.append([cell, *same])
     return out
 
 

@@ -78,9 +78,12 @@ def manager_vs_rollup(system: System) -> list[Finding]:
 
 def breakdown(system: System) -> list[Finding]:
     out = []
+    by_scope: dict[tuple, list] = {}
+    for cell in system.members:
+        by_scope.setdefault(cell[:2], []).append(cell)
     for alla in (c for c in system.published if c[2] == "alla" and c[0] != "staff"):
         for kind in ("kön", "ålder"):
-            groups = [c for c in system.members if c[:2] == alla[:2] and c[2] == kind]
+            groups = [c for c in by_scope[alla[:2]] if c[2] == kind]
             hidden = [c for c in groups if c not in system.published]
             if not hidden:
                 continue
@@ -91,13 +94,8 @@ def breakdown(system: System) -> list[Finding]:
             persons = system.atom_counts[rest > 0].sum()
             if (rest >= 0).all() and 1 <= persons <= system.k - 1:
                 names = ", ".join(c[3] for c in hidden)
-                out.append(
-                    Finding(
-                        "e-breakdown",
-                        system.name,
-                        f"{alla[:2]} alla - shown {kind} = {names}: {persons:g} persons",
-                    )
-                )
+                detail = f"{alla[:2]} alla - shown {kind} = {names}: {persons:g} persons"
+                out.append(Finding("e-breakdown", system.name, detail))
     return out
 
 

@@ -110,7 +110,7 @@ class Program:
         return low, high
 
 
-def lp_attack(system: System) -> tuple[list[Bound], int, bool]:
+def lp_attack(system: System, exhaustive: bool = True) -> tuple[list[Bound], int, bool]:
     """Disclosed hidden cells and atoms; the number of LPs solved; whether the model held."""
     program = Program(system)
     if not program.feasible:
@@ -132,4 +132,6 @@ def lp_attack(system: System) -> tuple[list[Bound], int, bool]:
         result = program.disclosed(mask)
         if result is not None:
             found.append(Bound(system.name, targets[key], *result))
+            if not exhaustive:
+                break
     return found, program.solves, True

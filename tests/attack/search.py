@@ -11,7 +11,6 @@ their published total, so for each left half only right halves whose total bring
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import combinations, product
 from math import comb
 
 import numpy as np
@@ -41,18 +40,30 @@ class Halves:
 
 
 def _halves(mat: np.ndarray, vals: np.ndarray) -> Halves:
+    """Every signed single cell and pair of cells, sorted by published total."""
     n = len(vals)
-    terms: list[tuple[tuple[int, int], ...]] = []
-    for size in (1, 2):
-        for idx in combinations(range(n), size):
-            for signs in product((1, -1), repeat=size):
-                terms.append(tuple(zip(signs, idx, strict=True)))
-    vec = np.array([sum(s * mat[i] for s, i in t) for t in terms], dtype=np.int8)
-    val = np.array([sum(s * vals[i] for s, i in t) for t in terms])
-    lo = np.array([t[0][1] for t in terms])
-    hi = np.array([t[-1][1] for t in terms])
+    i, j = np.triu_indices(n, 1)
+    one = np.arange(n)
+    second = np.concatenate([one, one, np.tile(j, 4)])
+    s1 = np.concatenate(
+        [np.ones(n), -np.ones(n), np.repeat(np.array([[1, 1, -1, -1]]), len(i), 0).T.ravel()]
+    )
+    s2 = np.concatenate(
+        [np.zeros(2 * n), np.repeat(np.array([[1, -1, 1, -1]]), len(i), 0).T.ravel()]
+    )
+    first = np.concatenate([one, one, np.tile(i, 4)])
+    vec = (s1[:, None] * mat[first] + s2[:, None] * mat[second]).astype(np.int8)
+    val = s1 * vals[first] + s2 * vals[second]
+    pair = s2 != 0
     order = np.argsort(val, kind="stable")
-    return Halves([terms[i] for i in order], vec[order], val[order], lo[order], hi[order])
+    terms = [
+        ((int(a), int(f)), (int(b), int(g))) if p else ((int(a), int(f)),)
+        for a, f, b, g, p in zip(
+            s1[order], first[order], s2[order], second[order], pair[order], strict=True
+        )
+    ]
+    hi = np.where(pair, second, first)
+    return Halves(terms, vec[order], val[order], first[order], hi[order])
 
 
 def _unique(system: System, cells: list[Cell]) -> list[Cell]:
@@ -124,7 +135,10 @@ def search_cells(system: System, cells: list[Cell], max_terms: int = 4) -> tuple
     return found, covered
 
 
-def search(system: System, max_terms: int = 4) -> tuple[list[Derivation], int]:
+def search(
+    system: System, max_terms: int = 4, exhaustive: bool = True
+) -> tuple[list[Derivation], int]:
+    """All derivations in the system (or, not exhaustive, those of the first family with one)."""
     families = system.families or [list(system.published)]
     found: list[Derivation] = []
     covered = 0
@@ -132,5 +146,7 @@ def search(system: System, max_terms: int = 4) -> tuple[list[Derivation], int]:
         f, c = search_cells(system, family, max_terms)
         found += f
         covered += c
+        if found and not exhaustive:
+            break
     unique = {(d.terms): d for d in found}
     return list(unique.values()), covered
