@@ -102,15 +102,16 @@ def breakdown(system: System) -> list[Finding]:
 def span_pinned(system: System) -> tuple[list[Finding], int]:
     """Hidden figures (and single atoms) of 1..k-1 persons in the span of the shown ones."""
     targets = [(c, system.members[c]) for c in system.hidden]
-    targets += [
-        (("atom", a), np.eye(len(system.atoms), dtype=bool)[i]) for i, a in enumerate(system.atoms)
-    ]
+    eye = np.eye(len(system.atoms), dtype=bool)
+    targets += [(("atom", a), eye[i]) for i, a in enumerate(system.atoms)]
     small = [(name, m) for name, m in targets if 1 <= system.atom_counts[m].sum() <= system.k - 1]
     if not small or not system.published:
         return [], len(small)
     shown = np.array([system.members[c] for c in system.published], dtype=float)
-    _, s, vt = np.linalg.svd(shown, full_matrices=False)
-    basis = vt[s > 1e-9 * s.max()]
+    # An orthonormal basis of the shown cells' row space, from the (small) Gram matrix.
+    eigval, eigvec = np.linalg.eigh(shown @ shown.T)
+    keep = eigval > 1e-9 * eigval.max()
+    basis = (eigvec[:, keep].T @ shown) / np.sqrt(eigval[keep])[:, None]
     t = np.array([m for _, m in small], dtype=float)
     residual = np.abs(t - (t @ basis.T) @ basis).max(axis=1)
     out = [
