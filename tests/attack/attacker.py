@@ -22,6 +22,7 @@ class Report:
     broken_models: list[tuple] = field(default_factory=list)  # LP infeasible: attacker wrong
     reach: Counter = field(default_factory=Counter)
     seconds: Counter = field(default_factory=Counter)
+    per_measure: dict[str, Counter] = field(default_factory=dict)
 
     @property
     def disclosures(self) -> list[str]:
@@ -44,6 +45,9 @@ class Report:
             out.setdefault(b.system[1], Counter())[f"lp_{b.target[0]}"] += 1
         for f in self.findings:
             out.setdefault(f.system[1], Counter())[f.attack] += 1
+        for kommun, counts in self.per_measure.items():
+            if any(counts.values()):
+                out.setdefault(kommun, Counter()).update(counts)
         return out
 
 
@@ -73,6 +77,12 @@ def attack(
         t = time.process_time()
         found, covered = search(system, max_terms, exhaustive)
         report.derivations += found
+        if system.name[0] == "survey":  # the same cells repeat for every item of a pattern
+            per = report.per_measure.setdefault(system.name[1], Counter())
+            per["survey_derivations_x_measures"] += len(found) * len(system.measures)
+            per["survey_isolating_one_x_measures"] += sum(d.value == 1 for d in found) * len(
+                system.measures
+            )
         report.reach["combinations_covered"] += covered
         report.seconds["search"] += time.process_time() - t
     t = time.process_time()
