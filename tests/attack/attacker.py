@@ -97,6 +97,8 @@ def attack(
     report.seconds["lp"] = time.process_time() - t
     t = time.process_time()
     for system in sick:
+        if system.mismatches:
+            report.broken_models.append((*system.name, f"{len(system.mismatches)} head counts"))
         report.findings += manager_vs_rollup(system) + breakdown(system)
         pinned, checked = span_pinned(system)
         report.findings += pinned

@@ -37,6 +37,7 @@ class System:
     extras: dict[Cell, dict[str, float]] = field(default_factory=dict)  # sums per cell
     atom_counts: np.ndarray | None = None  # per-atom counts the attacker already knows
     families: list[list[Cell]] | None = None  # search only within these (None: all)
+    mismatches: list[Cell] = field(default_factory=list)  # published counts the model misses
 
     @property
     def hidden(self) -> list[Cell]:
@@ -177,13 +178,13 @@ def survey_systems(db: Path, know: Knowledge) -> list[System]:
 
 SICK_CELLS = """
 SELECT kommun_code, period_date, scope_type, scope_id, breakdown, breakdown_group,
-       is_shown AND sick_leave_pct IS NOT NULL, persons FROM mart_sick_leave
+       is_shown AND sick_leave_pct IS NOT NULL, sick_leave_pct, persons FROM mart_sick_leave
 UNION ALL
 SELECT kommun_code, period_date, scope_type, scope_id, 'alla', 'alla', sick_leave_pct IS NOT NULL,
-       NULL FROM mart_span_rollup
+       sick_leave_pct, NULL FROM mart_span_rollup
 UNION ALL
 SELECT kommun_code, period_date, 'staff', manager_id, 'alla', 'alla', sick_leave_pct IS NOT NULL,
-       employees_monthly_paid FROM mart_span_of_control
+       sick_leave_pct, NULL FROM mart_span_of_control
 """
 
 
@@ -219,8 +220,11 @@ class SickMembers:
         pick[[self.unit_index[u] for u in units if u in self.unit_index]] = True
         return (self.incidence & pick).any(axis=1)
 
-    def __call__(self, cell: Cell) -> np.ndarray:
+    def __call__(self, cell: Cell, rollup_staff: bool = False) -> np.ndarray:
         scope_type, scope_id, breakdown, group = cell
+        if scope_type == "staff" and rollup_staff:  # everyone below the manager's own units
+            own = [u for u, m in self.org.own_manager.items() if m == scope_id]
+            return self._in_units({v for u in own for v in self.org.subtree[u]})
         if scope_type == "staff":  # a manager's staff: non-managers in the units they lead
             return self._in_units(self.leads.get(scope_id, ())) & ~self.is_manager
         org = self.org
@@ -234,15 +238,22 @@ def sick_systems(db: Path, know: Knowledge) -> list[System]:
     """One System per kommun and period: every sick-leave figure, shown or hidden."""
     k_of = dict(_query(db, "SELECT kommun_code, anonymity_k FROM mart_kommun"))
     shown: dict[tuple, dict[Cell, bool]] = defaultdict(dict)
-    for kommun, period, st, sid, breakdown, group, is_shown, _n in _query(db, SICK_CELLS):
+    pct: dict[tuple, dict[Cell, float]] = defaultdict(dict)
+    persons: dict[tuple, dict[Cell, int]] = defaultdict(dict)
+    for kommun, period, st, sid, breakdown, group, is_shown, value, n in _query(db, SICK_CELLS):
+        if n is not None:
+            persons[(kommun, period)][(st, sid, breakdown, group)] = int(n)
         cell = (st, sid, breakdown, group)
         shown[(kommun, period)][cell] = bool(is_shown) or shown[(kommun, period)].get(cell, False)
+        if value is not None:
+            pct[(kommun, period)][cell] = float(value)
     out = []
     for (kommun, period), cells in sorted(shown.items(), key=str):
         org = know.org(kommun, period)
         atoms, counts = sick_atoms(org)
         member = SickMembers(org, atoms)
-        members = {c: member(c) for c in cells}
+        rollup = staff_is_rollup(org, pct[(kommun, period)])
+        members = {c: member(c, rollup) for c in cells}
         system = System(
             name=("sick", kommun, str(period)),
             k=int(k_of[kommun]),
@@ -252,9 +263,29 @@ def sick_systems(db: Path, know: Knowledge) -> list[System]:
             atom_counts=counts,
         )
         system.published = {c: system.value(c) for c, s in cells.items() if s}
+        # The roster must give the published head counts, or the attacker's model is wrong.
+        system.mismatches = [
+            c for c, n in persons[(kommun, period)].items() if system.value(c) != n
+        ]
         system.families = sick_families(org, kommun, list(cells))
         out.append(system)
     return out
+
+
+def staff_is_rollup(org: OrgChart, pct: dict[Cell, float]) -> bool:
+    """Which population the per-manager figure covers, read from the figures themselves: when
+    it always equals the rollup of the manager's (single) unit, it is that rollup (managers
+    included); otherwise the README's definition, the manager's staff without managers."""
+    pairs = [
+        (value, pct.get((scope_type, unit, "alla", "alla")))
+        for (kind, m, _, _), value in pct.items()
+        if kind == "staff"
+        for unit in [org.home.get(m)]
+        if unit is not None and [u for u, o in org.own_manager.items() if o == m] == [unit]
+        for scope_type in ("enhet", "avdelning", "forvaltning")
+        if (scope_type, unit, "alla", "alla") in pct
+    ]
+    return bool(pairs) and all(a == b for a, b in pairs)
 
 
 def sick_families(org: OrgChart, kommun: str, cells: list[Cell]) -> list[list[Cell]]:

@@ -103,7 +103,9 @@ def span_pinned(system: System) -> tuple[list[Finding], int]:
     """Hidden figures (and single atoms) of 1..k-1 persons in the span of the shown ones."""
     targets = [(c, system.members[c]) for c in system.hidden]
     eye = np.eye(len(system.atoms), dtype=bool)
-    targets += [(("atom", a), eye[i]) for i, a in enumerate(system.atoms)]
+    # Atoms of persons with employments in several units are not targets: their hours split over
+    # the units' cells, so a count relation over them is not an hours relation.
+    targets += [(("atom", a), eye[i]) for i, a in enumerate(system.atoms) if len(a[0]) == 1]
     small = [(name, m) for name, m in targets if 1 <= system.atom_counts[m].sum() <= system.k - 1]
     if not small or not system.published:
         return [], len(small)
