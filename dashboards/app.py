@@ -47,18 +47,20 @@ def main() -> None:
     if grant is None:
         return
     # Only the role's pages are in the menu; the queries check the grant again (queries.py).
-    page = st.navigation([p for p in PAGES if p.url_path in grant.pages()])
+    allowed = [p for p in PAGES if p.url_path in grant.pages()]
+    path = {p.title: p.url_path for p in allowed}  # before st.navigation blanks the start page's
+    page = st.navigation(allowed)
     login.sidebar(grant)
     try:
         page.run()
     except queries.AccessDenied as exc:
-        login.record_denied(grant, page.url_path, str(exc))
+        login.record_denied(grant, path[page.title], str(exc))
         st.warning(str(exc))
     except queries.PublishedDbMissing as exc:
         st.info(str(exc))
     except queries.PublishedDbUnreadable as exc:
         st.error(str(exc))
-    login.record_page(grant, page.url_path)
+    login.record_page(grant, path[page.title])
 
 
 main()
