@@ -145,7 +145,9 @@ def test_the_session_grant_is_what_a_page_queries_with(published_env: Path) -> N
 def test_app_without_login_in_workshop_role_hides_hr_pages_and_manager_rows(
     monkeypatch: pytest.MonkeyPatch, published_env: Path
 ) -> None:
+    """`serve --no-login --role workshop` on a workshop laptop: banner, no per-manager rows."""
     monkeypatch.setenv(queries.LOCAL_ROLE_ENV, "workshop")
+    monkeypatch.setenv("CHEFSKARTAN_NO_LOGIN", "1")
     at = AppTest.from_file(str(APP), default_timeout=30)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -153,3 +155,4 @@ def test_app_without_login_in_workshop_role_hides_hr_pages_and_manager_rows(
     assert 'id="chefer"' not in html and 'id="fler-nyckeltal"' in html
     assert any("bara för HR-rollen" in c.value for c in at.caption)
     assert any("roll: workshop" in c.value for c in at.sidebar.caption)
+    assert any(w.value.startswith("**Ingen inloggning.**") for w in at.warning)
