@@ -45,7 +45,7 @@ client_id = "chefskartan-test"
 client_secret = "test-client-secret"
 server_metadata_url = "{oidc}/.well-known/openid-configuration"
 """
-WAIT = 30_000  # ms; the first run of a page on a busy 2-core machine takes seconds
+WAIT = 60_000  # ms; the first run of a page on a busy 2-core machine can take many seconds
 
 
 @pytest.fixture(scope="module")

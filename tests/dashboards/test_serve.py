@@ -113,3 +113,11 @@ def test_cli_refuses_with_a_message_and_exit_2(
     err = capsys.readouterr().err
     assert err.startswith("chefskartan serve: Ingen inloggning är konfigurerad")
     assert "Traceback" not in err
+
+
+def test_the_demo_serves_with_no_set_up(warehouse: Path, tmp_path: Path) -> None:
+    """`chefskartan demo` calls serve with only warehouse, port and address."""
+    given = argparse.Namespace(warehouse=str(warehouse), port=8501, address="localhost")
+    command, env = prepare(given, APP, cwd=tmp_path)
+    assert env[queries.LOCAL_ROLE_ENV] == "hr" and "CHEFSKARTAN_NO_LOGIN" not in env
+    assert "--secrets.files" not in command
