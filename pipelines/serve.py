@@ -13,10 +13,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from dashboards import access
-from dashboards.audit import AUDIT_ENV
-from dashboards.login import ACCESS_ENV, NO_LOGIN_ENV
-from dashboards.queries import COMBINED_FILE, ENV_VAR, LOCAL_ROLE_ENV
+from dashboards import access  # light (yaml only): the parser imports this module
 
 AUDIT_LOG = Path("logs") / "access.log"  # inside the warehouse, outside published/
 
@@ -94,6 +91,8 @@ def auth_section(files: list[Path]) -> dict | None:
 
 
 def published_file(warehouse: Path, kommun: str | None) -> Path:
+    from dashboards.queries import COMBINED_FILE
+
     published = warehouse / "published"
     if kommun is None:
         return published / COMBINED_FILE
@@ -110,15 +109,43 @@ def published_file(warehouse: Path, kommun: str | None) -> Path:
 
 def prepare(args: argparse.Namespace, app: Path, cwd: Path | None = None) -> tuple[list[str], dict]:
     """The streamlit command and its environment; ServeError when it must not start."""
+    from dashboards.audit import AUDIT_ENV
+    from dashboards.queries import ENV_VAR, LOCAL_ROLE_ENV
+
     warehouse = Path(args.warehouse).resolve()
-    kommun = getattr(args, "kommun", None)
-    address = args.address
-    no_login = getattr(args, "no_login", False)
     role = getattr(args, "role", None) or "hr"
     files = secrets_files(getattr(args, "secrets", None), cwd or Path.cwd())
-    auth = auth_section(files)
-    db = published_file(warehouse, kommun)
+    db = published_file(warehouse, getattr(args, "kommun", None))
     env = {ENV_VAR: str(db), LOCAL_ROLE_ENV: role, AUDIT_ENV: str(warehouse / AUDIT_LOG)}
+    env |= login_env(args, warehouse, auth_section(files), role)
+    (warehouse / AUDIT_LOG.parent).mkdir(mode=0o700, parents=True, exist_ok=True)
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        str(args.port),
+        "--server.address",
+        args.address,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--client.toolbarMode",
+        "viewer",  # no "Deploy" button in front of a leadership group
+    ]
+    if getattr(args, "secrets", None):
+        command += ["--secrets.files", str(files[0])]
+    return command, env
+
+
+def login_env(args: argparse.Namespace, warehouse: Path, auth: dict | None, role: str) -> dict:
+    """With login: the checked rule file. Without: localhost, or --no-login and its banner."""
+    from dashboards.login import ACCESS_ENV, NO_LOGIN_ENV
+
+    address, no_login = args.address, getattr(args, "no_login", False)
     if auth and no_login:
         raise ServeError(
             "--no-login, men inloggning är konfigurerad i secrets.toml: ta bort det ena."
@@ -130,44 +157,20 @@ def prepare(args: argparse.Namespace, app: Path, cwd: Path | None = None) -> tup
             rules = access.load_rules(rules_file, known)
         except access.AccessRulesError as exc:
             raise ServeError(str(exc)) from None
-        env[ACCESS_ENV] = str(rules_file.resolve())
         print(f"Inloggning: OIDC. Behörigheter: {rules_file} ({len(rules.rules)} regler).")
-    elif is_loopback(address):
-        print(
-            "Ingen inloggning konfigurerad: lyssnar bara på localhost, "
-            f"lokal visning med rollen {role}."
-        )
-    elif not no_login:
+        return {ACCESS_ENV: str(rules_file.resolve())}
+    if is_loopback(address):
+        print(f"Ingen inloggning konfigurerad: lyssnar bara på localhost, rollen {role}.")
+        return {}
+    if not no_login:
         raise ServeError(
             f"Ingen inloggning är konfigurerad (se README, Drift och behörighet), så servern "
             f"lyssnar bara på localhost. --address {address} kräver inloggning, eller "
             "--no-login för en sluten workshopdator."
         )
-    else:
-        env[NO_LOGIN_ENV] = "1"
-        print(
-            f"VARNING: ingen inloggning på {address}. Alla som når adressen ser allt som "
-            f"rollen {role} ser.",
-            file=sys.stderr,
-        )
-    (warehouse / AUDIT_LOG.parent).mkdir(mode=0o700, parents=True, exist_ok=True)
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app),
-        "--server.port",
-        str(args.port),
-        "--server.address",
-        address,
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--client.toolbarMode",
-        "viewer",  # no "Deploy" button in front of a leadership group
-    ]
-    if getattr(args, "secrets", None):
-        command += ["--secrets.files", str(files[0])]
-    return command, env
+    print(
+        f"VARNING: ingen inloggning på {address}. Alla som når adressen ser allt som "
+        f"rollen {role} ser.",
+        file=sys.stderr,
+    )
+    return {NO_LOGIN_ENV: "1"}
