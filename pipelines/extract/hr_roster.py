@@ -12,7 +12,9 @@ from pipelines.extract.export import (
     valid_personnummer,
 )
 from pipelines.extract.files import ROW_COLUMN
+from pipelines.normalise import blank_to_na, parse_decimal
 from pipelines.personnummer import age_band, sex
+from pipelines.report import WARNING, Issue
 from schemas.tables import EMPLOYMENT, ORG_UNIT
 
 LEVEL_FIELDS = ("forvaltning_name", "avdelning_name", "enhet_name")
@@ -29,6 +31,7 @@ def extract(export: Export, key: bytes) -> None:
         ("fte_pct",),
     ):
         return
+    fte_as_percent(export)
     raw = export.raw
     numbers = valid_personnummer(export, "personnummer", required=True)
     period = export.entry.period
@@ -42,6 +45,29 @@ def extract(export: Export, key: bytes) -> None:
         computed["unit_id"] = unit_paths(raw)
         export.tables["org_unit"] = units_from_levels(export, computed["unit_id"])
     export.tables["employment"] = typed_table(export, EMPLOYMENT, computed)
+
+
+def fte_as_percent(export: Export) -> None:
+    """Some systems write sysselsättningsgrad as a share (0,75): when no value in the column is
+    above 1, the column is read as shares and turned into percent, and the report says so."""
+    text = blank_to_na(export.raw["fte_pct"].astype("string"))
+    values = parse_decimal(text)
+    if values.dropna().empty or not 0 < values.max() <= 1:
+        return
+    percent = (values * 100).round(4)
+    export.raw["fte_pct"] = percent.map(lambda v: f"{v:g}", na_action="ignore").fillna(
+        export.raw["fte_pct"]
+    )
+    export.report.issues.append(
+        Issue(
+            export.entry.name,
+            None,
+            export.header_of.get("fte_pct"),
+            None,
+            "sysselsättningsgraden är skriven som andel (0,75 = 75 %): läst som procent",
+            WARNING,
+        )
+    )
 
 
 def unit_paths(raw: pd.DataFrame) -> pd.Series:
