@@ -42,6 +42,7 @@ class FileReport:
     rows_valid: int = 0
     issues: list[Issue] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # field -> the file's own header
 
     @property
     def errors(self) -> list[Issue]:
@@ -68,7 +69,8 @@ class FileReport:
         for rule, found in warnings.items():
             rows = ", ".join(str(i.row) for i in found[:5] if i.row is not None)
             more = " …" if len(found) > 5 else ""
-            lines.append(f"  {WARNING}: {rule} ({len(found)} st; rad {rows}{more})")
+            where = f"; rad {rows}{more}" if rows else ""
+            lines.append(f"  {WARNING}: {rule} ({len(found)} st{where})")
         if self.ignored_columns:
             lines.append("  ignorerade kolumner: " + ", ".join(self.ignored_columns))
         return "\n".join(lines)

@@ -29,10 +29,7 @@ def table_markdown(name: str, table: Table) -> str:
         if f.required and f.may_be_empty_when:
             other, codes = f.may_be_empty_when
             required = f"yes, except when {other} is {' or '.join(codes)}"
-        lines.append(
-            f"| `{f.name}` | {f.sql_type} | {required} "
-            f"| {f.description}{extra} |"
-        )
+        lines.append(f"| `{f.name}` | {f.sql_type} | {required} | {f.description}{extra} |")
     return "\n".join(lines) + "\n"
 
 

@@ -10,11 +10,12 @@ import pandas as pd
 from pipelines.extract.export import (
     Export,
     person_ids,
+    report_set_aside,
     require_columns,
     typed_table,
 )
 from pipelines.extract.files import ROW_COLUMN, ReadOptions, UnreadableFile, read_table
-from pipelines.extract.headers import NAME_FIELDS, map_headers, normalise_header
+from pipelines.extract.headers import NAME_FIELDS, match_headers, normalise_header
 from pipelines.manifest import InboxFile
 from pipelines.normalise import blank_to_na, parse_date, validate_table
 from pipelines.report import WARNING, FileReport, Issue
@@ -72,7 +73,8 @@ def open_survey(entry: InboxFile, sha256: str) -> Export:
     headers = [c for c in table.columns if c != ROW_COLUMN]
     by_id = {q.id: q for q in questionnaire.questions}
     meta_overrides = {h: f for h, f in entry.columns.items() if f not in by_id}
-    meta = map_headers(headers, entry.source, meta_overrides)
+    match = match_headers(headers, entry.source, meta_overrides, table)
+    meta = match.mapping
     questions: dict[str, Question] = {}
     for header in headers:
         if header in meta:
@@ -83,13 +85,15 @@ def open_survey(entry: InboxFile, sha256: str) -> Export:
     report = FileReport(
         entry.name, entry.source, entry.kommun_code, entry.period.isoformat(), rows_read=len(table)
     )
+    report_set_aside(report, match)
     free_text = [h for h, q in questions.items() if q.is_free_text]
     report.ignored_columns = [h for h in headers if h not in meta and h not in questions]
     report.ignored_columns += [f"{h} (fritext publiceras aldrig)" for h in free_text]
     kept = {h: f for h, f in meta.items() if f not in DROPPED_FIELDS}
     kept |= {h: QUESTION_PREFIX + q.id for h, q in questions.items() if h not in free_text}
     raw = table[[*kept, ROW_COLUMN]].rename(columns=kept)
-    export = Export(entry, sha256, raw, {f: h for h, f in kept.items()}, report)
+    report.columns = {f: h for h, f in kept.items()}
+    export = Export(entry, sha256, raw, report.columns, report)
     export.partition = (("survey_id", questionnaire.id), ("respondent_role", entry.respondents))
     export.questionnaire = questionnaire  # type: ignore[attr-defined]
     return export
