@@ -67,6 +67,9 @@ class FileReport:
             if issue.severity == WARNING:
                 warnings.setdefault(issue.rule, []).append(issue)
         for rule, found in warnings.items():
+            if len(found) <= 5 and all(i.column for i in found):  # name each column and value
+                lines += [f"  {WARNING}: {i.describe()}" for i in found]
+                continue
             rows = ", ".join(str(i.row) for i in found[:5] if i.row is not None)
             more = " …" if len(found) > 5 else ""
             where = f"; rad {rows}{more}" if rows else ""

@@ -51,6 +51,7 @@ def open_export(entry: InboxFile, sha256: str) -> Export:
     )
     report.ignored_columns = [h for h in headers if h not in mapping]
     report_set_aside(report, match)
+    report_skipped_rows(report, table)
     kept = {h: f for h, f in mapping.items() if f not in NAME_FIELDS}
     raw = table[[*kept, ROW_COLUMN]].rename(columns=kept)
     report.columns = {f: h for h, f in kept.items()}
@@ -63,6 +64,21 @@ def report_set_aside(report: FileReport, match: HeaderMatch) -> None:
         Issue(report.file, None, header, None, reason, WARNING)
         for header, reason in match.set_aside.items()
     ]
+
+
+def report_skipped_rows(report: FileReport, table: pd.DataFrame) -> None:
+    """Title rows above the header and total rows at the end are read past, and said so."""
+    if table.attrs.get("skipped"):
+        report.issues.append(
+            Issue(
+                report.file,
+                None,
+                None,
+                None,
+                "rader som inte är data hoppades över: " + "; ".join(table.attrs["skipped"]),
+                WARNING,
+            )
+        )
 
 
 TEMPLATE_HEADERS = {

@@ -2,7 +2,8 @@
 -- matches no unit or förvaltning, and respondents tied to nothing below the kommun, are listed
 -- (column as `field`, the value, how many respondents), never left to vanish into the total.
 WITH r AS (
-    SELECT s.kommun_code, s.period_date, s.survey_id, s.response_id, s.unit_id AS named_id,
+    SELECT s.kommun_code, s.period_date, s.survey_id, s.respondent_role, s.response_id,
+           s.unit_id AS named_id,
            s.unit_name, s.forvaltning_name, s.source_sha256, s.source_row,
            i.unit_id, i.unit_id_unmatched, i.unit_name_unmatched, i.unit_name_candidates,
            i.forvaltning_unmatched
@@ -32,12 +33,12 @@ SELECT kommun_code, period_date, 'varning' AS severity,
        NULL AS unit_id, source_sha256, min(source_row) AS source_row,
        '"' || value || '", ' || count(*) || ' svarande' AS detail, field
 FROM per_value
-GROUP BY ALL
+GROUP BY kommun_code, period_date, source_sha256, field, value, rule
 UNION ALL
 SELECT kommun_code, period_date, 'varning',
        'svar som inte kan knytas till någon enhet eller förvaltning räknas bara i hela kommunen',
        NULL, source_sha256, min(source_row),
        count(*) || ' av ' || any_value(total) || ' svarande', NULL
 FROM (SELECT *, count(*) OVER (PARTITION BY source_sha256) AS total FROM r)
-WHERE unit_id IS NULL
+WHERE unit_id IS NULL AND respondent_role = 'manager'  -- top management answers for the kommun
 GROUP BY kommun_code, period_date, source_sha256
