@@ -104,6 +104,13 @@ MART_SPAN_OF_CONTROL = Table(
         EMPLOYEES_HOURLY,
         FTE_MONTHLY_PAID,
         Field("managers_led", "integer", "Managers whose nearest manager above is this one."),
+        Field(
+            "co_managers",
+            "integer",
+            "Co-managers in the units this manager leads: others with AID ansvarskod A, B, C "
+            "or L there who lead no unit of their own (e.g. a biträdande rektor). Managers, "
+            "never counted as staff.",
+        ),
         SPAN_THRESHOLD,
         Field(
             "is_above_threshold",

@@ -92,7 +92,13 @@ def units_from_levels(export: Export, unit_ids: pd.Series) -> pd.DataFrame:
         if "verksamhet" in raw.columns
         else pd.Series(dtype="string")
     )
-    first_row = raw.assign(unit_id=unit_ids).groupby("unit_id")[ROW_COLUMN].min()
+    # A unit above the deepest level has no row of its own: point at the first row naming it.
+    first_row = {
+        p: int(
+            raw.loc[(unit_ids == p) | unit_ids.str.startswith(p + PATH_SEPARATOR), ROW_COLUMN].min()
+        )
+        for p in paths
+    }
     units = pd.DataFrame(
         {
             "unit_id": paths,
@@ -100,7 +106,7 @@ def units_from_levels(export: Export, unit_ids: pd.Series) -> pd.DataFrame:
             "unit_name": [p.split(PATH_SEPARATOR)[-1] for p in paths],
             "unit_level": [LEVEL_CODES[len(p.split(PATH_SEPARATOR)) - 1] for p in paths],
             "verksamhet": [verksamhet.get(p, "") for p in paths],
-            ROW_COLUMN: [int(first_row.get(p, first_row.min())) for p in paths],
+            ROW_COLUMN: [first_row[p] for p in paths],
         }
     )
     level_export = Export(
