@@ -52,7 +52,8 @@ def read_table(path: Path, options: ReadOptions = ReadOptions()) -> pd.DataFrame
     frame[ROW_COLUMN] = range(at + 2, len(frame) + at + 2)
     blank = frame.drop(columns=ROW_COLUMN).eq("").all(axis=1)
     frame = frame[~blank].reset_index(drop=True)
-    frame.attrs["skipped"] = _skipped_above(cells, at) + _drop_summary_rows(frame)
+    frame, summary = _drop_summary_rows(frame)
+    frame.attrs["skipped"] = _skipped_above(cells, at) + summary
     return frame
 
 
@@ -90,18 +91,18 @@ def _skipped_above(cells: list[list[str]], at: int) -> list[str]:
     return [f"rad {i + 1} ovanför rubrikraden: {t[:60]}" for i, t in enumerate(texts) if t]
 
 
-def _drop_summary_rows(frame: pd.DataFrame) -> list[str]:
+def _drop_summary_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """Trailing total rows ("Summa", "Totalt", "Antal anställda: 12") are not employments."""
-    skipped = []
+    skipped: list[str] = []
     cells = frame.drop(columns=ROW_COLUMN)
-    while len(frame):
-        last = [c for c in cells.iloc[len(frame) - 1] if c]
+    end = len(frame)
+    while end:
+        last = [c for c in cells.iloc[end - 1] if c]
         if not last or not SUMMARY_ROW.match(last[0]):
             break
-        skipped.insert(0, f"rad {frame[ROW_COLUMN].iloc[-1]}: summeringsrad ({last[0][:30]})")
-        frame.drop(index=frame.index[-1], inplace=True)
-        cells = cells.iloc[:-1]
-    return skipped
+        skipped.insert(0, f"rad {frame[ROW_COLUMN].iloc[end - 1]}: summeringsrad ({last[0][:30]})")
+        end -= 1
+    return frame.iloc[:end].reset_index(drop=True), skipped
 
 
 def decode(raw: bytes, encoding: str | None = None) -> str:

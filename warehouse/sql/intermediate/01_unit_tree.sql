@@ -1,9 +1,7 @@
 -- Names as people type them match whatever case, spacing or dash they use ("Hemtjänst – Norr",
--- "hemtjänst-norr"): used wherever a name in one file is matched to a name in another.
+-- "hemtjänst-norr", "Hemtjänst Norr"): used wherever a name in one file meets one in another.
 CREATE OR REPLACE TEMP MACRO name_key(s) AS
-    regexp_replace(regexp_replace(regexp_replace(lower(trim(s)), '[‐‑‒–—―−]', '-', 'g'),
-                                  '\s*-\s*', '-', 'g'), '\s+', ' ', 'g');
-
+    regexp_replace(regexp_replace(lower(trim(s)), '\s*[-‐‑‒–—―−]\s*', ' ', 'g'), '\s+', ' ', 'g');
 -- Every org unit with its förvaltning (tree root), depth and the manager who leads it.
 -- A unit's manager is the one registered on the unit, else an employment in the unit with an
 -- AID ansvarskod (A before B before C, L for physicians; between equal codes the larger
