@@ -70,7 +70,11 @@ class FileReport:
             if len(found) <= 5 and all(i.column for i in found):  # name each column and value
                 lines += [f"  {WARNING}: {i.describe()}" for i in found]
                 continue
+            # the row, and what is there (a unit's name), so the analyst can find it
+            named = [i for i in found[:5] if i.row is not None and i.value and not i.column]
             rows = ", ".join(str(i.row) for i in found[:5] if i.row is not None)
+            if named:
+                rows = ", rad ".join(f"{i.row} ({i.value})" for i in named)
             more = " …" if len(found) > 5 else ""
             where = f"; rad {rows}{more}" if rows else ""
             lines.append(f"  {WARNING}: {rule} ({len(found)} st{where})")

@@ -232,3 +232,28 @@ def test_ambiguous_question_header_is_an_error_naming_both(tmp_path: Path) -> No
         assert main(["validate", "--inbox", str(tmp_path)]) == 1
     assert 'kolumnen "Jag har tid" passar flera frågor: KR1[SQ001]' in out.getvalue()
     assert "eller KR2[SQ001]" in out.getvalue()
+
+
+def test_tree_warning_names_the_unit_and_the_first_row_naming_it(tmp_path: Path) -> None:
+    """A unit built from level columns has no row of its own: the warning points at the first
+    row that names it (here row 4, not row 2) and says which unit it is."""
+    from tests.extract.corpus import pnr
+
+    rows = [
+        "Personnummer;Förvaltning;Avdelning;Enhet;Ansvarskod;Anställningsform;Sysselsättningsgrad",
+        f"{pnr(30)};Kultur;;;A;Tillsvidare;100",
+        f"{pnr(31)};Kultur;;Biblioteket;;Tillsvidare;100",
+        f"{pnr(32)};Vård och omsorg;Hemtjänst;Hemtjänst Norr;C;Tillsvidare;100",
+        f"{pnr(33)};Vård och omsorg;Hemtjänst;Hemtjänst Norr;;Timavlönad;",
+        f"{pnr(34)};Vård och omsorg;;;A;Tillsvidare;100",
+    ]
+    (tmp_path / "r.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (tmp_path / "manifest.yaml").write_text(
+        'kommuner: {"2001": {name: X}}\nfiles:\n'
+        '  - {file: r.csv, source: hr_roster, kommun: "2001", period: 2026-10-01}\n',
+        encoding="utf-8",
+    )
+    results = run_steps(tmp_path, tmp_path / "warehouse", TEST_KEY.encode())
+    text = results[0].report.text()
+    assert "enheten saknar egen chef" in text and "rad 4 (Hemtjänst)" in text, text
+    assert "rad 3 (Biblioteket)" in text
