@@ -24,6 +24,14 @@ class AmbiguousQuestion(Exception):
 
 
 _BRACKET = re.compile(r"^(?P<head>.*?)\s*\[(?P<inner>[^\]]+)\]\s*$")
+# LimeSurvey's "question code & question text" headings: `KR1[SQ001]. Jag har för mycket att göra`
+_CODE_TEXT = re.compile(r"^(?P<code>[A-Za-z][\w\[\]]*)\.\s+(?P<text>.+)$")
+
+
+def _sub_code(question_id: str) -> str:
+    """The sub-question code of an array question id (`SQ001` of `KR1[SQ001]`), else ''."""
+    bracket = _BRACKET.match(question_id)
+    return bracket["inner"] if bracket else "\0"
 
 
 def code_key(text: str) -> str:
@@ -135,13 +143,18 @@ class Questionnaire:
             if code_key(q.id) == code_key(header) or text_key(q.text) == text_key(header)
         ]
         if not exact:
-            bracket = _BRACKET.match(header)
+            bracket, both = _BRACKET.match(header), _CODE_TEXT.match(header)
             parts = [bracket["inner"], bracket["head"]] if bracket else []
+            parts += [both["code"], both["text"]] if both else []
             exact = [
                 q
                 for q in self.questions
                 for part in parts
-                if part and (code_key(q.id) == code_key(part) or text_key(q.text) == text_key(part))
+                if part
+                and (
+                    code_key(part) in (code_key(q.id), code_key(_sub_code(q.id)))
+                    or text_key(q.text) == text_key(part)
+                )
             ]
         found = list(dict.fromkeys(exact))
         if len(found) > 1:

@@ -257,3 +257,29 @@ def test_tree_warning_names_the_unit_and_the_first_row_naming_it(tmp_path: Path)
     text = results[0].report.text()
     assert "enheten saknar egen chef" in text and "rad 4 (Hemtjänst)" in text, text
     assert "rad 3 (Biblioteket)" in text
+
+
+@pytest.mark.parametrize(
+    ("header", "question"),
+    [
+        ("KR1[SQ001]", "KR1[SQ001]"),
+        ("KR1_SQ001", "KR1[SQ001]"),
+        ("KR1SQ002", "KR1[SQ002]"),
+        ("KR1[SQ001]. Jag har för mycket att göra", "KR1[SQ001]"),  # code & text headings
+        ("Krav och resurser [Jag får stöd av min chef]", "KR2[SQ001]"),
+        ("Krav [SQ002]", "KR1[SQ002]"),  # only one group has SQ002
+        ("Lön", None),
+    ],
+)
+def test_limesurvey_code_forms_match_one_question(header: str, question: str | None) -> None:
+    from schemas.questionnaire import load_questionnaire
+
+    own = load_questionnaire(CORPUS / "egen_enkat.yaml")
+    assert getattr(own.match(header), "id", None) == question
+
+
+def test_a_sub_question_code_two_groups_share_is_ambiguous() -> None:
+    from schemas.questionnaire import AmbiguousQuestion, load_questionnaire
+
+    with pytest.raises(AmbiguousQuestion, match=r"KR1\[SQ001\].* eller KR2\[SQ001\]"):
+        load_questionnaire(CORPUS / "egen_enkat.yaml").match("Krav [SQ001]")
