@@ -283,3 +283,25 @@ def test_a_sub_question_code_two_groups_share_is_ambiguous() -> None:
 
     with pytest.raises(AmbiguousQuestion, match=r"KR1\[SQ001\].* eller KR2\[SQ001\]"):
         load_questionnaire(CORPUS / "egen_enkat.yaml").match("Krav [SQ001]")
+
+
+def test_empty_fte_is_missing_for_hourly_and_an_error_for_monthly_paid(tmp_path: Path) -> None:
+    from pipelines.extract import extract_file
+    from pipelines.manifest import load_manifest
+    from tests.extract.corpus import pnr
+
+    (tmp_path / "r.csv").write_text(
+        "Personnummer;Org.enhet;Anställningsform;Sysselsättningsgrad\n"
+        f"{pnr(40)};1110;Timavlönad;\n{pnr(41)};1110;Tillsvidare;\n{pnr(42)};1110;Visstid;75\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "manifest.yaml").write_text(
+        'kommuner: {"2001": {name: X}}\nfiles:\n'
+        '  - {file: r.csv, source: hr_roster, kommun: "2001", period: 2026-10-01}\n',
+        encoding="utf-8",
+    )
+    report = extract_file(load_manifest(tmp_path).files[0], b"k").report
+    assert [(i.row, i.column) for i in report.errors] == [(3, "Sysselsättningsgrad")]
+    assert report.errors[0].rule == (
+        "värde saknas (får vara tomt bara när Anställningsform är timavlonad)"
+    )
