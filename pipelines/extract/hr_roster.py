@@ -32,6 +32,7 @@ def extract(export: Export, key: bytes) -> None:
     ):
         return
     fte_as_percent(export)
+    warn_absent_columns(export)
     raw = export.raw
     numbers = valid_personnummer(export, "personnummer", required=True)
     period = export.entry.period
@@ -45,6 +46,30 @@ def extract(export: Export, key: bytes) -> None:
         computed["unit_id"] = unit_paths(raw)
         export.tables["org_unit"] = units_from_levels(export, computed["unit_id"])
     export.tables["employment"] = typed_table(export, EMPLOYMENT, computed)
+
+
+# Optional columns some figures need: without them the figure is empty, and the report says so.
+FIGURE_COLUMNS = {
+    "start_date": "anställningsdatum saknas: chefernas tid i rollen kan inte beräknas",
+    "aid_code": "AID-kod saknas: administrativt stöd ur personallistan kan inte räknas",
+    "responsibility_code": "ansvarskod saknas: chefer finns bara där enhetsfilen anger dem",
+}
+
+
+def warn_absent_columns(export: Export) -> None:
+    for name, consequence in FIGURE_COLUMNS.items():
+        if name not in export.raw.columns:
+            export.report.issues.append(
+                Issue(
+                    export.entry.name,
+                    None,
+                    None,
+                    None,
+                    f"ingen kolumn känns igen som {consequence} "
+                    "(mappa en rubrik under 'columns' i manifestet)",
+                    WARNING,
+                )
+            )
 
 
 def fte_as_percent(export: Export) -> None:

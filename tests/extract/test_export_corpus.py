@@ -305,3 +305,7 @@ def test_empty_fte_is_missing_for_hourly_and_an_error_for_monthly_paid(tmp_path:
     assert report.errors[0].rule == (
         "värde saknas (får vara tomt bara när Anställningsform är timavlonad)"
     )
+    # Columns figures need are missing here: said, not left to show as empty figures.
+    warned = " ".join(i.rule for i in report.issues if i.severity == "varning")
+    assert "anställningsdatum saknas" in warned and "AID-kod saknas" in warned
+    assert "ansvarskod saknas" in warned
