@@ -41,6 +41,13 @@ def _rules(f) -> str:
     return f" ({'; '.join(rules)})" if rules else ""
 
 
+def _required(f) -> str:
+    if f.required and f.may_be_empty_when:
+        other, codes = f.may_be_empty_when
+        return f"yes, except when {other} is {' or '.join(codes)}"
+    return "yes" if f.not_null else "no"
+
+
 def table_markdown(name: str, table: Table, swedish: bool = False) -> str:
     """A table's section; `swedish` adds the Swedish label and unit (published marts)."""
     title = f"### `{name}`" + (f" – {table.label}" if swedish and table.label else "")
@@ -59,7 +66,7 @@ def table_markdown(name: str, table: Table, swedish: bool = False) -> str:
     for f in table.fields:
         swedish_cells = f"| {f.label or ''} | {f.unit or ''} " if swedish else ""
         lines.append(
-            f"| `{f.name}` {swedish_cells}| {f.sql_type} | {'yes' if f.required else 'no'} "
+            f"| `{f.name}` {swedish_cells}| {f.sql_type} | {_required(f)} "
             f"| {f.description}{_rules(f)} |"
         )
     return "\n".join(lines) + "\n"
