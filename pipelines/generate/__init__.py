@@ -102,7 +102,13 @@ def build_periods(
     rules = load_rules()
     history = load_history()
     kommun = history.kommuner.get(prof.template)
-    earlier = history.periods if periods is None else history.periods[-periods + 1 :]
+    if periods is not None and not 1 <= periods <= len(history.periods) + 1:
+        raise ValueError(f"periods must be 1..{len(history.periods) + 1}, got {periods}")
+    earlier = (
+        history.periods
+        if periods is None
+        else history.periods[len(history.periods) + 1 - periods :]
+    )
     if kommun is None or periods == 1:
         return [(rules.period, latest)]
     spec, units, jobs = latest.spec, latest.units, latest.employments
