@@ -98,6 +98,16 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     return 0 if state.is_completed() else 1
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    """Publish each new or changed export in the inbox through the fast path, until stopped."""
+    from pipelines.processes import sigterm_as_interrupt
+    from pipelines.watch import watch
+
+    with sigterm_as_interrupt():
+        watch(Path(args.inbox), Path(args.warehouse), args.wait)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     published = Path(args.warehouse).resolve() / "published" / "chefskartan.duckdb"
     env = {**os.environ, PUBLISHED_ENV: str(published)}
@@ -212,6 +222,16 @@ def parser() -> argparse.ArgumentParser:
         "of the warehouse stays as it is",
     )
     p.set_defaults(func=cmd_refresh)
+
+    p = sub.add_parser(
+        "watch", help="publish each new or changed inbox export at once (the room's survey)"
+    )
+    p.add_argument("--inbox", required=True, help="folder with manifest.yaml and the exports")
+    p.add_argument("--warehouse", required=True, help="warehouse folder (store + published/)")
+    p.add_argument(
+        "--wait", type=float, default=60.0, help="seconds to wait if another refresh holds the lock"
+    )
+    p.set_defaults(func=cmd_watch)
 
     p = sub.add_parser("serve", help="serve the dashboard on the published warehouse")
     p.add_argument("--warehouse", required=True, help="warehouse folder")

@@ -253,10 +253,13 @@ def summary_text(results: list[StageResult], published: list[Path] | None) -> st
 
 
 def only_file(manifest: Manifest, file_name: str) -> Manifest:
-    """The manifest narrowed to one export (the fast path): only its history is replaced."""
+    """The manifest narrowed to one export (the fast path): only its history is replaced.
+
+    `file_name` is the export's name or the manifest's pattern for it (`Utforska Lomma*.xlsx`).
+    """
     from pipelines.manifest import ManifestError
 
-    chosen = [e for e in manifest.files if e.name == file_name]
+    chosen = [e for e in manifest.files if file_name in (e.name, e.pattern)]
     if not chosen:
         raise ManifestError(
             f"{file_name} finns inte under 'files' i manifestet (kända: "
