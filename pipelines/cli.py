@@ -84,7 +84,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         from pipelines.flows.refresh_survey import refresh_survey_flow
 
         state = refresh_survey_flow(
-            Path(args.inbox), Path(args.warehouse), only, args.wait, return_state=True
+            only, Path(args.inbox), Path(args.warehouse), args.wait, return_state=True
         )
     else:
         from pipelines.flows.refresh import refresh_flow
