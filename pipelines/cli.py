@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-import subprocess
 import sys
 from pathlib import Path
 
 from pipelines.personnummer import KEY_ENV, KEY_FILE_ENV
+from pipelines.processes import run_child
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 APP = REPO_ROOT / "dashboards" / "app.py"
@@ -129,7 +129,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "--client.toolbarMode",
         "viewer",  # no "Deploy" button in front of a leadership group
     ]
-    return subprocess.call(command, env=env)
+    return run_child(command, env=env)  # SIGTERM or Ctrl-C stops Streamlit too
 
 
 def cmd_wall(args: argparse.Namespace) -> int:
@@ -168,7 +168,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     inbox, warehouse = root / "inbox", root / "warehouse"
     ensure_demo_key(root / "secrets")
     cmd_generate(argparse.Namespace(out=inbox, seed=args.seed, scale=1.0, kommun=None))
-    status = cmd_refresh(argparse.Namespace(inbox=inbox, warehouse=warehouse, wait=60.0))
+    # The refresh runs in a child, so its temporary Prefect server stops when it is done.
+    refresh = ["refresh", "--inbox", str(inbox), "--warehouse", str(warehouse), "--wait", "60"]
+    status = run_child([sys.executable, "-m", "pipelines.cli", *refresh])
     if status or args.no_serve:
         return status
     return cmd_serve(argparse.Namespace(warehouse=warehouse, port=args.port, address=args.address))
