@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import FailedRun
 from prefect.futures import as_completed
 from prefect.states import Completed, Failed, State
 
@@ -79,6 +81,25 @@ def _report(paths: steps.WarehousePaths, outcome: RefreshOutcome) -> None:
 
 
 HOME_ENV = "CHEFSKARTAN_HOME"
+
+
+class ExpectedFailureWithoutTraceback(logging.Filter):
+    """A run that returns Failed (no manifest, a rejected file) has an outcome, not a crash.
+
+    Prefect's engine still raises that state as FailedRun after the run and logs it with a
+    traceback ("Engine execution exited with unexpected exception"); keep the Swedish message,
+    drop the traceback. Real errors raise their own exception, never FailedRun, and keep theirs.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, FailedRun):
+            record.msg, record.args = "Körningen misslyckades: %s", (str(exc),)
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+logging.getLogger("prefect.flow_runs").addFilter(ExpectedFailureWithoutTraceback())
 
 
 def home_paths(inbox: Path | None, warehouse: Path | None) -> tuple[Path, Path]:

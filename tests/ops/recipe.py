@@ -83,10 +83,18 @@ def group_alive(pgid: int) -> bool:
     return True
 
 
-def stop(proc: subprocess.Popen, signum: int, timeout: float = 60) -> int:
-    """Stop as systemd would (its KillSignal), wait; the whole process group must be gone."""
+def stop(proc: subprocess.Popen, signum: int, timeout: float = 30) -> bool:
+    """Stop as systemd does: KillSignal to the main process, then after the stop timeout SIGKILL
+    to the whole group (KillMode=mixed). True when the signal alone stopped it; either way no
+    process of the group may be left."""
     proc.send_signal(signum)
-    status = proc.wait(timeout=timeout)
+    try:
+        proc.wait(timeout=timeout)
+        clean = True
+    except subprocess.TimeoutExpired:
+        clean = False
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
     deadline = time.monotonic() + 10
     while group_alive(proc.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -94,7 +102,7 @@ def stop(proc: subprocess.Popen, signum: int, timeout: float = 60) -> int:
     if left:
         os.killpg(proc.pid, signal.SIGKILL)
     assert not left, f"{proc.args[:3]} left processes behind"
-    return status
+    return clean
 
 
 class Webhook:
