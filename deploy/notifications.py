@@ -7,8 +7,9 @@ Run once against the server, after `prefect deploy --all`, and again whenever th
 Declared here as code, so it is the same on every server: a notification block
 (`chefskartan-larm`: a webhook that takes JSON {"text": ...}, or a Teams incoming webhook with
 CHEFSKARTAN_ALERT_KIND=teams) and an automation (`chefskartan: körning misslyckades`) that fires
-on every Failed run of the flows `refresh` and `refresh-survey` (every deployment of them, and
-runs started from the command line against this server). Running it again replaces both.
+on every Failed (or Crashed) run of the flows `refresh` and `refresh-survey` (every deployment
+of them, and runs started from the command line against this server). Running it again replaces
+both.
 E-mail: install prefect-email, save an EmailServerCredentials block, and point the automation's
 action at it instead; most kommuner's mail and Teams accept a webhook, which needs nothing more.
 """
@@ -47,12 +48,12 @@ def save_block(url: str, kind: str = "webhook") -> str:
 
 
 def failure_automation(block_id: str) -> Automation:
-    """Fire on each Failed run of a Chefskartan flow; send the notification block."""
+    """Fire on each Failed or Crashed run of a Chefskartan flow; send the notification block."""
     return Automation(
         name=AUTOMATION_NAME,
         description="Säger till HR när en uppdatering misslyckas (deploy/notifications.py).",
         trigger=EventTrigger(
-            expect={"prefect.flow-run.Failed"},
+            expect={"prefect.flow-run.Failed", "prefect.flow-run.Crashed"},
             match={"prefect.resource.id": "prefect.flow-run.*"},
             match_related={"prefect.resource.role": "flow", "prefect.resource.name": FLOWS},
             posture=Posture.Reactive,
