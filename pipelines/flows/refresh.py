@@ -14,6 +14,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import FailedRun
 from prefect.futures import as_completed
 from prefect.states import Completed, Failed, State
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipelines import refresh as steps
 from pipelines.manifest import InboxFile, Manifest, ManifestError, load_manifest
@@ -115,7 +116,8 @@ def home_paths(inbox: Path | None, warehouse: Path | None) -> tuple[Path, Path]:
     return Path(inbox or Path(home) / "inbox"), Path(warehouse or Path(home) / "warehouse")
 
 
-@flow(name="refresh", log_prints=False)
+# Bounded fan-out: hundreds of files must not start hundreds of threads at once.
+@flow(name="refresh", log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=4))
 def refresh_flow(
     inbox: Path | None = None, warehouse: Path | None = None, wait_seconds: float = 0.0
 ) -> State:
