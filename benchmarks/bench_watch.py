@@ -8,6 +8,8 @@ lands the way a browser download does (written under a temporary name, then rena
   published  the published file, queried as the Workshop page queries it, has the new count
   page       (with --page) the Workshop page in headless Chromium shows it: the page re-reads the
              published file every LIVE_SECONDS, so this adds up to that much on top
+  cpu        CPU seconds the watch process spent per publish (user + system, all threads): on a
+             shared machine the wall times above grow with the load, this does not
 Usage: python benchmarks/bench_watch.py [--repeat 5] [--page]
 """
 
@@ -79,6 +81,11 @@ def published_count(db: Path) -> int | None:
         return row[0] if row else None
     finally:
         con.close()
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def wait_for(check, timeout: float = 120.0) -> float:
@@ -172,13 +179,15 @@ def main() -> None:
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
         assert "Bevakar" in watcher.stdout.readline()
         page_count, close = open_workshop(warehouse) if args.page else (None, None)
-        times: dict[str, list[float]] = {"published": [], "page": []}
+        times: dict[str, list[float]] = {"published": [], "page": [], "cpu": []}
         try:
             for expected, responses in exports:
+                cpu_before = cpu_seconds(watcher.pid)
                 landed = land(inbox, responses)
                 times["published"].append(
                     wait_for(lambda n=expected: published_count(db) == n) - landed
                 )
+                times["cpu"].append(cpu_seconds(watcher.pid) - cpu_before)
                 if page_count is not None:
                     times["page"].append(wait_for(lambda n=expected: page_count() == n) - landed)
         finally:

@@ -182,7 +182,7 @@ def test_nightly_run_through_server_worker_and_deployment(tmp_path: Path) -> Non
         stopped = {}
         if worker is not None:
             kill_signal = getattr(signal, unit_setting("prefect-worker.service", "KillSignal"))
-            stopped["worker on SIGINT"] = stop(worker, kill_signal, timeout=20)
+            stopped["worker on SIGINT"] = stop(worker, kill_signal, timeout=10)
         stopped["server on SIGTERM"] = stop(server, signal.SIGTERM)
         hook.close()
         clock("stop")
