@@ -107,9 +107,8 @@ def test_summary_is_a_prefect_artifact(demo_warehouse: Path) -> None:
             artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["refresh-summary"]))
         )
     published = [a for a in artifacts if a.description.startswith("**Publicerat: ")]
-    assert published, "the demo refresh left a summary table under a one-line headline"
-    for artifact in published:
-        assert artifact.type == "table"
-        rows = json.loads(artifact.data)
-        assert "Personal_Burlov_202610.csv" in {r["fil"] for r in rows}
-        assert all(r["status"] == "OK" and r["avvisade rader"] == 0 for r in rows)
+    assert all(a.type == "table" for a in published)
+    tables = [json.loads(a.data) for a in published]
+    demo = [rows for rows in tables if "Personal_Burlov_202610.csv" in {r["fil"] for r in rows}]
+    assert demo, "the demo refresh left a summary table under a one-line headline"
+    assert all(r["status"] == "OK" and r["avvisade rader"] == 0 for rows in demo for r in rows)
