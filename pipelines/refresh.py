@@ -192,11 +192,18 @@ def attach_findings(findings: pd.DataFrame, results: list[StageResult]) -> pd.Da
     findings["file_name"] = findings["source_sha256"].map(
         lambda sha: file_of[sha].report.file if sha in file_of else None
     )
-    for f in findings.itertuples(index=False):
+    fields = findings.pop("field") if "field" in findings.columns else None
+    for n, f in enumerate(findings.itertuples(index=False)):
         owner = file_of.get(f.source_sha256)
+        column = None
+        if fields is not None and isinstance(fields.iloc[n], str):
+            # a check about one column names it as the file does, in the report and the mart
+            column = owner.report.columns.get(fields.iloc[n]) if owner else None
+            column = column or fields.iloc[n]
+            findings.loc[findings.index[n], "detail"] = f'kolumn "{column}" = {f.detail}'
         if owner is not None:
             owner.report.issues.append(
-                Issue(owner.report.file, int(f.source_row), None, f.detail, f.rule, f.severity)
+                Issue(owner.report.file, int(f.source_row), column, f.detail, f.rule, f.severity)
             )
     return findings
 

@@ -25,10 +25,11 @@ def table_markdown(name: str, table: Table) -> str:
                 f"{f.max_value if f.max_value is not None else ''}"
             )
         extra = f" ({'; '.join(rules)})" if rules else ""
-        lines.append(
-            f"| `{f.name}` | {f.sql_type} | {'yes' if f.required else 'no'} "
-            f"| {f.description}{extra} |"
-        )
+        required = "yes" if f.not_null else "no"
+        if f.required and f.may_be_empty_when:
+            other, codes = f.may_be_empty_when
+            required = f"yes, except when {other} is {' or '.join(codes)}"
+        lines.append(f"| `{f.name}` | {f.sql_type} | {required} | {f.description}{extra} |")
     return "\n".join(lines) + "\n"
 
 

@@ -169,6 +169,15 @@ MART_SPAN_OF_CONTROL = Table(
             label="Chefer som leds",
             unit="chefer",
         ),
+        Field(
+            "co_managers",
+            "integer",
+            "Co-managers in the units this manager leads: others with AID ansvarskod A, B, C "
+            "or L there who lead no unit of their own (e.g. a biträdande rektor). Managers, "
+            "never counted as staff.",
+            label="Biträdande chefer",
+            unit="chefer",
+        ),
         SPAN_THRESHOLD,
         Field(
             "is_above_threshold",

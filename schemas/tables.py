@@ -54,9 +54,11 @@ EMPLOYMENT = Table(
         Field(
             "fte_pct",
             "decimal",
-            "Sysselsättningsgrad in percent of full time (0-100).",
+            "Sysselsättningsgrad in percent of full time (0-100). HR systems leave it empty "
+            "for hourly employments: their FTE is then unknown (NULL), never 0.",
             min_value=0,
             max_value=100,
+            may_be_empty_when=("employment_form", ("timavlonad",)),
         ),
         Field("start_date", "date", "Start date of the employment.", required=False),
         Field(
