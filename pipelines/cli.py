@@ -139,6 +139,19 @@ def cmd_wall(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sql(args: argparse.Namespace) -> int:
+    from pipelines.analyst.sql_shell import cli_main
+
+    return cli_main(Path(args.warehouse), args.kommun, args.sql)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pipelines.analyst.export import cli_main
+
+    out = Path(args.out)
+    return cli_main(Path(args.warehouse), args.kommun, args.format, out, args.marts, args.swedish)
+
+
 def ensure_demo_key(secrets_dir: Path) -> None:
     """The demo's pseudonymisation key lives in its own folder, never in the warehouse."""
     if os.environ.get(KEY_ENV) or os.environ.get(KEY_FILE_ENV):
@@ -241,6 +254,21 @@ def parser() -> argparse.ArgumentParser:
         "--warehouse", default="demo/warehouse", help="warehouse folder (default demo/warehouse)"
     )
     p.set_defaults(func=cmd_wall)
+
+    p = sub.add_parser("sql", help="SQL on the published file, read-only (DuckDB CLI)")
+    p.add_argument("--warehouse", default="demo/warehouse", help="warehouse folder")
+    p.add_argument("--kommun", help="open only this kommun's own file, e.g. 1262")
+    p.add_argument("-c", dest="sql", help='run this SQL and print a table, e.g. "SELECT ..."')
+    p.set_defaults(func=cmd_sql)
+
+    p = sub.add_parser("export", help="a kommun's marts as XLSX, CSV or Parquet")
+    p.add_argument("--warehouse", default="demo/warehouse", help="warehouse folder")
+    p.add_argument("--kommun", required=True, help="kommun code, e.g. 1262")
+    p.add_argument("--format", choices=["xlsx", "csv", "parquet"], default="xlsx")
+    p.add_argument("--out", required=True, help="folder to write to")
+    p.add_argument("--marts", nargs="+", help="only these marts (default: every mart)")
+    p.add_argument("--swedish-headers", dest="swedish", action="store_true", help="Swedish headers")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("demo", help="generate demo data, refresh and serve at localhost:8501")
     p.add_argument("--dir", default="demo", help="folder for inbox, warehouse and key")

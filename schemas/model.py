@@ -111,6 +111,14 @@ class Field:
         return KIND_SQL_TYPE[self.kind]
 
     @property
+    def comment(self) -> str:
+        """The column comment: Swedish label and unit (when declared), then the description."""
+        if self.label is None:
+            return self.description
+        unit = f" [{self.unit}]" if self.unit else ""
+        return f"{self.label}{unit} – {self.description}"
+
+    @property
     def not_null(self) -> bool:
         """Required on every row (a conditional requirement is checked per row instead)."""
         return self.required and self.may_be_empty_when is None
@@ -162,6 +170,8 @@ class Table:
     fields: tuple[Field, ...]
     primary_key: tuple[str, ...] = ()
     extra_checks: tuple[pa.Check, ...] = field(default=())
+    label: str | None = None  # Swedish name (published marts)
+    pages: tuple[str, ...] = ()  # dashboard pages that show it (published marts)
 
     @property
     def column_names(self) -> list[str]:
@@ -195,20 +205,23 @@ class Table:
         )
         return replace(self, fields=fields)
 
-    def ddl(self, table_name: str | None = None) -> str:
+    def ddl(self, table_name: str | None = None, with_primary_key: bool = True) -> str:
+        """CREATE TABLE; published marts leave out the key constraint (DuckDB 1.0 cannot read
+        how DuckDB 2.0 stores it) and have their keys checked by the build instead."""
         name = table_name or self.name
         cols = ",\n  ".join(
             f"{f.name} {f.sql_type}{' NOT NULL' if f.not_null else ''}" for f in self.fields
         )
-        pk = f",\n  PRIMARY KEY ({', '.join(self.primary_key)})" if self.primary_key else ""
+        keyed = self.primary_key and with_primary_key
+        pk = f",\n  PRIMARY KEY ({', '.join(self.primary_key)})" if keyed else ""
         return f"CREATE TABLE IF NOT EXISTS {name} (\n  {cols}{pk}\n)"
 
     def comment_statements(self, table_name: str | None = None) -> list[str]:
         name = table_name or self.name
-        statements = [f"COMMENT ON TABLE {name} IS {sql_literal(self.description)}"]
+        table_comment = f"{self.label} – {self.description}" if self.label else self.description
+        statements = [f"COMMENT ON TABLE {name} IS {sql_literal(table_comment)}"]
         statements += [
-            f"COMMENT ON COLUMN {name}.{f.name} IS {sql_literal(f.description)}"
-            for f in self.fields
+            f"COMMENT ON COLUMN {name}.{f.name} IS {sql_literal(f.comment)}" for f in self.fields
         ]
         return statements
 
