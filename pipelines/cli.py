@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-import subprocess
 import sys
 from pathlib import Path
 
 from pipelines.personnummer import KEY_ENV, KEY_FILE_ENV
+from pipelines.processes import run_child
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 APP = REPO_ROOT / "dashboards" / "app.py"
@@ -90,7 +90,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         from pipelines.flows.refresh_survey import refresh_survey_flow
 
         state = refresh_survey_flow(
-            Path(args.inbox), Path(args.warehouse), only, args.wait, return_state=True
+            only, Path(args.inbox), Path(args.warehouse), args.wait, return_state=True
         )
     else:
         from pipelines.flows.refresh import refresh_flow
@@ -104,6 +104,16 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     return 0 if state.is_completed() else 1
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    """Publish each new or changed export in the inbox through the fast path, until stopped."""
+    from pipelines.processes import sigterm_as_interrupt
+    from pipelines.watch import watch
+
+    with sigterm_as_interrupt():
+        watch(Path(args.inbox), Path(args.warehouse), args.wait)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from pipelines.serve import ServeError, prepare
 
@@ -113,7 +123,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"chefskartan serve: {exc}", file=sys.stderr)
         return 2
     print(f"Chefskartan: http://{args.address}:{args.port}", flush=True)
-    return subprocess.call(command, env={**os.environ, **serve_env})
+    return run_child(command, env={**os.environ, **serve_env})  # SIGTERM/Ctrl-C stop it too
 
 
 def cmd_wall(args: argparse.Namespace) -> int:
@@ -165,7 +175,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     inbox, warehouse = root / "inbox", root / "warehouse"
     ensure_demo_key(root / "secrets")
     cmd_generate(argparse.Namespace(out=inbox, seed=args.seed, scale=1.0, kommun=None))
-    status = cmd_refresh(argparse.Namespace(inbox=inbox, warehouse=warehouse, wait=60.0))
+    # The refresh runs in a child, so its temporary Prefect server stops when it is done.
+    refresh = ["refresh", "--inbox", str(inbox), "--warehouse", str(warehouse), "--wait", "60"]
+    status = run_child([sys.executable, "-m", "pipelines.cli", *refresh])
     if status or args.no_serve:
         return status
     return cmd_serve(argparse.Namespace(warehouse=warehouse, port=args.port, address=args.address))
@@ -222,6 +234,16 @@ def parser() -> argparse.ArgumentParser:
         "of the warehouse stays as it is",
     )
     p.set_defaults(func=cmd_refresh)
+
+    p = sub.add_parser(
+        "watch", help="publish each new or changed inbox export at once (the room's survey)"
+    )
+    p.add_argument("--inbox", required=True, help="folder with manifest.yaml and the exports")
+    p.add_argument("--warehouse", required=True, help="warehouse folder (store + published/)")
+    p.add_argument(
+        "--wait", type=float, default=60.0, help="seconds to wait if another refresh holds the lock"
+    )
+    p.set_defaults(func=cmd_watch)
 
     p = sub.add_parser("serve", help="serve the dashboard on the published warehouse")
     p.add_argument("--warehouse", required=True, help="warehouse folder")
