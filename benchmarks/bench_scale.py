@@ -111,15 +111,15 @@ def check_equal(warehouse: Path, baseline: Path) -> int:
     if diff:
         shown = "\n".join(map(str, diff[:20]))
         sys.exit(f"baseline and mart_span_of_control differ in {len(diff)} rows:\n{shown}")
-    return con.sql("SELECT count(*) FROM mart_span_of_control").fetchone()[0]
+    return con.execute("SELECT count(*) FROM mart_span_of_control").fetchall()[0][0]
 
 
 def employments(warehouse: Path) -> int:
     import duckdb
 
     con = duckdb.connect(str(warehouse / "published" / "chefskartan.duckdb"), read_only=True)
-    return int(con.sql("SELECT sum(employees_monthly_paid + employees_hourly) "
-                       "FROM mart_span_of_control").fetchone()[0])  # fmt: skip
+    return int(con.execute("SELECT sum(employees_monthly_paid + employees_hourly) "
+                       "FROM mart_span_of_control").fetchall()[0][0])  # fmt: skip
 
 
 def run_size(name: str, work: Path) -> dict:
