@@ -168,11 +168,13 @@ def generate_inbox(
     national: int | None = None,
     periods: int | None = None,
     max_employments: int | None = None,
+    plans: bool = True,
 ) -> Path:
     """Write demo exports + manifest.yaml into out_dir; return the manifest path.
 
     With `national`, that many Swedish kommuner (all 290 at 290; `kommuner` picks among them),
     one period unless `periods` says more, without action plans (a workshop's local matter).
+    `plans=False` leaves the plans out of the demo too (for another seed they cost a refresh).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -193,7 +195,7 @@ def generate_inbox(
                 out_dir, demo.spec, demo.units, demo.employments, demo.support, period=period
             )
             entries += [ManifestEntry(file, source, code, period) for file, source in written]
-        if national is None and periods is None:
+        if plans and national is None and periods is None:
             entries += _plans(out_dir, code, seed, entries, periods_of)
         # The manager surveys and the workshop survey belong to the latest period.
         latest_period, latest = periods_of[-1]
