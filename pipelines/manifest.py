@@ -258,19 +258,25 @@ def _one_export_each(files: list[InboxFile]) -> None:
 
 
 def _same_content(files: list[InboxFile]) -> None:
-    """Two entries whose files hold the same bytes would be counted twice."""
+    """Two entries whose files hold the same bytes would be counted twice.
+
+    Across periods the same bytes are allowed only for slowly changing files (org units,
+    support functions); a roster's hours and dates change every period.
+    """
     by_size: dict[int, list[InboxFile]] = {}
     for entry in files:
         by_size.setdefault(entry.path.stat().st_size, []).append(entry)
     for group in (g for g in by_size.values() if len(g) > 1):
-        digests: dict[str, InboxFile] = {}
+        digests: dict[str, list[InboxFile]] = {}
         for entry in group:
-            other = digests.setdefault(sha256_of(entry.path), entry)
-            if other is not entry:
-                raise ManifestError(
-                    f"{entry.manifest_entry} ({entry.name}): samma innehåll som "
-                    f"{other.manifest_entry} ({other.name}) – skulle räknas två gånger"
-                )
+            for other in digests.setdefault(sha256_of(entry.path), []):
+                same_slot = (other.kommun_code, other.period) == (entry.kommun_code, entry.period)
+                if same_slot or entry.source in ("hr_roster", "key_figures"):
+                    raise ManifestError(
+                        f"{entry.manifest_entry} ({entry.name}): samma innehåll som "
+                        f"{other.manifest_entry} ({other.name}) – skulle räknas två gånger"
+                    )
+            digests[sha256_of(entry.path)].append(entry)
 
 
 def sha256_of(path: Path) -> str:
