@@ -14,6 +14,7 @@ from openpyxl.styles import Font
 from dashboards import format as fmt
 from dashboards import plan_labels as labels
 from dashboards import queries
+from dashboards.inert import html_text, inert_workbook
 
 PLAN_SHEET_COLUMNS = {  # column in the mart -> Swedish header
     "measure_id": "Åtgärds-id",
@@ -90,7 +91,7 @@ def write_workbook(kommun_code: str, path: Path) -> Path:
     for row in queries.indicator_trends(kommun_code).itertuples():
         for period, value in zip(row.periods, row.values, strict=True):
             trends.append([row.scope_id, row.indicator_id, _excel(period), _excel(value)])
-    book.save(path)
+    inert_workbook(book).save(path)
     return path
 
 
@@ -149,7 +150,7 @@ def summary_html(kommun_code: str) -> str:
     )
     overdue = int(measures["is_follow_up_overdue"].sum())
     body = [
-        f"<h1>Chefernas förutsättningar i {kommun['kommun_name']}</h1>",
+        f"<h1>Chefernas förutsättningar i {html_text(kommun['kommun_name'])}</h1>",
         f'<div class="meta">Sammanfattning för förtroendevalda · senaste period '
         f"{fmt.iso_date(latest)} · Chefskartan (Chefoskopet)</div>",
         "<h2>Läget över tid</h2>",
