@@ -389,12 +389,14 @@ def run_steps(
             for i, e in enumerate(manifest.files)
         ]
         if not all(r.report.ok for r in results):
+            record_failure(paths, refresh_id, results)
             raise RefreshFailed(summary_text(results, None))
         archive_inputs(paths, manifest, results)
         work_store, results = load(paths, manifest, results, refresh_id)
         if all(r.report.ok for r in results):
             built, results = build(paths, work_store, refresh_id, results)
         if not all(r.report.ok for r in results):
+            record_failure(paths, refresh_id, results)
             raise RefreshFailed(summary_text(results, None))
         publish(paths, work_store, built)
     finally:
