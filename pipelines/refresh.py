@@ -18,6 +18,7 @@ import pandas as pd
 from pipelines.extract import extract_file
 from pipelines.faults import fault_point
 from pipelines.manifest import InboxFile, Manifest
+from pipelines.private_files import private_dir, write_private
 from pipelines.report import WARNING, FileReport, Issue, issues_frame
 from pipelines.shrink import check_shrink
 from warehouse import build as builder
@@ -34,8 +35,6 @@ from warehouse.store import (
     replace_store,
     upsert_rows,
 )
-
-PRIVATE_DIR = 0o700  # store copies, archive and reports hold personal data: owner only
 
 
 class RefreshFailed(Exception):
@@ -87,7 +86,7 @@ def extract_and_stage(entry: InboxFile, work_dir: Path, key: bytes, index: int) 
     result = extract_file(entry, key)
     if isinstance(result, FileReport):
         return StageResult(result)
-    private_dir(work_dir)
+    private_dir(work_dir, depth=2)
     staged = []
     for table, frame in result.tables.items():
         path = work_dir / f"{index:03d}_{table}.parquet"
@@ -97,22 +96,6 @@ def extract_and_stage(entry: InboxFile, work_dir: Path, key: bytes, index: int) 
         )
     fault_point("extract")
     return StageResult(result.report, result.sha256, staged)
-
-
-def private_dir(path: Path) -> Path:
-    """A folder (and its missing parents) created owner-only from the start."""
-    for folder in reversed([path, *path.parents]):
-        if not folder.exists():
-            folder.mkdir(mode=PRIVATE_DIR, exist_ok=True)
-    return path
-
-
-def write_private(path: Path, text: str) -> None:
-    """A report file, owner-only from the start (never world-readable, not even briefly)."""
-    private_dir(path.parent)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
 
 
 def write_report(paths: WarehousePaths, refresh_id: str, summary: str) -> Path:
@@ -133,7 +116,7 @@ def clean_leftovers(paths: WarehousePaths) -> None:
 
 def working_store(paths: WarehousePaths, refresh_id: str) -> tuple[Path, str | None]:
     """A private copy of the store to write (the live one is only ever replaced whole)."""
-    work_store = private_dir(paths.work(refresh_id)) / STORE_NAME
+    work_store = private_dir(paths.work(refresh_id), depth=2) / STORE_NAME
     note = checkpoint_store(paths.store, refresh_id)
     copy_store(paths.store, work_store)
     return work_store, note
@@ -203,7 +186,7 @@ def archive_inputs(paths: WarehousePaths, manifest: Manifest, results: list[Stag
     for entry, result in zip(manifest.files, results, strict=True):
         target = paths.archive(result.sha256, entry.name)
         if not target.exists():
-            private_dir(target.parent)
+            private_dir(target.parent, depth=2)
             tmp = target.with_name(f".{target.name}.part")
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "wb") as out, open(entry.path, "rb") as src:
