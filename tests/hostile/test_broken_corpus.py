@@ -70,3 +70,24 @@ def test_hostile_input_is_rejected_cleanly(
     reports = " ".join(p.read_text("utf-8") for p in (warehouse / "reports").glob("*.txt"))
     for leak in (LEAKED_PNR, LEAKED_PNR[2:], SECRET, SECRET[:20]):
         assert leak not in text + quarantine + reports, f"{name}: {leak} leaked"
+
+
+def test_a_full_disk_ends_in_a_sentence(
+    base: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import errno
+
+    from pipelines.flows import refresh as flow
+
+    def disk_full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(flow, "refresh_flow", disk_full)
+    inbox, warehouse = base
+    published = published_state(warehouse)
+
+    status = main(["refresh", "--inbox", str(inbox), "--warehouse", str(warehouse)])
+
+    err = capsys.readouterr().err
+    assert status == 1 and "disken är full" in err and "Traceback" not in err
+    assert published_state(warehouse) == published
