@@ -12,7 +12,10 @@ from typing import Any
 
 # OWASP CSV injection: a cell starting with one of these may be read as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&])")
+# Characters that start markdown or HTML anywhere in a line (links and images need "[").
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&$~|])")
+# ... and those that do only at the start of a line (lists, headings, quotes).
+_MD_LINE_START = re.compile(r"^([-+#=]|\d+(?=[.)]))")
 
 
 def is_formula_like(value: object) -> bool:
@@ -47,5 +50,11 @@ def html_text(value: object) -> str:
 
 def md(value: object) -> str:
     """Text from data for Streamlit markdown: no link, image, emphasis, HTML or directive."""
-    text = "" if value is None else str(value).replace("\n", " ")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    text = "" if value is None else str(value).replace("\n", " ").replace("\r", " ")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = text.replace("://", "\\://").replace("www.", "www\\.")  # no bare-URL autolinks
+    match = _MD_LINE_START.match(text)
+    if match and match.group(1).isdigit():  # "2024. " would start a numbered list
+        end = match.end()
+        return text[:end] + "\\" + text[end:]
+    return "\\" + text if match else text
