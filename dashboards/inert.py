@@ -1,7 +1,12 @@
-"""Outputs stay inert: no text from data becomes a spreadsheet formula, HTML or markdown.
+"""Outputs stay inert: text from data never becomes a spreadsheet formula, HTML or markdown.
 
-One place for every writer: workbooks (`inert_workbook`), CSV cells (`csv_cell`), HTML for
-printed PDFs (`html_text`) and Streamlit's markdown (`md`, for st.markdown, st.title, ...).
+CSV and Excel (`inert`, `inert_text`, `inert_workbook`), HTML for printed PDFs (`html_text`) and
+Streamlit's markdown (`md`, for st.markdown, st.title, st.caption, ...).
+
+A cell whose text starts with = + - @, a tab or a carriage return can be read as a formula
+by Excel, LibreOffice or Google Sheets (CSV/formula injection, OWASP). Such text gets a
+leading apostrophe, which those programs show as text. Numbers, dates and booleans are never
+text, so they are left alone.
 """
 
 from __future__ import annotations
@@ -10,21 +15,21 @@ import html
 import re
 from typing import Any
 
-# OWASP CSV injection: a cell starting with one of these may be read as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# Characters that start markdown or HTML anywhere in a line (links and images need "[").
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&$~|])")
-# ... and those that do only at the start of a line (lists, headings, quotes).
-_MD_LINE_START = re.compile(r"^([-+#=]|\d+(?=[.)]))")
+RISKY_FIRST = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_text(text: str) -> str:
+    """The text, with a leading ' when a spreadsheet could take it for a formula."""
+    return "'" + text if text.startswith(RISKY_FIRST) else text
+
+
+def inert(value: Any) -> Any:
+    """inert_text for strings; any other value as it is."""
+    return inert_text(value) if isinstance(value, str) else value
 
 
 def is_formula_like(value: object) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_START)
-
-
-def csv_cell(value: Any) -> Any:
-    """OWASP's rule for CSV: a leading quote makes a formula-like text plain text."""
-    return "'" + value if is_formula_like(value) else value
+    return isinstance(value, str) and value.startswith(RISKY_FIRST)
 
 
 def inert_workbook(workbook: Any) -> Any:
@@ -46,6 +51,12 @@ def inert_workbook(workbook: Any) -> Any:
 def html_text(value: object) -> str:
     """Text from data for HTML (posters, the officials' PDF): every value escaped."""
     return html.escape("" if value is None else str(value), quote=True)
+
+
+# Characters that start markdown or HTML anywhere in a line (links and images need "[").
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&$~|])")
+# ... and those that do only at the start of a line (lists, headings, quotes).
+_MD_LINE_START = re.compile(r"^([-+#=]|\d+(?=[.)]))")
 
 
 def md(value: object) -> str:

@@ -102,27 +102,15 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    published = Path(args.warehouse).resolve() / "published" / "chefskartan.duckdb"
-    env = {**os.environ, PUBLISHED_ENV: str(published)}
+    from pipelines.serve import ServeError, prepare
+
+    try:
+        command, serve_env = prepare(args, APP)
+    except ServeError as exc:
+        print(f"chefskartan serve: {exc}", file=sys.stderr)
+        return 2
     print(f"Chefskartan: http://{args.address}:{args.port}", flush=True)
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(APP),
-        "--server.port",
-        str(args.port),
-        "--server.address",
-        args.address,
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--client.toolbarMode",
-        "viewer",  # no "Deploy" button in front of a leadership group
-    ]
-    return subprocess.call(command, env=env)
+    return subprocess.call(command, env={**os.environ, **serve_env})
 
 
 def cmd_wall(args: argparse.Namespace) -> int:
@@ -142,6 +130,19 @@ def cmd_wall(args: argparse.Namespace) -> int:
         print(f"Skrev {path}")
     print(f"{len(result.files)} filer på {fmt.number(result.seconds, 1)} s.")
     return 0
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    from pipelines.analyst.sql_shell import cli_main
+
+    return cli_main(Path(args.warehouse), args.kommun, args.sql)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pipelines.analyst.export import cli_main
+
+    out = Path(args.out)
+    return cli_main(Path(args.warehouse), args.kommun, args.format, out, args.marts, args.swedish)
 
 
 def ensure_demo_key(secrets_dir: Path) -> None:
@@ -223,6 +224,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--warehouse", required=True, help="warehouse folder")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--address", default="localhost", help="bind address (default localhost)")
+    from pipelines.serve import add_arguments
+
+    add_arguments(p)  # --kommun, --access, --secrets, --no-login, --role
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser(
@@ -234,6 +238,21 @@ def parser() -> argparse.ArgumentParser:
         "--warehouse", default="demo/warehouse", help="warehouse folder (default demo/warehouse)"
     )
     p.set_defaults(func=cmd_wall)
+
+    p = sub.add_parser("sql", help="SQL on the published file, read-only (DuckDB CLI)")
+    p.add_argument("--warehouse", default="demo/warehouse", help="warehouse folder")
+    p.add_argument("--kommun", help="open only this kommun's own file, e.g. 1262")
+    p.add_argument("-c", dest="sql", help='run this SQL and print a table, e.g. "SELECT ..."')
+    p.set_defaults(func=cmd_sql)
+
+    p = sub.add_parser("export", help="a kommun's marts as XLSX, CSV or Parquet")
+    p.add_argument("--warehouse", default="demo/warehouse", help="warehouse folder")
+    p.add_argument("--kommun", required=True, help="kommun code, e.g. 1262")
+    p.add_argument("--format", choices=["xlsx", "csv", "parquet"], default="xlsx")
+    p.add_argument("--out", required=True, help="folder to write to")
+    p.add_argument("--marts", nargs="+", help="only these marts (default: every mart)")
+    p.add_argument("--swedish-headers", dest="swedish", action="store_true", help="Swedish headers")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("demo", help="generate demo data, refresh and serve at localhost:8501")
     p.add_argument("--dir", default="demo", help="folder for inbox, warehouse and key")

@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.extract import extract_file
+from pipelines.extract.kolada import refresh_kolada
 from pipelines.faults import fault_point
 from pipelines.manifest import InboxFile, Manifest
 from pipelines.private_files import private_dir, write_private
@@ -212,6 +213,9 @@ def load(
         kommuner = pd.DataFrame([asdict(k) for k in manifest.kommuner.values()])
         upsert_rows(con, "kommun", kommuner, key=("kommun_code",))
         check_shrink(con, manifest.files, results)  # before history replaces the period
+        kolada_line = refresh_kolada(con, manifest.inbox, list(manifest.kommuner))
+        if kolada_line:  # public benchmarks: offline, the last fetched values stay
+            print(kolada_line)
         staged = [s for r in results for s in r.staged]
         load_history(con, staged)
         check_history(con, refresh_id, results, {(s.kommun_code, s.period) for s in staged})
@@ -252,11 +256,18 @@ def attach_findings(findings: pd.DataFrame, results: list[StageResult]) -> pd.Da
     findings["file_name"] = findings["source_sha256"].map(
         lambda sha: file_of[sha].report.file if sha in file_of else None
     )
-    for f in findings.itertuples(index=False):
+    fields = findings.pop("field") if "field" in findings.columns else None
+    for n, f in enumerate(findings.itertuples(index=False)):
         owner = file_of.get(f.source_sha256)
+        column = None
+        if fields is not None and isinstance(fields.iloc[n], str):
+            # a check about one column names it as the file does, in the report and the mart
+            column = owner.report.columns.get(fields.iloc[n]) if owner else None
+            column = column or fields.iloc[n]
+            findings.loc[findings.index[n], "detail"] = f'kolumn "{column}" = {f.detail}'
         if owner is not None:
             owner.report.issues.append(
-                Issue(owner.report.file, int(f.source_row), None, f.detail, f.rule, f.severity)
+                Issue(owner.report.file, int(f.source_row), column, f.detail, f.rule, f.severity)
             )
     return findings
 

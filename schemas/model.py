@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import pandas as pd
 import pandera.pandas as pa
 
 # How each field kind is parsed from an export and stored.
@@ -27,12 +28,32 @@ KIND_PANDAS_DTYPE = {
 }
 
 
+# The units a field's value is given in (shown beside Swedish labels; dashboards format by them).
+# "varierar": the row names its own unit (e.g. indicator values of different kinds in one column).
+UNITS = (
+    "personer",
+    "chefer",
+    "%",
+    "årsarbetare",
+    "månader",
+    "arbetsställen",
+    "antal",
+    "timmar",
+    "index 0–100",
+    "poäng",
+    "dagar",
+    "text",
+    "datum",
+    "kod",
+    "ja/nej",
+    "varierar",
+)
+
+
 @dataclass(frozen=True)
 class Indicator:
-    """A field that action plans can track: its Swedish label, unit and which way is better."""
+    """A field that action plans can track: which way is better (label and unit are the field's)."""
 
-    label: str
-    unit: str
     better: str  # "lower" or "higher"
 
     def __post_init__(self) -> None:
@@ -54,10 +75,17 @@ class Field:
     pattern: str | None = None
     codes: str | None = None  # name of a code table in schemas/codes mapping export labels
     indicator: Indicator | None = None  # set on mart fields that action plans can track
+    label: str | None = None  # Swedish name, as the dashboards and exports show it
+    unit: str | None = None  # one of UNITS
+    # Missing is allowed (not invalid) on rows whose other field holds one of these codes, e.g.
+    # ("employment_form", ("timavlonad",)): HR systems leave FTE empty for hourly staff.
+    may_be_empty_when: tuple[str, tuple[str, ...]] | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KIND_SQL_TYPE:
             raise ValueError(f"unknown field kind {self.kind!r} for {self.name}")
+        if self.unit is not None and self.unit not in UNITS:
+            raise ValueError(f"unknown unit {self.unit!r} for {self.name}")
 
     def with_description(self, description: str) -> Field:
         return replace(self, description=description)
@@ -68,13 +96,43 @@ class Field:
     def optional(self) -> Field:
         return replace(self, required=False)
 
-    def tracked(self, label: str, unit: str, better: str) -> Field:
-        """This field as a trackable indicator (see schemas/indicators.py)."""
-        return replace(self, indicator=Indicator(label, unit, better))
+    def labelled(self, label: str, unit: str | None = None) -> Field:
+        """This field with its Swedish label (and unit, kept when not given)."""
+        return replace(self, label=label, unit=unit or self.unit)
+
+    def tracked(self, better: str) -> Field:
+        """This field as a trackable indicator (see schemas/indicators.py); needs label and unit."""
+        if self.label is None or self.unit is None:
+            raise ValueError(f"indicator {self.name} needs a Swedish label and a unit")
+        return replace(self, indicator=Indicator(better))
 
     @property
     def sql_type(self) -> str:
         return KIND_SQL_TYPE[self.kind]
+
+    @property
+    def comment(self) -> str:
+        """The column comment: Swedish label and unit (when declared), then the description."""
+        if self.label is None:
+            return self.description
+        unit = f" [{self.unit}]" if self.unit else ""
+        return f"{self.label}{unit} – {self.description}"
+
+    @property
+    def not_null(self) -> bool:
+        """Required on every row (a conditional requirement is checked per row instead)."""
+        return self.required and self.may_be_empty_when is None
+
+    def missing_not_allowed(self, frame: pd.DataFrame) -> pd.Series:
+        """Rows where this field is empty although its declaration requires a value there."""
+        missing = frame[self.name].isna() if self.name in frame.columns else True
+        if not self.required:
+            return pd.Series(False, index=frame.index)
+        if self.may_be_empty_when is None:
+            return pd.Series(missing, index=frame.index)
+        other, codes = self.may_be_empty_when
+        exempt = frame[other].isin(list(codes)).fillna(False).astype(bool)
+        return pd.Series(missing, index=frame.index) & ~exempt
 
     def checks(self) -> list[pa.Check]:
         checks: list[pa.Check] = []
@@ -96,7 +154,7 @@ class Field:
         return pa.Column(
             KIND_PANDAS_DTYPE[self.kind],
             checks=self.checks(),
-            nullable=not self.required,
+            nullable=not self.not_null,
             required=True,
             description=self.description,
             name=self.name,
@@ -112,6 +170,8 @@ class Table:
     fields: tuple[Field, ...]
     primary_key: tuple[str, ...] = ()
     extra_checks: tuple[pa.Check, ...] = field(default=())
+    label: str | None = None  # Swedish name (published marts)
+    pages: tuple[str, ...] = ()  # dashboard pages that show it (published marts)
 
     @property
     def column_names(self) -> list[str]:
@@ -135,30 +195,33 @@ class Table:
             checks=list(self.extra_checks),
         )
 
-    def with_indicators(self, indicators: dict[str, tuple[str, str, str]]) -> Table:
-        """The table with some fields marked trackable: name -> (label, unit, better)."""
+    def with_indicators(self, indicators: dict[str, str]) -> Table:
+        """The table with some fields marked trackable: name -> better ("lower" or "higher")."""
         unknown = set(indicators) - set(self.column_names)
         if unknown:
             raise KeyError(f"{self.name} has no fields {sorted(unknown)}")
         fields = tuple(
-            f.tracked(*indicators[f.name]) if f.name in indicators else f for f in self.fields
+            f.tracked(indicators[f.name]) if f.name in indicators else f for f in self.fields
         )
         return replace(self, fields=fields)
 
-    def ddl(self, table_name: str | None = None) -> str:
+    def ddl(self, table_name: str | None = None, with_primary_key: bool = True) -> str:
+        """CREATE TABLE; published marts leave out the key constraint (DuckDB 1.0 cannot read
+        how DuckDB 2.0 stores it) and have their keys checked by the build instead."""
         name = table_name or self.name
         cols = ",\n  ".join(
-            f"{f.name} {f.sql_type}{' NOT NULL' if f.required else ''}" for f in self.fields
+            f"{f.name} {f.sql_type}{' NOT NULL' if f.not_null else ''}" for f in self.fields
         )
-        pk = f",\n  PRIMARY KEY ({', '.join(self.primary_key)})" if self.primary_key else ""
+        keyed = self.primary_key and with_primary_key
+        pk = f",\n  PRIMARY KEY ({', '.join(self.primary_key)})" if keyed else ""
         return f"CREATE TABLE IF NOT EXISTS {name} (\n  {cols}{pk}\n)"
 
     def comment_statements(self, table_name: str | None = None) -> list[str]:
         name = table_name or self.name
-        statements = [f"COMMENT ON TABLE {name} IS {sql_literal(self.description)}"]
+        table_comment = f"{self.label} – {self.description}" if self.label else self.description
+        statements = [f"COMMENT ON TABLE {name} IS {sql_literal(table_comment)}"]
         statements += [
-            f"COMMENT ON COLUMN {name}.{f.name} IS {sql_literal(f.description)}"
-            for f in self.fields
+            f"COMMENT ON COLUMN {name}.{f.name} IS {sql_literal(f.comment)}" for f in self.fields
         ]
         return statements
 

