@@ -60,7 +60,9 @@ class Printer:
         self._pw.stop()
 
     def _page(self, html: str, width: int, height: int) -> Any:
-        page = self._browser.new_page(viewport={"width": width, "height": height}, locale="sv-SE")
+        page = self._browser.new_page(
+            viewport={"width": width, "height": height}, locale="sv-SE", java_script_enabled=False
+        )
         # Posters are self-contained (inline CSS and SVG); nothing is fetched.
         page.set_content(html, wait_until="load")
         return page
@@ -111,6 +113,7 @@ class Printer:
             viewport={"width": width - 2 * MARGIN_PX, "height": height - 2 * MARGIN_PX},
             device_scale_factor=2,
             locale="sv-SE",
+            java_script_enabled=False,  # data in the page must never run
         )
         try:
             page.set_content(html, wait_until="load")

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboards import format as fmt
 from dashboards import queries
+from dashboards.inert import md
 
 NO_SURVEY = "Inga enkätresultat publicerade – när en enkätexport har lästs in visas resultaten här."
 # How an assessment reads: a symbol and a word, so it survives black-and-white print.
@@ -34,7 +35,7 @@ def select_kommun_period() -> tuple[dict[str, Any], dt.date] | None:
         kommun = kommun_rows[code]
         period_options = queries.periods(code)
         if not period_options:
-            st.info(f"Inga perioder publicerade för {kommun['kommun_name']}.")
+            st.info(f"Inga perioder publicerade för {md(kommun['kommun_name'])}.")
             return None
         period = st.selectbox("Period", period_options, format_func=fmt.iso_date, key="period")
     return kommun, period

@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from dashboards import format as fmt
 from dashboards import queries, widgets
+from dashboards.inert import inert_workbook
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=16)
@@ -166,5 +167,5 @@ def write_workbook(kommun: dict[str, Any], period: dt.date, path: Path) -> Path:
     for forv in queries.forvaltningar(kommun["kommun_code"], period).to_dict("records"):
         ws = wb.create_sheet(sheet_title(forv["forvaltning_name"], used))
         write_forvaltning_sheet(ws, kommun, period, forv)
-    wb.save(path)
+    inert_workbook(wb).save(path)
     return path

@@ -78,8 +78,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    _quiet_prefect()
+    from pipelines.refresh import check_before_refresh
+
     only = getattr(args, "only", None)
+    check_before_refresh(Path(args.inbox), only)  # a broken manifest needs no Prefect server
+    _quiet_prefect()
     if only:
         from pipelines.flows.refresh_survey import refresh_survey_flow
 
@@ -158,9 +161,12 @@ def ensure_demo_key(secrets_dir: Path) -> None:
         return
     key_file = secrets_dir / "pseudonym.key"
     if not key_file.exists():
-        secrets_dir.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
+        secrets_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(
+            key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600
+        )  # never readable by others
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
     os.environ[KEY_FILE_ENV] = str(key_file)
 
 
@@ -281,6 +287,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from pipelines.failures import debugging, describe_failure
     from pipelines.manifest import ManifestError
     from pipelines.personnummer import MissingKey
 
@@ -289,7 +296,12 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (ManifestError, MissingKey) as exc:
         print(f"chefskartan: {exc}", file=sys.stderr)
-        return 2
+        return 1
+    except Exception as exc:  # full disk, broken store: a sentence, never a traceback
+        if debugging():
+            raise
+        print(f"chefskartan {args.command}: {describe_failure(exc)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from great_tables import GT, loc, style
 from dashboards import format as fmt
 from dashboards import plan_labels as labels
 from dashboards import queries
+from dashboards.inert import md
 
 TITLE = "Handlingsplan"
 COLUMNS = {
@@ -33,13 +34,13 @@ def render() -> None:
     if plan is None:
         return
     st.caption(
-        f"{kommun['kommun_name']} · beslutad {fmt.iso_date(plan['adopted_date'].min())}"
+        f"{md(kommun['kommun_name'])} · beslutad {fmt.iso_date(plan['adopted_date'].min())}"
         f" · senaste mätning {fmt.iso_date(plan['latest_period_date'].max())}"
     )
     status_counts(plan)
     rows = table_rows(plan, queries.indicator_trends(kommun["kommun_code"]))
     for area_code in labels.area_order(rows["area"]):
-        st.subheader(labels.area(area_code))
+        st.subheader(md(labels.area(area_code)))
         st.html(plan_table(rows[rows["area"] == area_code]).as_raw_html())
 
 
@@ -60,7 +61,7 @@ def published_plan(kommun: dict | None) -> pd.DataFrame | None:
     plan = queries.action_plan(kommun["kommun_code"])
     if plan.empty:
         st.info(
-            f"Ingen handlingsplan publicerad för {kommun['kommun_name']} ännu – lägg planen "
+            f"Ingen handlingsplan publicerad för {md(kommun['kommun_name'])} ännu – lägg planen "
             "i inkorgen (chefskartan template action-plan) och kör chefskartan refresh."
         )
         return None

@@ -12,6 +12,7 @@ from great_tables import GT, loc, style
 
 from dashboards import format as fmt
 from dashboards import queries, survey_tables, widgets
+from dashboards.inert import md
 
 TITLE = "Faktavägg"
 
@@ -41,10 +42,10 @@ def render() -> None:
     kommun, period, forvaltning = selection
     threshold = int(kommun["span_threshold"])
 
-    st.subheader(f"{forvaltning['forvaltning_name']}, {kommun['kommun_name']}")
+    st.subheader(f"{md(forvaltning['forvaltning_name'])}, {md(kommun['kommun_name'])}")
     st.caption(
         f"Period {fmt.iso_date(period)} · gräns för antal medarbetare per chef i "
-        f"{kommun['kommun_name']}: {threshold}"
+        f"{md(kommun['kommun_name'])}: {threshold}"
     )
 
     forv_row = queries.rollup(
@@ -53,10 +54,10 @@ def render() -> None:
     kommun_row = queries.rollup(kommun["kommun_code"], period, "kommun", kommun["kommun_code"])
     left, right = st.columns(2, gap="large")
     with left, st.container(border=True):
-        st.markdown(f"**{forvaltning['forvaltning_name']}**")
+        st.markdown(f"**{md(forvaltning['forvaltning_name'])}**")
         _key_figures(forv_row, threshold)
     with right, st.container(border=True):
-        st.markdown(f"**Hela {kommun['kommun_name']}** (jämförelse)")
+        st.markdown(f"**Hela {md(kommun['kommun_name'])}** (jämförelse)")
         _key_figures(kommun_row, threshold)
 
     drill_down(kommun, period, forvaltning, forv_row, threshold)
@@ -124,14 +125,14 @@ def drill_down(
     if choices.get(label) is None:
         return
     scope_type, scope_id = choices[label]
-    st.markdown(f"#### {label}")
+    st.markdown(f"#### {md(label)}")
     if scope_type != "manager_group":
         left, right = st.columns(2, gap="large")
         with left, st.container(border=True):
-            st.markdown(f"**{label}**")
+            st.markdown(f"**{md(label)}**")
             _key_figures(queries.rollup(code, period, scope_type, scope_id), threshold)
         with right, st.container(border=True):
-            st.markdown(f"**{forvaltning['forvaltning_name']}** (jämförelse)")
+            st.markdown(f"**{md(forvaltning['forvaltning_name'])}** (jämförelse)")
             _key_figures(forv_row, threshold)
     if survey_period is None:
         return

@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboards import format as fmt
 from dashboards import queries, widgets
+from dashboards.inert import md
 
 TITLE = "Workshop"
 LIVE_SECONDS = 5  # the room survey's count within seconds of a publish (bench_watch.py)
@@ -63,7 +64,7 @@ def render() -> None:
         state["workshop_shown_at"] = time.monotonic()
     index = state["workshop_index"] % len(forv_rows)
     where_col.caption(
-        f"{kommun['kommun_name']} · {fmt.iso_date(period)} · förvaltning {index + 1} av "
+        f"{md(kommun['kommun_name'])} · {fmt.iso_date(period)} · förvaltning {index + 1} av "
         f"{len(forv_rows)}"
     )
     if auto:
@@ -85,7 +86,7 @@ def _advance_timer(seconds: int) -> None:
 @st.fragment(run_every=LIVE_SECONDS)
 def _screen(kommun: dict[str, Any], period: Any, forv: dict[str, Any]) -> None:
     code, forv_id = kommun["kommun_code"], forv["forvaltning_id"]
-    st.title(forv["forvaltning_name"])
+    st.title(md(forv["forvaltning_name"]))
     row = queries.rollup(code, period, "forvaltning", forv_id) or {}
     flags = queries.strengths_challenges(code, period)
     flags = flags[flags["forvaltning_id"] == forv_id]

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboards import format as fmt
 from dashboards import queries, survey_tables, widgets
+from dashboards.inert import md
 
 TITLE = "Dela värld"
 
@@ -27,7 +28,7 @@ def render() -> None:
         st.info("Högsta ledningen har inte besvarat någon enkät för perioden.")
         return
     st.caption(
-        f"{kommun['kommun_name']} · enkätperiod {fmt.iso_date(survey_period)} · cheferna och "
+        f"{md(kommun['kommun_name'])} · enkätperiod {fmt.iso_date(survey_period)} · cheferna och "
         "högsta ledningen har besvarat samma frågor; varje sida visas bara med minst k svar."
     )
     st.subheader("Områden")

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboards import format as fmt
 from dashboards import queries, widgets
+from dashboards.inert import md
 
 TITLE = "Styrkor och utmaningar"
 
@@ -23,7 +24,7 @@ def render() -> None:
         widgets.refresh_caption()
     flags = queries.strengths_challenges(kommun["kommun_code"], period)
     st.caption(
-        f"{kommun['kommun_name']} · period {fmt.iso_date(period)} · en siffra är en utmaning "
+        f"{md(kommun['kommun_name'])} · period {fmt.iso_date(period)} · en siffra är en utmaning "
         "eller styrka när den passerar en referenspunkt från forskning eller praxis, annars när "
         "den skiljer sig markant från medianen för kommunens förvaltningar."
     )
@@ -39,7 +40,7 @@ def render_forvaltning(forv_name: str, group: pd.DataFrame, kommun: dict[str, An
     challenges = [r for r in rows if r["assessment"] == "utmaning"]
     strengths = [r for r in rows if r["assessment"] == "styrka"]
     with st.container(border=True):
-        st.subheader(forv_name)
+        st.subheader(md(forv_name))
         left, right = st.columns(2, gap="large")
         with left:
             st.markdown(f"**{widgets.ASSESSMENT_PLURAL['utmaning']}** ({len(challenges)})")
