@@ -6,9 +6,9 @@ import pandas as pd
 import streamlit as st
 from great_tables import GT, loc, style
 
+from dashboards import charts, queries
 from dashboards import format as fmt
 from dashboards import plan_labels as labels
-from dashboards import queries
 
 TITLE = "Handlingsplan"
 COLUMNS = {
@@ -19,7 +19,6 @@ COLUMNS = {
     "baseline_text": "Utgångsvärde",
     "latest_text": "Nu",
     "target_text": "Mål",
-    "trend": "Trend",
     "status_text": "Status",
     "due_text": "Klart senast",
     "overdue_text": "Uppföljning",
@@ -40,7 +39,28 @@ def render() -> None:
     rows = table_rows(plan, queries.indicator_trends(kommun["kommun_code"]))
     for area_code in labels.area_order(rows["area"]):
         st.subheader(labels.area(area_code))
-        st.html(plan_table(rows[rows["area"] == area_code]).as_raw_html())
+        area_rows = rows[rows["area"] == area_code]
+        st.html(plan_table(area_rows).as_raw_html())
+        trend_charts(area_rows)
+
+
+def trend_charts(rows: pd.DataFrame) -> None:
+    """Each indicator's value per period against its target: a line per measure, two a row."""
+    drawn = []
+    for r in rows.to_dict("records"):
+        if not hasattr(r["periods"], "__len__"):
+            continue  # no published history for this indicator yet
+        chart = charts.indicator_trend(
+            list(r["periods"]), list(r["values"]), r["target_value"],
+            r["indicator_label"], r["indicator_unit"] or "",
+        )  # fmt: skip
+        if chart is not None:
+            title = f"{r['measure_id']} {r['indicator_label']} – {r['scope_name']}"
+            drawn.append(chart.properties(title=title))
+    for start in range(0, len(drawn), 2):
+        for column, chart in zip(st.columns(2), drawn[start : start + 2], strict=False):
+            with column:
+                charts.show(chart)
 
 
 def pick_kommun() -> dict | None:
@@ -77,7 +97,9 @@ def status_counts(plan: pd.DataFrame) -> None:
 def table_rows(plan: pd.DataFrame, trends: pd.DataFrame) -> pd.DataFrame:
     """The plan as display text; figures are the mart's, only formatted here."""
     rows = plan.merge(
-        trends[["scope_id", "indicator_id", "values"]], on=["scope_id", "indicator_id"], how="left"
+        trends[["scope_id", "indicator_id", "values", "periods"]],
+        on=["scope_id", "indicator_id"],
+        how="left",
     )
     unit = rows["indicator_unit"].fillna("")
     return rows.assign(

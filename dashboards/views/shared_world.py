@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboards import charts, queries, survey_tables, widgets
 from dashboards import format as fmt
-from dashboards import queries, survey_tables, widgets
 
 TITLE = "Dela värld"
 
@@ -31,6 +31,7 @@ def render() -> None:
         "högsta ledningen har besvarat samma frågor; varje sida visas bara med minst k svar."
     )
     st.subheader("Områden")
+    charts.show(charts.dela_varld(frame))
     st.html(survey_tables.dela_varld_table(frame, "construct").as_raw_html())
     with st.expander("Varje påstående"):
         st.html(survey_tables.dela_varld_table(frame, "item").as_raw_html())
