@@ -179,7 +179,7 @@ def span_distribution(
             x2="end:Q",
             y=alt.Y(
                 "chefer:Q",
-                title="Chefer i första linjen",
+                title=None,  # in the chart's title: rotated text is hard to read on a wall
                 axis=alt.Axis(format="d", tickMinStep=1),
             ),
             y2=alt.datum(0),
@@ -209,7 +209,9 @@ def span_distribution(
         .encode(x="gräns:Q", y=alt.value(0), text="etikett:N")
     )
     return (bars + counts + rule + label).properties(
-        title="Medarbetare per chef i första linjen", width=_width(medium), height=260
+        title="Antal chefer i första linjen efter antal medarbetare",
+        width=_width(medium),
+        height=260,
     )
 
 
@@ -339,7 +341,7 @@ def survey_indices(
     return (bars + texts + ticks).properties(
         title="Enkätindex: staplar = urvalet, svart streck = hela kommunen",
         width=_width(medium),
-        height=max(len(data), 1) * (34 if medium is SCREEN else 44),
+        height=max(len(data), 1) * (34 if medium.label < PRINT.label else 40),
     )
 
 
@@ -458,7 +460,11 @@ def indicator_trend(
     if data.empty:
         return None
     pct = unit == "%"
-    y = alt.Y("värde:Q", title=label + (" (%)" if pct else ""), axis=alt.Axis(format=",.1~f"))
+    # No rotated axis title: the caller titles the chart with the indicator's name.
+    suffix = " + '\u00a0%'" if pct else ""
+    y = alt.Y(
+        "värde:Q", title=None, axis=alt.Axis(labelExpr=f"format(datum.value, ',.1~f'){suffix}")
+    )
     x = alt.X("period:O", title="Period", sort=list(data["period"]), axis=alt.Axis(labelAngle=0))
     line = alt.Chart(data).mark_line(color=INK, strokeWidth=3, point=alt.OverlayMarkDef(
         filled=True, size=120, color=INK)).encode(x=x, y=y, tooltip=["period:O", "värde:Q"])  # fmt: skip
