@@ -16,9 +16,8 @@ from dataclasses import replace
 from typing import Any
 
 import pandas as pd
-from great_tables import GT, loc, style
 
-from dashboards import charts, printing, queries, widgets
+from dashboards import charts, matrix, printing, queries, widgets
 from dashboards import format as fmt
 
 # The poster is laid out on A3's printable area in CSS px (96 dpi; 1 px = 0.75 pt) and printed
@@ -96,45 +95,6 @@ def _meta(kommun: dict[str, Any], period: dt.date) -> str:
     )
 
 
-# --------------------------------------------------------------------------- tables
-
-
-def wall_table(flags: pd.DataFrame, kommun: dict[str, Any]) -> GT:
-    """Every förvaltning side by side: one column each, the kommun last; ▲/✓ marks the flags."""
-    labels = flags.drop_duplicates("metric")[["metric", "metric_label", "unit", "decimals"]]
-    data: dict[str, list[str]] = {"label": list(labels["metric_label"])}
-    names = list(dict.fromkeys(flags["forvaltning_name"]))
-    for name in names:
-        part = flags[flags["forvaltning_name"] == name].set_index("metric")
-        cells = []
-        for metric in labels["metric"]:
-            r = part.loc[metric].to_dict()
-            mark = {"utmaning": "▲ ", "styrka": "✓ "}.get(r["assessment"], "")
-            cells.append(mark + widgets.shown_figure(r, kommun["anonymity_k"]))
-        data[name] = cells
-    first = flags.drop_duplicates("metric")
-    data["kommun"] = [
-        fmt.figure(r["kommun_value"], r["unit"], int(r["decimals"]))
-        for r in first.to_dict("records")
-    ]
-    frame = pd.DataFrame(data)
-    table = (
-        GT(frame, locale="sv")
-        .with_id("vagg")
-        .cols_label(cases={"label": "Nyckeltal", "kommun": f"Hela {kommun['kommun_name']}"})
-        .cols_align("right", columns=[*names, "kommun"])
-        .tab_options(table_width="100%", table_font_size="16px")
-        .tab_source_note("▲ utmaning (fetstil) · ✓ styrka · dolt = färre personer än k.")
-    )
-    for name in names:
-        bold = [i for i, cell in enumerate(frame[name]) if cell.startswith("▲")]
-        if bold:
-            table = table.tab_style(
-                style=style.text(weight="bold"), locations=loc.body(columns=name, rows=bold)
-            )
-    return table
-
-
 def combined_wall(kommun: dict[str, Any], period: dt.date) -> str:
     """The whole kommun on one A3 landscape sheet: every förvaltning side by side."""
     flags = queries.strengths_challenges(kommun["kommun_code"], period)
@@ -142,7 +102,11 @@ def combined_wall(kommun: dict[str, Any], period: dt.date) -> str:
     if flags.empty:
         body += ["<p>Inga förvaltningar publicerade för perioden.</p>"]
     else:
-        body += [wall_table(flags, kommun).as_raw_html()]
+        body += [
+            f"<style>{matrix.css(20, wrap_labels=False)}</style>",
+            matrix.matrix_html(flags, kommun, "vagg"),
+            f'<p class="meta">{matrix.LEGEND}</p>',
+        ]
     return _document(f"Faktavägg {kommun['kommun_name']}", "".join(body))
 
 

@@ -10,6 +10,7 @@ import streamlit as st
 from dashboards import format as fmt
 from dashboards import queries
 
+MISSING_FIGURE = "uppgift saknas"  # no figure in the exports: never a strength or a challenge
 NO_SURVEY = "Inga enkätresultat publicerade – när en enkätexport har lästs in visas resultaten här."
 # How an assessment reads: a symbol and a word, so it survives black-and-white print.
 ASSESSMENT_LABEL = {"utmaning": "▲ Utmaning", "styrka": "✓ Styrka"}
@@ -123,4 +124,7 @@ def shown_figure(row: dict[str, Any], anonymity_k: Any, value_key: str = "value"
     """A strengths-and-challenges figure as shown: formatted, or 'dolt (< k)' when hidden."""
     if row.get("is_suppressed"):
         return fmt.suppressed(anonymity_k)
-    return fmt.figure(row.get(value_key), row["unit"], int(row["decimals"]))
+    value = row.get(value_key)
+    if fmt._is_missing(value):
+        return MISSING_FIGURE
+    return fmt.figure(value, row["unit"], int(row["decimals"]))

@@ -38,6 +38,7 @@ def test_combined_wall_has_every_forvaltning(published_env: Path) -> None:
     html = posters.combined_wall(burlov(), fx.P_NOW)
     assert fx.NAMES[fx.VOF] in html and fx.NAMES[fx.BUF] in html
     assert "▲ 32,8" in html and f"✓ 4,3{NB}%" in html and HIDDEN in html
+    assert 'class="utmaning" title="Forskningen anger knappt 30' in html  # reason on hover
 
 
 def test_workbook_sheets_and_hidden_cells(published_env: Path, tmp_path: Path) -> None:

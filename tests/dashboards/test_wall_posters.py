@@ -152,6 +152,10 @@ def test_posters_read_from_two_metres(wall: Path, mart: dict) -> None:
         measured.append(assert_poster_type(pdf, name))
         assert pdf_size(pdf) == pytest.approx((842, 1191), abs=2)  # A3 portrait
     print("minimum sizes (pt):", {k: round(min(m[k] for m in measured), 1) for k in measured[0]})
+    wall_pdf = next(wall.glob("*_vagg.pdf"))  # the matrix of the whole kommun, A3 landscape
+    smallest = min(size for _t, size, _b in pdf_lines(wall_pdf))
+    print("wall minimum (pt):", round(smallest, 1))
+    assert smallest >= 14
 
 
 def test_an_a1_poster_is_the_a3_layout_twice_as_large(
