@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import format as fmt
-from dashboards import queries, widgets
+from dashboards import matrix, queries, widgets
 
 TITLE = "Styrkor och utmaningar"
 
@@ -30,16 +30,20 @@ def render() -> None:
     if flags.empty:
         st.info("Inga styrkor och utmaningar publicerade för vald kommun och period.")
         return
+    st.html(f"<style>{matrix.css(15)}</style>{matrix.matrix_html(flags, kommun)}")
+    st.caption(matrix.LEGEND + " Håll muspekaren över en markerad cell för skälet.")
+    st.markdown("#### Varför – per förvaltning")
     for forv_name, group in flags.groupby("forvaltning_name", sort=True):
         render_forvaltning(str(forv_name), group, kommun)
 
 
 def render_forvaltning(forv_name: str, group: pd.DataFrame, kommun: dict[str, Any]) -> None:
+    """The detail row: each flagged figure of the förvaltning in one sentence, with why."""
     rows = group.to_dict("records")
     challenges = [r for r in rows if r["assessment"] == "utmaning"]
     strengths = [r for r in rows if r["assessment"] == "styrka"]
-    with st.container(border=True):
-        st.subheader(forv_name)
+    label = f"{forv_name}: ▲ {len(challenges)} utmaningar · ✓ {len(strengths)} styrkor"
+    with st.expander(label):
         left, right = st.columns(2, gap="large")
         with left:
             st.markdown(f"**{widgets.ASSESSMENT_PLURAL['utmaning']}** ({len(challenges)})")

@@ -98,7 +98,12 @@ def test_strengths_and_challenges(browser: Browser, app_url: str, mart: dict) ->
     forv, label, value, unit, decimals, reason = mart["flag"]
     page = open_page(browser, app_url + "styrkor-och-utmaningar", "Styrkor och utmaningar")
     main = page.locator('[data-testid="stMain"]')
-    expect(main.get_by_role("heading", name=forv)).to_be_visible()
+    matrix = main.locator("#matris")
+    row = matrix.locator("tr").filter(has_text=label).first
+    cell = row.locator(f'td[title="{reason}"]').first
+    expect(cell).to_have_text(f"▲ {fmt.figure(value, unit, decimals)}")  # the reason on hover
+    expect(matrix.locator("thead")).to_contain_text(forv)
+    main.get_by_text(forv + ": ▲").first.click()  # the detail row: sentences only here
     expect(main.get_by_text(f"{label}: {fmt.figure(value, unit, decimals)}").first).to_be_visible()
     expect(main.get_by_text(reason[:40]).first).to_be_visible()
     finish(page, "styrkor_och_utmaningar")

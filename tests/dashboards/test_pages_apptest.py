@@ -44,7 +44,10 @@ def test_every_page_runs(published_env: Path, module: str) -> None:
 def test_strengths_lists_flags_with_their_reason(published_env: Path) -> None:
     at = run_page("strengths")
     text = [m.value for m in at.markdown]
-    assert [s.value for s in at.subheader] == [fx.NAMES[fx.BUF], fx.NAMES[fx.VOF]]
+    details = [e.label for e in at.expander]
+    assert [d.split(":")[0] for d in details] == [fx.NAMES[fx.BUF], fx.NAMES[fx.VOF]]
+    matrix = html_of(at)
+    assert 'class="utmaning" title="Forskningen anger knappt 30' in matrix  # reason on hover
     challenge = next(t for t in text if "Medarbetare per chef i första linjen" in t and "32,8" in t)
     assert "hela kommunen 28,8" in challenge and "referenspunkt 30,0" in challenge
     assert "Forskningen anger knappt 30" in challenge
