@@ -27,7 +27,7 @@ from dashboards.views import (  # noqa: E402
 
 # Add a page here: its module in dashboards/views/ with a render() function.
 PAGES = [
-    st.Page(fact_wall.render, title=fact_wall.TITLE, url_path="faktavagg", default=True),
+    st.Page(fact_wall.render, title=fact_wall.TITLE, url_path="start", default=True),
     st.Page(strengths.render, title=strengths.TITLE, url_path="styrkor-och-utmaningar"),
     st.Page(shared_world.render, title=shared_world.TITLE, url_path="dela-varld"),
     st.Page(comparison.render, title=comparison.TITLE, url_path="jamforelse"),
@@ -35,6 +35,8 @@ PAGES = [
     st.Page(data_quality.render, title=data_quality.TITLE, url_path="datakvalitet"),
     st.Page(action_plan.render, title=action_plan.TITLE, url_path="handlingsplan"),
     st.Page(follow_up.render, title=follow_up.TITLE, url_path="uppfoljning"),
+    # The default page lives at "/"; /faktavagg is its own working URL too (issue 12).
+    st.Page(fact_wall.render, title=fact_wall.TITLE, url_path="faktavagg", visibility="hidden"),
 ]
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from dashboards import format as fmt
-from dashboards import queries
+from dashboards import queries, state
 
 MISSING_FIGURE = "uppgift saknas"  # no figure in the exports: never a strength or a challenge
 NO_SURVEY = "Inga enkätresultat publicerade – när en enkätexport har lästs in visas resultaten här."
@@ -26,18 +26,15 @@ def select_kommun_period() -> tuple[dict[str, Any], dt.date] | None:
     kommun_rows = {row["kommun_code"]: row for row in kommun_frame.to_dict("records")}
     with st.sidebar:
         st.header("Urval")
-        code = st.selectbox(
-            "Kommun",
-            list(kommun_rows),
-            format_func=lambda c: kommun_rows[c]["kommun_name"],
-            key="kommun",
+        code = state.select(
+            "kommun", "Kommun", list(kommun_rows), lambda c: kommun_rows[c]["kommun_name"]
         )
         kommun = kommun_rows[code]
         period_options = queries.periods(code)
         if not period_options:
             st.info(f"Inga perioder publicerade för {kommun['kommun_name']}.")
             return None
-        period = st.selectbox("Period", period_options, format_func=fmt.iso_date, key="period")
+        period = state.select("period", "Period", period_options, fmt.iso_date)
     return kommun, period
 
 
@@ -58,11 +55,11 @@ def select_scope() -> tuple[dict[str, Any], dt.date, dict[str, Any]] | None:
         if not forv_rows:
             st.info("Inga förvaltningar för vald kommun och period.")
             return None
-        forv_id = st.selectbox(
+        forv_id = state.select(
+            "forvaltning",
             "Förvaltning",
             list(forv_rows),
-            format_func=lambda f: forv_rows[f]["forvaltning_name"],
-            key="forvaltning",
+            lambda f: forv_rows[f]["forvaltning_name"],
         )
         refresh_caption()
     return kommun, period, forv_rows[forv_id]

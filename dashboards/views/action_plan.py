@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 from great_tables import GT, loc, style
 
-from dashboards import charts, queries
+from dashboards import charts, queries, state
 from dashboards import format as fmt
 from dashboards import plan_labels as labels
 
@@ -69,7 +69,7 @@ def pick_kommun() -> dict | None:
         st.info("Det publicerade lagret har inga kommuner ännu.")
         return None
     names = dict(zip(kommuner["kommun_code"], kommuner["kommun_name"], strict=True))
-    code = st.sidebar.selectbox("Kommun", list(names), format_func=names.get, key="plan_kommun")
+    code = state.select("kommun", "Kommun", list(names), names.get)
     return {"kommun_code": code, "kommun_name": names[code]}
 
 

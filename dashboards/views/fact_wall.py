@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from great_tables import GT, loc, style
 
-from dashboards import charts, queries, survey_tables, widgets
+from dashboards import charts, queries, state, survey_tables, widgets
 from dashboards import format as fmt
 
 TITLE = "Faktavägg"
@@ -102,18 +102,20 @@ def drill_down(
     survey_period = widgets.survey_period(code)
     groups = queries.manager_groups(code, survey_period) if survey_period else pd.DataFrame()
     level = {"avdelning": "Avdelning", "enhet": "Enhet"}
-    choices: dict[str, tuple[str, str] | None] = {"Hela förvaltningen": None}
-    choices |= {
-        f"{level[r.scope_type]}: {r.scope_name}": (r.scope_type, r.scope_id)
+    # Options are "scope_type:scope_id" (the URL's ?drill_down=…), shown by name.
+    labels: dict[str, str] = {"": "Hela förvaltningen"}
+    labels |= {
+        f"{r.scope_type}:{r.scope_id}": f"{level[r.scope_type]}: {r.scope_name}"
         for r in units.itertuples()
     }
-    choices |= {
-        f"Chefsgrupp: {r.scope_name}": ("manager_group", r.scope_id) for r in groups.itertuples()
+    labels |= {
+        f"manager_group:{r.scope_id}": f"Chefsgrupp: {r.scope_name}" for r in groups.itertuples()
     }
-    label = st.sidebar.selectbox("Enhet eller chefsgrupp", list(choices), key="drill_down")
-    if choices.get(label) is None:
+    chosen = state.select("drill_down", "Enhet eller chefsgrupp", list(labels), labels.get)
+    if not chosen:
         return
-    scope_type, scope_id = choices[label]
+    scope_type, scope_id = chosen.split(":", 1)
+    label = labels[chosen]
     st.markdown(f"#### {label}")
     if scope_type != "manager_group":
         left, right = st.columns(2, gap="large")
