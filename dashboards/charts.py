@@ -104,7 +104,7 @@ def configure(chart: alt.TopLevelMixin, medium: Medium = SCREEN) -> alt.TopLevel
             titleLimit=0,
             orient="bottom",
         )
-        .configure_title(fontSize=medium.title, anchor="start", color=INK)
+        .configure_title(fontSize=medium.title, anchor="start", color=INK, limit=0)
         .configure_text(fontSize=medium.label)
         .configure_view(stroke=None)
     )

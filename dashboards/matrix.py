@@ -16,6 +16,14 @@ import pandas as pd
 from dashboards import format as fmt
 from dashboards import widgets
 
+KEY_FIGURES = [  # the figures a poster or the workshop screen shows big (mart metrics)
+    "mean_span_first_line",
+    "share_first_line_above_threshold_pct",
+    "chefstathet",
+    "sick_leave_pct",
+    "admin_support_fte_per_manager",
+    "mean_tenure_months",
+]
 TINT = {"utmaning": "#ffd9a8", "styrka": "#d6ecd6"}
 MARK = {"utmaning": "▲", "styrka": "✓"}
 
@@ -87,3 +95,26 @@ LEGEND = (
     "▲ utmaning (fetstil, tonad) · ✓ styrka (tonad) · dolt = färre personer än k · "
     "uppgift saknas = ingen uppgift i exporten, aldrig en styrka eller utmaning."
 )
+
+
+def tiles_html(flags: pd.DataFrame, kommun: dict[str, Any]) -> str:
+    """The key figures as tiles (class "figures"): label, value, the kommun's value, ▲/✓ word;
+    the page or poster sizes them with its own CSS."""
+    by_metric = {r["metric"]: r for r in flags.to_dict("records")}
+    tiles = []
+    for metric in KEY_FIGURES:
+        r = by_metric.get(metric)
+        if r is None:
+            continue
+        value = widgets.shown_figure(r, kommun["anonymity_k"])
+        small = " small" if len(value) > 7 else ""  # "dolt (< 5)", "uppgift saknas"
+        whole = fmt.figure(r["kommun_value"], r["unit"], int(r["decimals"]))
+        mark = widgets.ASSESSMENT_LABEL.get(r["assessment"] or "", "")
+        tiles.append(
+            f'<div class="figure {r["assessment"] or ""}">'
+            f'<div class="label">{html.escape(r["metric_label"])}</div>'
+            f'<div class="value{small}">{html.escape(value)}</div>'
+            f'<div class="kommun">Hela {html.escape(kommun["kommun_name"])}: {whole}</div>'
+            f'<div class="mark">{mark}&nbsp;</div></div>'
+        )
+    return f'<section class="figures">{"".join(tiles)}</section>'

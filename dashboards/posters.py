@@ -24,14 +24,6 @@ from dashboards import format as fmt
 # scaled up for A2/A1, so one layout serves every size and only grows. Minimums at A3:
 # title 48 pt = 64 px, key figures 60 pt = 80 px, body 16 pt = 21.3 px, charts 14 pt = 18.7 px.
 SHEET_W, SHEET_H = printing.sheet_px("A3")
-POSTER_FIGURES = [  # the key figures a poster shows big: metrics of mart_strengths_challenges
-    "mean_span_first_line",
-    "share_first_line_above_threshold_pct",
-    "chefstathet",
-    "sick_leave_pct",
-    "admin_support_fte_per_manager",
-    "mean_tenure_months",
-]
 MAX_FLAGS = 5  # per kind on a poster; the page Styrkor och utmaningar lists every one
 POSTER_CSS = f"""
 body {{ font-family: 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif; color: #000;
@@ -126,7 +118,7 @@ def forvaltning_poster(kommun: dict[str, Any], period: dt.date, forv: dict[str, 
         span = span.properties(height=180)
     parts = [
         f"<header><h1>{html.escape(name)}</h1>{_meta(kommun, period)}</header>",
-        _figure_tiles(flags, kommun),
+        matrix.tiles_html(flags, kommun),
         '<div class="row"><div>',
         _svg(span) or "<p>Inga chefer i första linjen.</p>",
         '</div><div class="flags">',
@@ -135,27 +127,6 @@ def forvaltning_poster(kommun: dict[str, Any], period: dt.date, forv: dict[str, 
         _survey(kommun, forv_id),
     ]
     return _document(f"Faktavägg {name}", f'<div class="sheet">{"".join(parts)}</div>')
-
-
-def _figure_tiles(flags: pd.DataFrame, kommun: dict[str, Any]) -> str:
-    by_metric = {r["metric"]: r for r in flags.to_dict("records")}
-    tiles = []
-    for metric in POSTER_FIGURES:
-        r = by_metric.get(metric)
-        if r is None:
-            continue
-        value = widgets.shown_figure(r, kommun["anonymity_k"])
-        small = " small" if len(value) > 7 else ""  # "dolt (< 5)", "uppgift saknas"
-        whole = fmt.figure(r["kommun_value"], r["unit"], int(r["decimals"]))
-        mark = widgets.ASSESSMENT_LABEL.get(r["assessment"] or "", "")
-        tiles.append(
-            f'<div class="figure {r["assessment"] or ""}">'
-            f'<div class="label">{html.escape(r["metric_label"])}</div>'
-            f'<div class="value{small}">{html.escape(value)}</div>'
-            f'<div class="kommun">Hela {html.escape(kommun["kommun_name"])}: {whole}</div>'
-            f'<div class="mark">{mark}&nbsp;</div></div>'
-        )
-    return f'<section class="figures">{"".join(tiles)}</section>'
 
 
 def _flag_lists(flags: pd.DataFrame, kommun: dict[str, Any]) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import streamlit as st
 from great_tables import GT, loc, style
@@ -11,13 +13,11 @@ from dashboards import format as fmt
 from dashboards import plan_labels as labels
 
 TITLE = "Handlingsplan"
+# Seven columns fit a 1280 px projector beside the sidebar: scope and owner sit under the measure.
 COLUMNS = {
-    "measure_text": "Åtgärd",
-    "scope_name": "Omfattning",
-    "owner_role": "Ansvarig",
+    "measure_html": "Åtgärd (omfattning · ansvarig)",
     "indicator_label": "Indikator",
-    "baseline_text": "Utgångsvärde",
-    "latest_text": "Nu",
+    "values_text": "Utgångsvärde → nu",
     "target_text": "Mål",
     "status_text": "Status",
     "due_text": "Klart senast",
@@ -55,7 +55,7 @@ def trend_charts(rows: pd.DataFrame) -> None:
             r["indicator_label"], r["indicator_unit"] or "",
         )  # fmt: skip
         if chart is not None:
-            title = f"{r['measure_id']} {r['indicator_label']} – {r['scope_name']}"
+            title = [f"{r['measure_id']} {r['indicator_label']}", str(r["scope_name"])]
             drawn.append(chart.properties(title=title))
     for start in range(0, len(drawn), 2):
         for column, chart in zip(st.columns(2), drawn[start : start + 2], strict=False):
@@ -114,6 +114,21 @@ def table_rows(plan: pd.DataFrame, trends: pd.DataFrame) -> pd.DataFrame:
             labels.indicator_value(v, u) for v, u in zip(rows["target_value"], unit, strict=True)
         ],
         trend=[_trend(v, u) for v, u in zip(rows["values"], unit, strict=True)],
+        values_text=[
+            f"{labels.indicator_value(b, u)} → {labels.indicator_value(v, u)}"
+            for b, v, u in zip(rows["baseline_value"], rows["latest_value"], unit, strict=True)
+        ],
+        measure_html=[
+            f"{html.escape(f'{m} {t}')}<br><small>{html.escape(str(s))} · "
+            f"{html.escape(str(o))}</small>"
+            for m, t, s, o in zip(
+                rows["measure_id"],
+                rows["measure"],
+                rows["scope_name"],
+                rows["owner_role"],
+                strict=True,
+            )
+        ],  # fmt: skip
         status_text=rows["indicator_status"].map(labels.status),
         due_text=rows["due_date"].map(fmt.iso_date),
         overdue_text=["⚠ försenad" if o else "" for o in rows["is_follow_up_overdue"]],
@@ -134,6 +149,7 @@ def plan_table(rows: pd.DataFrame) -> GT:
     table = (
         GT(rows[list(COLUMNS)].reset_index(drop=True), locale="sv")
         .cols_label(**COLUMNS)
+        .fmt_markdown(columns="measure_html")
         .tab_style(
             style=style.text(weight="bold"),
             locations=loc.body(
@@ -143,6 +159,7 @@ def plan_table(rows: pd.DataFrame) -> GT:
                 .to_list(),
             ),
         )
+        .cols_align("right", columns=["values_text", "target_text"])
         .tab_options(table_width="100%", table_font_size="16px")
     )
     return table

@@ -82,7 +82,8 @@ def test_workshop_advances_with_the_buttons(published_env: Path) -> None:
     assert at.title[0].value == fx.NAMES[fx.BUF]  # wraps around
     at.button(key="workshop_prev").click().run()
     assert at.title[0].value == fx.NAMES[fx.VOF]
-    assert dict((m.label, m.value) for m in at.metric)["Sjukfrånvaro"] == f"dolt (<{NB}5)"
+    tiles = html_of(at)  # the key figures as tiles: label, value, the kommun beside it
+    assert f'Sjukfrånvaro</div><div class="value small">dolt (&lt;{NB}5)' in tiles
 
 
 def test_data_quality_lists_files_and_warnings(published_env: Path) -> None:
