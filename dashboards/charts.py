@@ -283,7 +283,11 @@ def key_figures(flags: pd.DataFrame, medium: Medium = SCREEN) -> alt.VConcatChar
         charts.append(
             layer.properties(title=f"{mark}{r['metric_label']}", width=_width(medium), height=70)
         )
-    return alt.vconcat(*charts, spacing=18).resolve_scale(x="independent", shape="shared")
+    return alt.vconcat(
+        *charts,
+        spacing=18,
+        title="● förvaltningen · □ hela kommunen · streckad linje = referenspunkt",
+    ).resolve_scale(x="independent", shape="shared")
 
 
 # --------------------------------------------------------------------------- survey
@@ -392,7 +396,8 @@ def dela_varld(frame: pd.DataFrame, medium: Medium = SCREEN) -> alt.LayerChart |
         .encode(x=alt.X("right:Q", scale=alt.Scale(domain=[0, 100])), y=y, text="label:N")
     )
     return (line + dots + gap).properties(
-        title="Cheferna och högsta ledningen, per område",
+        # The marks' key in the title: a legend merged from shape and fill would not show.
+        title="Cheferna (●) och högsta ledningen (□), per område",
         width=_width(medium),
         height=data["område"].nunique() * 50,
     )

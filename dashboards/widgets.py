@@ -17,8 +17,26 @@ ASSESSMENT_LABEL = {"utmaning": "▲ Utmaning", "styrka": "✓ Styrka"}
 ASSESSMENT_PLURAL = {"utmaning": "▲ Utmaningar", "styrka": "✓ Styrkor"}
 
 
+# Metric labels wrap instead of ending in "…" (a projector at 1280×720 is narrow).
+PAGE_CSS = """<style>
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+</style>"""
+# Streamlit serves <html lang="en">; the pages are Swedish (screen readers, hyphenation).
+LANG_SCRIPT = "<script>window.parent.document.documentElement.lang = 'sv';</script>"
+
+
+def page_setup() -> None:
+    """What every page needs once per run: Swedish document language, unabridged labels."""
+    import streamlit.components.v1 as components
+
+    st.html(PAGE_CSS)
+    components.html(LANG_SCRIPT, height=0)
+
+
 def select_kommun_period() -> tuple[dict[str, Any], dt.date] | None:
     """Kommun and period chosen in the sidebar; None (with a message) when there are none."""
+    page_setup()
     kommun_frame = queries.kommuner()
     if kommun_frame.empty:
         st.info("Det publicerade lagret innehåller inga kommuner ännu.")

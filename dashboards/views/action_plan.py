@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from great_tables import GT, loc, style
 
-from dashboards import charts, queries, state
+from dashboards import charts, queries, state, widgets
 from dashboards import format as fmt
 from dashboards import plan_labels as labels
 
@@ -64,6 +64,7 @@ def trend_charts(rows: pd.DataFrame) -> None:
 
 
 def pick_kommun() -> dict | None:
+    widgets.page_setup()
     kommuner = queries.kommuner()
     if kommuner.empty:
         st.info("Det publicerade lagret har inga kommuner ännu.")

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from great_tables import GT, loc, style
 
-from dashboards import charts, queries, state, survey_tables, widgets
+from dashboards import charts, matrix, queries, state, survey_tables, widgets
 from dashboards import format as fmt
 
 TITLE = "Faktavägg"
@@ -55,6 +55,12 @@ def render() -> None:
     with right, st.container(border=True):
         st.markdown(f"**Hela {kommun['kommun_name']}** (jämförelse)")
         _key_figures(kommun_row, threshold)
+
+    flags = queries.strengths_challenges(kommun["kommun_code"], period)
+    flags = flags[flags["forvaltning_id"] == forvaltning["forvaltning_id"]]
+    with st.expander("Diagram: förvaltningen mot hela kommunen och referenspunkterna"):
+        key = flags[flags["metric"].isin(matrix.KEY_FIGURES)]
+        charts.show(charts.key_figures(key), "Inga nyckeltal att visa.")
 
     drill_down(kommun, period, forvaltning, forv_row, threshold)
 

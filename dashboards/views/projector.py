@@ -23,7 +23,7 @@ FLAGS_PER_PAGE = 4  # challenges (and strengths) per screen; more are paged with
 # Sized for a 1280×720 projector beside the sidebar (about 820 px of content), larger on 1080p.
 PROJECTOR_CSS = """
 <style>
-[data-testid="stMainBlockContainer"] { padding-top: 1.2rem !important; padding-bottom: 1rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 3.2rem !important; padding-bottom: 1rem; }
 [data-testid="stMain"] h1 { font-size: clamp(2rem, 3.2vw, 3.4rem) !important; padding: 0 !important;
   line-height: 1.1; }
 [data-testid="stMain"] h3 { font-size: clamp(1.3rem, 1.9vw, 2rem) !important; padding: 0.2rem 0; }
@@ -44,6 +44,8 @@ PROJECTOR_CSS = """
 
 
 def render() -> None:
+    # The room sees the whole width; the sidebar (timer, kommun) opens with the arrow at the left.
+    st.set_page_config(initial_sidebar_state="collapsed")
     chosen = widgets.select_kommun_period()
     if chosen is None:
         return
@@ -122,7 +124,7 @@ def _screen(kommun: dict[str, Any], period: Any, forv: dict[str, Any]) -> None:
             ]
             st.markdown("\n".join(items) or "–")
     if pages > 1:
-        st.button(
+        right.button(  # beside the list, not below it: the screen's height is the limit
             f"Fler styrkor och utmaningar ({shown + 1}/{pages})",
             key="workshop_more",
             on_click=lambda: state.update(workshop_flag_page=shown + 1),
