@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from great_tables import GT, loc, style
 
-from dashboards import charts, queries, state, widgets
+from dashboards import charts, downloads, queries, state, widgets
 from dashboards import format as fmt
 from dashboards import plan_labels as labels
 
@@ -37,11 +37,32 @@ def render() -> None:
     )
     status_counts(plan)
     rows = table_rows(plan, queries.indicator_trends(kommun["kommun_code"]))
+    downloads.offer(plan_frame(rows), f"handlingsplan_{kommun['kommun_code']}")
     for area_code in labels.area_order(rows["area"]):
         st.subheader(labels.area(area_code))
         area_rows = rows[rows["area"] == area_code]
         st.html(plan_table(area_rows).as_raw_html())
         trend_charts(area_rows)
+
+
+def plan_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """The plan as a download: values as numbers, codes as their Swedish words."""
+    return pd.DataFrame(
+        {
+            "Område": rows["area"].map(labels.area),
+            "Åtgärd": rows["measure_id"] + " " + rows["measure"],
+            "Omfattning": rows["scope_name"],
+            "Ansvarig": rows["owner_role"],
+            "Indikator": rows["indicator_label"],
+            "Enhet": rows["indicator_unit"],
+            "Utgångsvärde": rows["baseline_value"],
+            "Nu": rows["latest_value"],
+            "Mål": rows["target_value"],
+            "Status": rows["indicator_status"].map(labels.status),
+            "Klart senast": rows["due_date"].map(fmt.iso_date),
+            "Uppföljning försenad": ["ja" if o else "" for o in rows["is_follow_up_overdue"]],
+        }
+    )
 
 
 def trend_charts(rows: pd.DataFrame) -> None:

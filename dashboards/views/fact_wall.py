@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from great_tables import GT, loc, style
 
-from dashboards import charts, matrix, queries, state, survey_tables, widgets
+from dashboards import charts, downloads, matrix, queries, state, survey_tables, widgets
 from dashboards import format as fmt
 
 TITLE = "Faktavägg"
@@ -70,12 +70,33 @@ def render() -> None:
             forv_row, kommun_row, forvaltning["forvaltning_name"], kommun
         ).as_raw_html()
     )
+    f, k = forv_row or {}, kommun_row or {}
+    codes = [downloads.excel_format(u, d) for _c, _l, u, d in MORE_FIGURES]
+    downloads.offer(
+        pd.DataFrame(
+            {
+                "Nyckeltal": [label for _c, label, _u, _d in MORE_FIGURES],
+                forvaltning["forvaltning_name"]: [f.get(c) for c, *_ in MORE_FIGURES],
+                f"Hela {kommun['kommun_name']}": [k.get(c) for c, *_ in MORE_FIGURES],
+            }
+        ),
+        f"stod_{kommun['kommun_code']}_{period}_{forvaltning['forvaltning_id']}",
+        {forvaltning["forvaltning_name"]: codes, f"Hela {kommun['kommun_name']}": codes},
+    )
     team = queries.managers(kommun["kommun_code"], period, forvaltning["forvaltning_id"])
     if team.empty:
         st.info("Inga chefer registrerade för förvaltningen denna period.")
     else:
         st.html(
             _manager_table(team, forvaltning["forvaltning_name"], period, threshold).as_raw_html()
+        )
+        managers = team.assign(
+            above_label=team["is_above_threshold"].map(lambda above: "ja" if above else "")
+        )[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS)
+        downloads.offer(
+            managers,
+            f"chefer_{kommun['kommun_code']}_{period}_{forvaltning['forvaltning_id']}",
+            {TABLE_COLUMNS["fte_monthly_paid"]: downloads.excel_format("fte", 1)},
         )
         charts.show(
             charts.span_distribution(team, threshold),
