@@ -345,7 +345,7 @@ def survey_indices(
     return (bars + texts + ticks).properties(
         title="Enkätindex: staplar = urvalet, svart streck = hela kommunen",
         width=_width(medium),
-        height=max(len(data), 1) * (34 if medium.label < PRINT.label else 40),
+        height=max(len(data), 1) * 34,
     )
 
 

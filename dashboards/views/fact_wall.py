@@ -138,7 +138,9 @@ def drill_down(
     labels |= {
         f"manager_group:{r.scope_id}": f"Chefsgrupp: {r.scope_name}" for r in groups.itertuples()
     }
-    chosen = state.select("drill_down", "Enhet eller chefsgrupp", list(labels), labels.get)
+    chosen = state.select(
+        "drill_down", "Enhet eller chefsgrupp", list(labels), lambda c: labels.get(c, c)
+    )
     if not chosen:
         return
     scope_type, scope_id = chosen.split(":", 1)
