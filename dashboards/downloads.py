@@ -68,13 +68,14 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def offer(frame: pd.DataFrame, stem: str, formats: Formats | None = None) -> None:
-    """Two small download buttons under a table: Excel and CSV, named after the table."""
+    """Two small download buttons under a table: Excel and CSV, named after the table. The files
+    are made when a button is clicked (deferred), not on every run of the page."""
     left, right, _rest = st.columns([1, 1, 4])
     left.download_button(
-        "Ladda ner Excel", xlsx_bytes(frame, formats), f"{stem}.xlsx", XLSX_MIME,
+        "Ladda ner Excel", lambda: xlsx_bytes(frame, formats), f"{stem}.xlsx", XLSX_MIME,
         key=f"xlsx_{stem}", on_click="ignore",
     )  # fmt: skip
     right.download_button(
-        "Ladda ner CSV", csv_bytes(frame), f"{stem}.csv", "text/csv",
+        "Ladda ner CSV", lambda: csv_bytes(frame), f"{stem}.csv", "text/csv",
         key=f"csv_{stem}", on_click="ignore",
     )  # fmt: skip

@@ -145,7 +145,11 @@ def test_one_page_poster_per_forvaltning_and_a_wall(wall: Path, mart: dict) -> N
         assert fmt.number(row["kommun_value"], 1) in text
         if (flags["forvaltning_name"].eq(name) & flags["assessment"].eq("utmaning")).any():
             assert "▲ Utmaningar" in text
-    wall_text = "".join(pdf_text(next(p for p in pdfs if p.stem.endswith("_vagg"))).split())
+    wall_pdf = next(p for p in pdfs if p.stem.endswith("_vagg"))
+    raw = subprocess.run(  # content order: a wrapped header's lines stay together
+        ["pdftotext", "-raw", str(wall_pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    wall_text = "".join(raw.split())
     for pdf in pdfs:  # the PNG is an image of the same page: same proportions
         png = Image.open(pdf.with_suffix(".png"))
         width_pt, height_pt = pdf_size(pdf)
