@@ -126,6 +126,7 @@ def test_workshop_advances_with_the_arrow_key(browser: Browser, app_url: str, ma
     # large type for the projector: 3.2 % of the width (51 px here), against Streamlit's 44 px
     heading = main.get_by_role("heading", name=first)
     expect(heading).to_have_css("font-size", re.compile(r"^(4[89]|[5-9]\d)(\.\d+)?px$"))
+    expect(main.get_by_role("button", name="Nästa")).to_be_visible()  # shortcuts registered
     main.get_by_role("heading", name=first).click()  # focus the page, not a widget
     page.keyboard.press("ArrowRight")
     expect(main.get_by_role("heading", name=second)).to_be_visible(timeout=10_000)
