@@ -83,8 +83,14 @@ def render() -> None:
         f"stod_{kommun['kommun_code']}_{period}_{forvaltning['forvaltning_id']}",
         {forvaltning["forvaltning_name"]: codes, f"Hela {kommun['kommun_name']}": codes},
     )
-    team = queries.managers(kommun["kommun_code"], period, forvaltning["forvaltning_id"])
-    if team.empty:
+    team = (  # per-manager rows: the hr role only (queries.py refuses them to the others)
+        queries.managers(kommun["kommun_code"], period, forvaltning["forvaltning_id"])
+        if queries.allows("managers", kommun["kommun_code"])
+        else None
+    )
+    if team is None:
+        st.caption("Tabellen och fördelningen per chef visas bara för HR-rollen.")
+    elif team.empty:
         st.info("Inga chefer registrerade för förvaltningen denna period.")
     else:
         st.html(

@@ -18,7 +18,7 @@ from dashboards import matrix, queries, widgets
 from dashboards import state as url_state
 
 TITLE = "Workshop"
-LIVE_SECONDS = 10
+LIVE_SECONDS = 5  # the room survey's count within seconds of a publish (bench_watch.py)
 FLAGS_PER_PAGE = 4  # challenges (and strengths) per screen; more are paged with "1/3"
 # Sized for a 1280×720 projector beside the sidebar (about 820 px of content), larger on 1080p.
 PROJECTOR_CSS = """
