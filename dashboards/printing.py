@@ -16,9 +16,35 @@ DEFAULT_CHROMIUM = "/usr/bin/chromium"
 # --no-sandbox: Chromium refuses to start as root with its sandbox (DESIGN.md §10).
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # CSS pixels (96 per inch) of the paper sizes used, portrait: width, height.
-PAPER_PX = {"A3": (1123, 1587), "A4": (794, 1123)}
+PAPER_PX = {"A1": (2245, 3179), "A2": (1587, 2245), "A3": (1123, 1587), "A4": (794, 1123)}
 MARGIN_MM = 12
 MARGIN_PX = round(MARGIN_MM / 25.4 * 96)
+# A poster is laid out once on A3 and printed scaled up: A2 is √2 times A3, A1 twice.
+POSTER_SCALE = {"A3": 1.0, "A2": 2**0.5, "A1": 2.0}
+PNG_DPI = 150  # of an A3 sheet; larger sheets at fewer dpi, so every PNG has the same pixels
+
+
+def sheet_px(paper: str) -> tuple[int, int]:
+    """The printable area (inside the margins) of a portrait sheet in CSS px."""
+    width, height = PAPER_PX[paper]
+    return width - 2 * MARGIN_PX, height - 2 * MARGIN_PX
+
+
+def pdf_to_png(pdf: Path, png: Path, dpi: float = PNG_DPI) -> Path:
+    """The first page of a PDF as a PNG (poppler's pdftoppm): an image of the printed page."""
+    import shutil
+    import subprocess
+
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        raise PrintingUnavailable("pdftoppm saknas: installera poppler-utils (make chromium).")
+    stem = png.with_suffix("")
+    subprocess.run(
+        [tool, "-png", "-r", f"{dpi:g}", "-singlefile", "-f", "1", "-l", "1", str(pdf), str(stem)],
+        check=True,
+        capture_output=True,
+    )
+    return png
 
 
 class PrintingUnavailable(RuntimeError):
@@ -100,6 +126,25 @@ class Printer:
                 landscape=landscape,
                 print_background=True,
                 scale=scale,
+                margin={"top": margin, "bottom": margin, "left": margin, "right": margin},
+            )
+        finally:
+            page.close()
+        return path
+
+    def poster_pdf(self, html: str, path: Path, paper: str = "A3") -> Path:
+        """A poster laid out on A3 (sheet_px) printed on `paper`, scaled up with its margins."""
+        factor = POSTER_SCALE[paper]
+        width, height = sheet_px("A3")
+        page = self._page(html, width, height)
+        try:
+            page.emulate_media(media="print")
+            margin = f"{MARGIN_MM * factor:.2f}mm"
+            page.pdf(
+                path=str(path),
+                format=paper,
+                print_background=True,
+                scale=factor,
                 margin={"top": margin, "bottom": margin, "left": margin, "right": margin},
             )
         finally:

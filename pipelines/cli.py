@@ -132,12 +132,13 @@ def cmd_wall(args: argparse.Namespace) -> int:
 
     published = Path(args.warehouse) / "published" / "chefskartan.duckdb"
     try:
-        result = write_wall(published, args.kommun, Path(args.out))
+        result = write_wall(
+            published, args.kommun, Path(args.out), args.size,
+            lambda line: print(f"Skrev {line}", flush=True),
+        )  # fmt: skip
     except (WallError, PublishedDbProblem, PrintingUnavailable) as exc:
         print(f"chefskartan wall: {exc}", file=sys.stderr)
         return 1
-    for path in result.files:
-        print(f"Skrev {path}")
     print(f"{len(result.files)} filer på {fmt.number(result.seconds, 1)} s.")
     return 0
 
@@ -259,6 +260,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--warehouse", default="demo/warehouse", help="warehouse folder (default demo/warehouse)"
     )
+    p.add_argument("--size", choices=["A3", "A2", "A1"], default="A3", help="poster paper size")
     p.set_defaults(func=cmd_wall)
 
     p = sub.add_parser("sql", help="SQL on the published file, read-only (DuckDB CLI)")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboards import format as fmt
 from dashboards import plan_labels as labels
-from dashboards import queries
+from dashboards import queries, state
 from dashboards.inert import md
 from dashboards.views.action_plan import pick_kommun, published_plan
 
@@ -20,7 +20,7 @@ def render() -> None:
     if plan is None:
         return
     scopes = sorted(plan["scope_name"].unique())
-    scope = st.sidebar.selectbox("Förvaltning eller enhet", scopes, key="follow_up_scope")
+    scope = state.select("uppfoljning", "Förvaltning eller enhet", scopes)
     follow_ups = queries.follow_ups(kommun["kommun_code"])
     for measure_id, rows in plan[plan["scope_name"] == scope].groupby("measure_id", sort=True):
         first = rows.iloc[0]
