@@ -13,7 +13,7 @@ import yaml
 from schemas.indicators import catalogue, indicator_ids
 from schemas.marts import MARTS
 from schemas.model import Table, sql_literal
-from warehouse.anonymity import apply_suppression
+from warehouse.disclosure.surveys import protect_surveys
 
 SQL_DIR = Path(__file__).parent / "sql"
 # Research and practice reference points for mart_strengths_challenges: data, not code.
@@ -36,8 +36,8 @@ REFERENCE_COLUMNS = {  # column -> DuckDB type of the reference_point temp table
 # Analysts' tools (DBeaver, ODBC, CLI 1.x) cannot open DuckDB 2.0's newer storage format.
 PUBLISHED_STORAGE_VERSION = "v1.0.0"
 COMBINED_NAME = "chefskartan.duckdb"
-# Steps in Python between the intermediate SQL and the marts (suppression is iterative).
-PYTHON_STEPS = (apply_suppression,)
+# Steps in Python between the intermediate SQL and the marts (disclosure control is iterative).
+PYTHON_STEPS = (protect_surveys,)
 
 
 class MartMismatch(Exception):

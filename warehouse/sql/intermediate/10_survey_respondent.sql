@@ -50,7 +50,7 @@ resolved AS (
     WHERE r.is_complete
 )
 SELECT r.kommun_code, r.period_date, r.survey_id, r.respondent_role, r.response_id,
-       r.person_id, r.hr_period, r.unit_id, t.forvaltning_id, r.manager_level,
+       r.person_id, r.hr_period, r.group_period, r.unit_id, t.forvaltning_id, r.manager_level,
        coalesce(gp.group_name, gu.group_name) AS group_name
 FROM resolved r
 LEFT JOIN int_unit_tree t
