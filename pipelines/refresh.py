@@ -18,6 +18,7 @@ from pipelines.manifest import InboxFile, Manifest
 from pipelines.report import FileReport, Issue, issues_frame
 from warehouse import build as builder
 from warehouse.checks import run_checks
+from warehouse.disclosure.report import disclosure_summary
 from warehouse.store import (
     STORE_NAME,
     StagedTable,
@@ -247,6 +248,8 @@ def summary_text(results: list[StageResult], published: list[Path] | None) -> st
             f"Publicerat: {rows} rader från {len(results)} filer → "
             + ", ".join(str(p) for p in published)
         )
+        combined = [p for p in published if p.name == builder.COMBINED_NAME and p.exists()]
+        lines += disclosure_summary(combined[0]) if combined else []
     else:
         lines.append(f"Inget publicerades: {errors} fel. Förra publicerade lagret gäller.")
     return "\n".join(lines)

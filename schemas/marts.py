@@ -57,14 +57,14 @@ SICK_LEAVE_PCT = Field(
     "sick_leave_pct",
     "decimal",
     "SKR sick leave: sick-leave hours / contracted hours of monthly-paid staff, in percent; "
-    "empty for fewer than anonymity_k persons.",
+    "empty when hidden by disclosure control (fewer than anonymity_k persons, or derivable).",
     required=False,
 )
 LONG_TERM_SHARE = Field(
     "long_term_sick_leave_share_pct",
     "decimal",
-    "Share of the sick-leave hours in spells of 60 days or more, in percent; empty for fewer "
-    "than anonymity_k persons.",
+    "Share of the sick-leave hours in spells of 60 days or more, in percent; empty when "
+    "hidden by disclosure control.",
     required=False,
 )
 
@@ -145,7 +145,11 @@ MART_SPAN_OF_CONTROL = Table(
             "As has_hr_partner, for a controller/ekonom.",
             required=False,
         ),
-        SICK_LEAVE_PCT,
+        SICK_LEAVE_PCT.with_description(
+            "SKR sick leave of everyone with hours in the manager's units and the units below "
+            "them, the manager included (the rollup of the manager's unit, so the two never "
+            "differ by one person), in percent; empty when hidden by disclosure control."
+        ),
         LONG_TERM_SHARE,
     ),
     primary_key=("kommun_code", "period_date", "manager_id"),
@@ -342,7 +346,8 @@ MART_REFRESH_LOG = Table(
 MART_DATA_QUALITY = Table(
     name="mart_data_quality",
     description="Findings of the org-tree and roster checks for the data behind this "
-    "publication: warnings that loaded (errors stop a refresh and are never published).",
+    "publication: warnings that loaded (errors stop a refresh and are never published); and "
+    "manager groups not published for a survey (check disclosure_group_cut).",
     fields=tuple(f for f in DATA_QUALITY.fields if f.name != "refresh_id"),
 )
 
@@ -422,6 +427,41 @@ MART_STRENGTHS_CHALLENGES = Table(
     primary_key=("kommun_code", "period_date", "forvaltning_id", "metric"),
 )
 
+
+def _cells(what: str) -> Field:
+    return Field(f"cells_{what}", "integer", f"Cells {what.replace('_', ' ')} (see cells).")
+
+
+MART_DISCLOSURE_REPORT = Table(
+    name="mart_disclosure_report",
+    description="What disclosure control cost, per kommun, period, mart and survey: cells "
+    "(groups a figure is published for; in mart_survey_distribution one per item, not per "
+    "answer option) shown and hidden, and why (warehouse/disclosure, docs/disclosure.md).",
+    fields=(
+        KOMMUN_CODE,
+        PERIOD_DATE,
+        Field("mart", "code", "The mart whose figures these are."),
+        Field("survey_id", "code", "The survey (empty for sick leave).", required=False),
+        Field("respondent_role", "code", "manager or top_management.", required=False),
+        Field("cells", "integer", "Groups x figures in the mart for this kommun and period."),
+        Field("cells_shown", "integer", "Cells published with their figures (at least k people)."),
+        Field("cells_empty", "integer", "Cells nobody is in (hidden, read as any hidden cell)."),
+        Field("cells_primary", "integer", "Cells hidden because 1 to k-1 people are in them."),
+        Field(
+            "cells_secondary",
+            "integer",
+            "Cells of k or more people hidden so no small group can be derived (the price).",
+        ),
+        Field(
+            "cells_group_cut",
+            "integer",
+            "Manager-group cells not published because protecting them would hide most of "
+            "the org tree.",
+        ),
+        Field("dropped_groups", "text", "The manager groups not published.", required=False),
+    ),
+)
+
 # In build order: a mart may read the marts before it.
 MARTS = (
     MART_KOMMUN,
@@ -433,4 +473,5 @@ MARTS = (
     *ACTION_PLAN_MARTS,
     *SURVEY_MARTS,
     MART_STRENGTHS_CHALLENGES,
+    MART_DISCLOSURE_REPORT,
 )

@@ -13,6 +13,7 @@ import yaml
 from schemas.indicators import catalogue, indicator_ids
 from schemas.marts import MARTS
 from schemas.model import Table, sql_literal
+from warehouse.disclosure.sick_leave import protect_sick_leave
 from warehouse.disclosure.surveys import protect_surveys
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -37,7 +38,7 @@ REFERENCE_COLUMNS = {  # column -> DuckDB type of the reference_point temp table
 PUBLISHED_STORAGE_VERSION = "v1.0.0"
 COMBINED_NAME = "chefskartan.duckdb"
 # Steps in Python between the intermediate SQL and the marts (disclosure control is iterative).
-PYTHON_STEPS = (protect_surveys,)
+PYTHON_STEPS = (protect_surveys, protect_sick_leave)
 
 
 class MartMismatch(Exception):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import highspy
@@ -89,11 +90,7 @@ class IntervalModel:
                 upper.append(float(bound))
         lp.num_row_ = len(rows)
         lp.row_lower_, lp.row_upper_ = np.array(lower), np.array(upper)
-        start, index, value, _ = _csr(rows, n)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-        lp.a_matrix_.start_, lp.a_matrix_.index_ = np.array(start), np.array(index)
-        lp.a_matrix_.value_ = np.array(value)
-        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, len(rows)
+        _set_matrix(lp, rows, [[1.0] * len(r) for r in rows])
         self.h.passModel(lp)
         self.n = n
 
@@ -185,11 +182,15 @@ def blocks(table: LinkedTable, published: list[str]) -> list[frozenset[int]]:
     return [frozenset(g) for sig, g in sorted(groups.items()) if sig]
 
 
-def exact_violations(table: LinkedTable, hidden: set[str], k: int) -> list[Violation]:
-    """A union of blocks with 1..k-1 respondents in the span of the published cells, if any.
+def exact_violations(
+    table: LinkedTable, hidden: set[str], k: int, choose: Callable[[tuple[str, ...]], str]
+) -> list[Violation]:
+    """Unions of blocks with 1..k-1 people in the span of the published cells.
 
     A small MIP: binary x per block, free lambda per published cell, sum_c lambda_c [b in c] =
-    x_b for every block, 1 <= sum_b n_b x_b <= k-1. Feasible means such a combination exists.
+    x_b for every block, 1 <= sum_b n_b x_b <= k-1. Feasible means such a combination exists;
+    then `choose` names the cell to hide, its lambda is fixed at 0 and the MIP is solved again,
+    so one audit finds a whole round of fixes.
     """
     published = [c for c in table.cells if c not in hidden]
     parts = blocks(table, published)
@@ -199,10 +200,11 @@ def exact_violations(table: LinkedTable, hidden: set[str], k: int) -> list[Viola
         return []
     index = {c: j for j, c in enumerate(published)}
     n_lam, n_x = len(published), len(parts)
-    members: list[list[int]] = [[] for _ in parts]
-    for b, part in enumerate(parts):
-        atom = next(iter(part))
-        members[b] = [index[c] for c in published if atom in table.cells[c]]
+    of_atom: dict[int, list[int]] = defaultdict(list)
+    for j, cell in enumerate(published):
+        for atom in table.cells[cell]:
+            of_atom[atom].append(j)
+    members = [of_atom[next(iter(b))] for b in parts]
     h = _solver()
     lp = highspy.HighsLp()
     lp.num_col_ = n_lam + n_x
@@ -216,31 +218,51 @@ def exact_violations(table: LinkedTable, hidden: set[str], k: int) -> list[Viola
     lp.num_row_ = len(rows)
     lp.row_lower_ = np.array([0.0] * n_x + [1.0])
     lp.row_upper_ = np.array([0.0] * n_x + [float(k - 1)])
-    start, idx, val, _ = _csr(rows, n_lam + n_x, values)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.start_, lp.a_matrix_.index_ = np.array(start), np.array(idx)
-    lp.a_matrix_.value_ = np.array(val)
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n_lam + n_x, len(rows)
+    _set_matrix(lp, rows, values)
     lp.integrality_ = [highspy.HighsVarType.kContinuous] * n_lam + [
         highspy.HighsVarType.kInteger
     ] * n_x
     h.passModel(lp)
-    h.setOptionValue("mip_rel_gap", 0.0)
-    h.run()
-    status = h.getModelStatus()
-    if status == highspy.HighsModelStatus.kInfeasible:
-        return []
-    if status != highspy.HighsModelStatus.kOptimal:
-        raise RuntimeError(f"audit MIP: {h.modelStatusToString(status)}")
-    sol = np.array(h.getSolution().col_value)
-    chosen = [b for b in range(n_x) if sol[n_lam + b] > 0.5]
-    atoms = sorted(a for b in chosen for a in parts[b])
-    uses = tuple(published[j] for j in range(n_lam) if abs(sol[j]) > TOL)
-    total = sum(counts[b] for b in chosen)
-    name = "union:" + "+".join(table.atoms[a] for a in atoms)
-    return [Violation("exact", name, total, total, total, uses)]
+    found = []
+    while True:
+        h.run()
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return found
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"audit MIP: {h.modelStatusToString(status)}")
+        sol = np.array(h.getSolution().col_value)
+        chosen = [b for b in range(n_x) if sol[n_lam + b] > 0.5]
+        atoms = sorted(a for b in chosen for a in parts[b])
+        uses = tuple(published[j] for j in range(n_lam) if abs(sol[j]) > TOL)
+        total = sum(counts[b] for b in chosen)
+        name = "union:" + "+".join(table.atoms[a] for a in atoms)
+        found.append(Violation("exact", name, total, total, total, uses))
+        cell = choose(uses)
+        if cell not in index:
+            return found  # the fix lies outside this MIP's cells: audit again from scratch
+        h.changeColBounds(index[cell], 0.0, 0.0)
 
 
-def audit(table: LinkedTable, hidden: set[str], k: int) -> list[Violation]:
-    """Every way the attacker narrows a group of 1..k-1 respondents; empty when the table is safe."""
-    return interval_violations(table, hidden, k) or exact_violations(table, hidden, k)
+def _set_matrix(lp: highspy.HighsLp, rows: list[list[int]], values: list[list[float]]) -> None:
+    start, index, value, _ = _csr(rows, lp.num_col_, values)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_ = np.array(start), np.array(index)
+    lp.a_matrix_.value_ = np.array(value)
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, len(rows)
+
+
+def audit(
+    table: LinkedTable,
+    hidden: set[str],
+    k: int,
+    choose: Callable[[tuple[str, ...]], str],
+    intervals: bool = True,
+) -> list[Violation]:
+    """Every way the attacker narrows a group of 1..k-1 people; empty when the table is safe.
+
+    `intervals=False` checks exact derivations only: for health data the counts of people are
+    no secret (HR holds the roster); the hours are, and only an exact combination pins a sum.
+    """
+    found = interval_violations(table, hidden, k) if intervals else []
+    return found or exact_violations(table, hidden, k, choose)

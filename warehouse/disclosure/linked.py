@@ -29,6 +29,9 @@ class LinkedTable:
     roots: frozenset[str] = frozenset()  # published totals hidden only as a last resort
     atom_bounds: list[int | None] = field(default_factory=list)  # None: no bound known
     cell_bounds: dict[str, int | None] = field(default_factory=dict)
+    # parent = disjoint children + a remainder nobody publishes: a cheap first pass (the audit
+    # alone would find the same derivations, one LP/MIP at a time)
+    equations: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.atom_counts = np.asarray(self.atom_counts, dtype=np.int64)
@@ -64,25 +67,48 @@ class Protection:
         return self.empty | self.primary | self.secondary | self.forced
 
 
-def protect(table: LinkedTable, k: int, forced: Iterable[str] = ()) -> Protection:
-    """Hide cells until the attacker's audit passes (see the module docstring)."""
+def protect(
+    table: LinkedTable, k: int, forced: Iterable[str] = (), intervals: bool = True
+) -> Protection:
+    """Hide cells until the attacker's audit passes (see the module docstring and `audit`)."""
     from warehouse.disclosure.audit import audit
 
     empty = frozenset(c for c in table.cells if table.count(c) == 0)
     primary = frozenset(c for c in table.cells if 0 < table.count(c) < k)
     forced_set = frozenset(forced) & set(table.cells)
     hidden = set(empty | primary | forced_set)
+    _close_remainders(table, hidden, k)
     while True:
-        violations = audit(table, hidden, k)
+        added: set[str] = set()
+
+        def choose(uses: tuple[str, ...]) -> str:
+            cell = _choose(table, hidden | added, uses)
+            added.add(cell)
+            return cell
+
+        violations = audit(table, hidden, k, choose, intervals)
         if not violations:
             secondary = frozenset(hidden - empty - primary - forced_set)
             return Protection(empty, primary, secondary, forced_set - empty - primary)
-        added: set[str] = set()
         for violation in violations:
-            if added & set(violation.uses):
-                continue  # an earlier choice in this round already breaks this derivation
-            added.add(_choose(table, hidden, violation.uses))
+            if violation.kind == "interval" and not added & set(violation.uses):
+                choose(violation.uses)  # unless this round's choices already break it
         hidden |= added
+
+
+def _close_remainders(table: LinkedTable, hidden: set[str], k: int) -> None:
+    """Hide cells until no published parent minus its published children leaves 1..k-1."""
+    changed = True
+    while changed:
+        changed = False
+        for parent, kids in table.equations:
+            if parent in hidden:
+                continue
+            shown = [c for c in kids if c not in hidden]
+            rest = table.count(parent) - sum(table.count(c) for c in shown)
+            if 0 < rest < k and shown:
+                hidden.add(min(shown, key=lambda c: (table.count(c), c)))
+                changed = True
 
 
 def _choose(table: LinkedTable, hidden: set[str], uses: Iterable[str]) -> str:

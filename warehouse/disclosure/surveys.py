@@ -112,10 +112,18 @@ def protect_survey(
     ):
         counts_by_measure[m][index[(u, g)]] = int(n)
 
+    children: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for cell, parent, kind in zip(
+        cells["cell_id"], cells["parent_cell_id"], cells["hierarchy"], strict=True
+    ):
+        if isinstance(parent, str) and cell not in children.get((parent, kind), ()):
+            children[(parent, kind)].append(cell)
+    equations = [(parent, tuple(kids)) for (parent, _), kids in sorted(children.items())]
+
     def table_for(measure: str) -> LinkedTable:
         return LinkedTable(
             [f"{u}|{g}" for u, g in keys], counts_by_measure[measure], cell_atoms, roots,
-            atom_bounds, cell_bounds,
+            atom_bounds, cell_bounds, equations,
         )  # fmt: skip
 
     kinds = dict(zip(cells["cell_id"], cells["hierarchy"], strict=False))
@@ -143,7 +151,7 @@ def protect_surveys(con: duckdb.DuckDBPyConnection) -> None:
     cell and measure: is_suppressed, suppression reason) and int_survey_group_cut."""
     cells = con.execute(
         "SELECT DISTINCT kommun_code, period_date, survey_id, respondent_role, measure_id, "
-        "cell_id, hierarchy, k FROM int_survey_cell"
+        "cell_id, parent_cell_id, hierarchy, k FROM int_survey_cell"
     ).df()
     atoms = con.execute("SELECT * FROM int_survey_atom").df()
     bounds = con.execute("SELECT * FROM int_survey_atom_bound").df()
@@ -176,7 +184,10 @@ def protect_surveys(con: duckdb.DuckDBPyConnection) -> None:
     )
     out["is_suppressed"] = out["suppression"].notna()
     out = out[[*SURVEY_KEY, "measure_id", "cell_id", "is_suppressed", "suppression"]]
-    cut_frame = pd.DataFrame(cuts, columns=[*SURVEY_KEY, "group_name"])
+    cut_frame = pd.DataFrame(cuts, columns=[*SURVEY_KEY, "group_name"]).astype(
+        {"kommun_code": str, "survey_id": str, "respondent_role": str, "group_name": str}
+    )
+    cut_frame["period_date"] = pd.to_datetime(cut_frame["period_date"])
     _write(con, "int_survey_suppression", out)
     _write(con, "int_survey_group_cut", cut_frame)
 
