@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -80,12 +81,7 @@ def protect(
     _close_remainders(table, hidden, k)
     while True:
         added: set[str] = set()
-
-        def choose(uses: tuple[str, ...]) -> str:
-            cell = _choose(table, hidden | added, uses)
-            added.add(cell)
-            return cell
-
+        choose = partial(_choose_into, table, hidden, added)
         violations = audit(table, hidden, k, choose, intervals)
         if not violations:
             secondary = frozenset(hidden - empty - primary - forced_set)
@@ -94,6 +90,13 @@ def protect(
             if violation.kind == "interval" and not added & set(violation.uses):
                 choose(violation.uses)  # unless this round's choices already break it
         hidden |= added
+
+
+def _choose_into(table: LinkedTable, hidden: set[str], added: set[str], uses: tuple) -> str:
+    """Choose the cell to hide for one derivation and note it in this round's `added`."""
+    cell = _choose(table, hidden | added, uses)
+    added.add(cell)
+    return cell
 
 
 def _close_remainders(table: LinkedTable, hidden: set[str], k: int) -> None:
