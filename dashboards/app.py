@@ -13,7 +13,7 @@ if str(_REPO_ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboards import queries  # noqa: E402
+from dashboards import login, queries  # noqa: E402
 from dashboards.views import (  # noqa: E402
     action_plan,
     comparison,
@@ -25,9 +25,11 @@ from dashboards.views import (  # noqa: E402
     strengths,
 )
 
-# Add a page here: its module in dashboards/views/ with a render() function.
+# Add a page here: its module in dashboards/views/ with a render() function, and its url_path
+# to the roles that see it (dashboards/access.py PAGES_BY_ROLE). The first page a role sees is
+# its start page (no default=True: that would blank the url_path the menu is filtered on).
 PAGES = [
-    st.Page(fact_wall.render, title=fact_wall.TITLE, url_path="faktavagg", default=True),
+    st.Page(fact_wall.render, title=fact_wall.TITLE, url_path="faktavagg"),
     st.Page(strengths.render, title=strengths.TITLE, url_path="styrkor-och-utmaningar"),
     st.Page(shared_world.render, title=shared_world.TITLE, url_path="dela-varld"),
     st.Page(comparison.render, title=comparison.TITLE, url_path="jamforelse"),
@@ -41,13 +43,24 @@ PAGES = [
 def main() -> None:
     st.set_page_config(layout="wide", page_title="Chefskartan")
     st.set_option("client.toolbarMode", "viewer")  # no "Deploy" button on a projected wall
-    page = st.navigation(PAGES)
+    grant = login.session_grant()  # draws the login page or the refusal when None
+    if grant is None:
+        return
+    # Only the role's pages are in the menu; the queries check the grant again (queries.py).
+    allowed = [p for p in PAGES if p.url_path in grant.pages()]
+    path = {p.title: p.url_path for p in allowed}  # before st.navigation blanks the start page's
+    page = st.navigation(allowed)
+    login.sidebar(grant)
     try:
         page.run()
+    except queries.AccessDenied as exc:
+        login.record_denied(grant, path[page.title], str(exc))
+        st.warning(str(exc))
     except queries.PublishedDbMissing as exc:
         st.info(str(exc))
     except queries.PublishedDbUnreadable as exc:
         st.error(str(exc))
+    login.record_page(grant, path[page.title])
 
 
 main()

@@ -16,6 +16,11 @@ How the connection is handled, and why (DESIGN.md §10):
   and the cursor closed.
 - SQL lives in the SQL dict below, reads only mart_* tables and takes user values only as
   ? parameters (tests check both).
+- Every query passes the session's grant first (dashboards/access.py): the kommun it names
+  must be one the grant holds, in a role that may run it; rows of the queries over every
+  kommun are cut to the grant's kommuner. On a server of the combined file a query for one
+  kommun reads that kommun's own file (kommun_<code>.duckdb) when it is published, so a
+  session for Lomma never opens a file that holds Burlöv's rows.
 """
 
 from __future__ import annotations
@@ -30,8 +35,14 @@ from typing import Any, TypeVar
 import duckdb
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from dashboards import access
 
 ENV_VAR = "CHEFSKARTAN_PUBLISHED_DB"
+COMBINED_FILE = "chefskartan.duckdb"  # every kommun; kommun_<code>.duckdb beside it
+LOCAL_ROLE_ENV = "CHEFSKARTAN_LOCAL_ROLE"  # the role of a server without login (default hr)
+GRANT_KEY = "_chefskartan_grant"  # st.session_state key; app.py sets it on every run
 
 T = TypeVar("T")
 
@@ -136,11 +147,18 @@ SQL: dict[str, str] = {
         ORDER BY survey_id, construct, scope_type, scope_name
     """,
     "units_in_forvaltning": """
-        SELECT scope_type, scope_id, scope_name
-        FROM mart_span_rollup
-        WHERE kommun_code = ? AND period_date = ? AND forvaltning_id = ?
-          AND scope_type IN ('avdelning', 'enhet')
-        ORDER BY scope_type, scope_name
+        SELECT r.scope_type, r.scope_id, r.scope_name, r.managers, k.anonymity_k
+        FROM mart_span_rollup r
+        JOIN mart_kommun k ON k.kommun_code = r.kommun_code
+        WHERE r.kommun_code = ? AND r.period_date = ? AND r.forvaltning_id = ?
+          AND r.scope_type IN ('avdelning', 'enhet')
+        ORDER BY r.scope_type, r.scope_name
+    """,
+    "scope_managers": """
+        SELECT r.managers, k.anonymity_k
+        FROM mart_span_rollup r
+        JOIN mart_kommun k ON k.kommun_code = r.kommun_code
+        WHERE r.kommun_code = ? AND r.period_date = ? AND r.scope_type = ? AND r.scope_id = ?
     """,
     "manager_groups": """
         SELECT DISTINCT scope_id, scope_name
@@ -229,6 +247,10 @@ class PublishedDbUnreadable(PublishedDbProblem):
     """The file exists but cannot be read as a published Chefskartan database."""
 
 
+class AccessDenied(PublishedDbProblem):
+    """The session's grant does not cover the query (another kommun, or a role's limit)."""
+
+
 # --------------------------------------------------------------------------- connection
 
 _lock = threading.RLock()
@@ -295,8 +317,7 @@ def _connection(path: str, mtime_ns: int, inode: int) -> duckdb.DuckDBPyConnecti
         return conn
 
 
-def _current_connection() -> duckdb.DuckDBPyConnection:
-    path = published_path()
+def _connection_to(path: Path) -> duckdb.DuckDBPyConnection:
     try:
         stat = path.stat()
     except FileNotFoundError as exc:  # replaced or removed between the check and stat()
@@ -306,10 +327,83 @@ def _current_connection() -> duckdb.DuckDBPyConnection:
     return _connection(str(path), stat.st_mtime_ns, stat.st_ino)
 
 
+def _current_connection() -> duckdb.DuckDBPyConnection:
+    """The connection to the file CHEFSKARTAN_PUBLISHED_DB names (its newest version)."""
+    return _connection_to(published_path())
+
+
+def current_grant() -> access.Grant:
+    """The grant of this Streamlit session (set by app.py); outside Streamlit, the local one.
+
+    Outside a script run (the CLI's posters and reports, tests) the reader holds the files
+    anyway. A session without a grant gets the local grant only when no login is configured.
+    """
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return access.local_grant(os.environ.get(LOCAL_ROLE_ENV) or "hr")
+    grant = st.session_state.get(GRANT_KEY)
+    if isinstance(grant, access.Grant):
+        return grant
+    if "is_logged_in" in st.user:  # login configured, and app.py has not granted anything
+        return access.NO_GRANT
+    return access.local_grant(os.environ.get(LOCAL_ROLE_ENV) or "hr")
+
+
+def allows(name: str, kommun_code: str) -> bool:
+    """Whether this session may run query `name` for the kommun (pages hide what it may not)."""
+    return access.allows(current_grant(), name, kommun_code)
+
+
+def _path_for(grant: access.Grant, name: str, params: list[Any]) -> Path:
+    """The kommun's own file for a query about one kommun, when the server has the combined one."""
+    base = published_path()
+    if base.name != COMBINED_FILE:
+        return base
+    per_kommun = name in access.KOMMUN_QUERIES or name in access.HR_ONLY
+    code = str(params[0]) if per_kommun else grant.single_kommun()
+    if code and access.KOMMUN_CODE.fullmatch(code):
+        own = base.with_name(f"kommun_{code}.duckdb")
+        if own.is_file():
+            return own
+    return base
+
+
+def _check(grant: access.Grant, name: str, params: list[Any], path: Path) -> None:
+    """access.check, plus the workshop role's look at a unit: only with at least k managers."""
+    try:
+        access.check(grant, name, params)
+        if access.needs_size_check(grant, name, params):
+            rows = _run(path, "scope_managers", params[:4], lambda cursor: cursor.fetchall())
+            if not rows or rows[0][0] is None or rows[0][0] < rows[0][1]:
+                raise access.AccessDenied("Enheter med färre än k chefer visas bara för HR-rollen.")
+    except access.AccessDenied as exc:
+        raise AccessDenied(str(exc)) from None
+
+
+def _restrict(grant: access.Grant, name: str, params: list[Any], result: T) -> T:
+    """Cut a result to the rows the grant reaches (queries over every kommun; small units)."""
+    if name in access.ROW_QUERIES:
+        assert isinstance(result, pd.DataFrame), name
+        keep = result["kommun_code"].map(lambda c: access.row_allowed(grant, name, c))
+        return result[keep.astype(bool)].reset_index(drop=True)  # type: ignore[return-value]
+    if name == "units_in_forvaltning" and grant.role_for(str(params[0])) == "workshop":
+        assert isinstance(result, pd.DataFrame)
+        big = result["managers"] >= result["anonymity_k"]
+        return result[big.fillna(False).astype(bool)].reset_index(drop=True)  # type: ignore[return-value]
+    return result
+
+
 def _query(name: str, params: list[Any], fetch: Callable[[Any], T]) -> T:
+    """Check the session's grant, then run SQL[name] on the file the grant may read."""
+    grant = current_grant()
+    path = _path_for(grant, name, params)
+    _check(grant, name, params, path)
+    return _restrict(grant, name, params, _run(path, name, params, fetch))
+
+
+def _run(path: Path, name: str, params: list[Any], fetch: Callable[[Any], T]) -> T:
     """Run SQL[name] with params on a cursor of its own and fetch the whole result."""
     for _attempt in range(3):
-        conn = _current_connection()
+        conn = _connection_to(path)
         with _lock:
             if not any(conn is live for live in _live.values()):
                 continue  # replaced since we looked it up; look again

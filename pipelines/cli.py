@@ -99,27 +99,15 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    published = Path(args.warehouse).resolve() / "published" / "chefskartan.duckdb"
-    env = {**os.environ, PUBLISHED_ENV: str(published)}
+    from pipelines.serve import ServeError, prepare
+
+    try:
+        command, serve_env = prepare(args, APP)
+    except ServeError as exc:
+        print(f"chefskartan serve: {exc}", file=sys.stderr)
+        return 2
     print(f"Chefskartan: http://{args.address}:{args.port}", flush=True)
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(APP),
-        "--server.port",
-        str(args.port),
-        "--server.address",
-        args.address,
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--client.toolbarMode",
-        "viewer",  # no "Deploy" button in front of a leadership group
-    ]
-    return subprocess.call(command, env=env)
+    return subprocess.call(command, env={**os.environ, **serve_env})
 
 
 def cmd_wall(args: argparse.Namespace) -> int:
@@ -217,6 +205,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--warehouse", required=True, help="warehouse folder")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--address", default="localhost", help="bind address (default localhost)")
+    from pipelines.serve import add_arguments
+
+    add_arguments(p)  # --kommun, --access, --secrets, --no-login, --role
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser(

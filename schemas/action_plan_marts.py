@@ -18,14 +18,33 @@ MART_INDICATOR_CATALOGUE = Table(
     name="mart_indicator_catalogue",
     description="Every figure an action plan can track, generated from the mart declarations.",
     fields=(
-        Field("indicator_id", "code", "The column name in source_mart; what plans link to."),
-        Field("label", "text", "Swedish name."),
-        Field("unit", "text", "Unit of the value."),
         Field(
-            "better", "code", "lower or higher: which way is better.", allowed=("lower", "higher")
+            "indicator_id",
+            "code",
+            "The column name in source_mart; what plans link to.",
+            label="Indikator-id",
+            unit="kod",
         ),
-        Field("description", "text", "What the figure means (the mart column's comment)."),
-        Field("source_mart", "text", "The mart the values come from."),
+        Field("label", "text", "Swedish name.", label="Benämning", unit="text"),
+        Field("unit", "text", "Unit of the value.", label="Måttenhet", unit="text"),
+        Field(
+            "better",
+            "code",
+            "lower or higher: which way is better.",
+            allowed=("lower", "higher"),
+            label="Bättre åt",
+            unit="kod",
+        ),
+        Field(
+            "description",
+            "text",
+            "What the figure means (the mart column's comment).",
+            label="Beskrivning",
+            unit="text",
+        ),
+        Field(
+            "source_mart", "text", "The mart the values come from.", label="Källtabell", unit="kod"
+        ),
     ),
     primary_key=("indicator_id",),
 )
@@ -38,8 +57,14 @@ MART_INDICATOR_HISTORY = Table(
         PERIOD_DATE,
         *SCOPE_FIELDS,
         SCOPE_NAME,
-        Field("indicator_id", "code", "Indicator (mart_indicator_catalogue)."),
-        Field("value", "decimal", "The published value."),
+        Field(
+            "indicator_id",
+            "code",
+            "Indicator (mart_indicator_catalogue).",
+            label="Indikator-id",
+            unit="kod",
+        ),
+        Field("value", "decimal", "The published value.", label="Värde", unit="varierar"),
     ),
     primary_key=("kommun_code", "period_date", "scope_type", "scope_id", "indicator_id"),
 )
@@ -50,7 +75,9 @@ MART_ACTION_PLAN = Table(
     "with baseline, latest value, the straight path to the target and a status.",
     fields=(
         KOMMUN_CODE,
-        PERIOD_DATE.with_description("The plan's adoption period.").renamed("plan_period_date"),
+        PERIOD_DATE.with_description("The plan's adoption period.")
+        .renamed("plan_period_date")
+        .labelled("Planens period"),
         *_from(ACTION_MEASURE, "measure_id", "scope_name"),
         *SCOPE_FIELDS,
         *_from(
@@ -71,28 +98,76 @@ MART_ACTION_PLAN = Table(
             "code",
             "Linked indicator; empty for a measure without one.",
             required=False,
+            label="Indikator-id",
+            unit="kod",
         ),
-        Field("indicator_label", "text", "Its Swedish name.", required=False),
-        Field("indicator_unit", "text", "Its unit.", required=False),
-        Field("target_value", "decimal", "Target at the due date.", required=False),
         Field(
-            "baseline_period_date", "date", "Latest period on or before adoption.", required=False
+            "indicator_label",
+            "text",
+            "Its Swedish name.",
+            required=False,
+            label="Indikator",
+            unit="text",
         ),
-        Field("baseline_value", "decimal", "The published value then.", required=False),
-        Field("latest_period_date", "date", "The kommun's latest period.", required=False),
-        Field("latest_value", "decimal", "The value in the latest period.", required=False),
+        Field(
+            "indicator_unit", "text", "Its unit.", required=False, label="Måttenhet", unit="text"
+        ),
+        Field(
+            "target_value",
+            "decimal",
+            "Target at the due date.",
+            required=False,
+            label="Målvärde",
+            unit="varierar",
+        ),
+        Field(
+            "baseline_period_date",
+            "date",
+            "Latest period on or before adoption.",
+            required=False,
+            label="Utgångsperiod",
+            unit="datum",
+        ),
+        Field(
+            "baseline_value",
+            "decimal",
+            "The published value then.",
+            required=False,
+            label="Utgångsvärde",
+            unit="varierar",
+        ),
+        Field(
+            "latest_period_date",
+            "date",
+            "The kommun's latest period.",
+            required=False,
+            label="Senaste period",
+            unit="datum",
+        ),
+        Field(
+            "latest_value",
+            "decimal",
+            "The value in the latest period.",
+            required=False,
+            label="Senaste värde",
+            unit="varierar",
+        ),
         Field(
             "path_value_now",
             "decimal",
             "Where the straight path from baseline (at adoption) "
             "to target (at the due date) stands at the latest period.",
             required=False,
+            label="Planerat värde nu",
+            unit="varierar",
         ),
         Field(
             "progress_pct",
             "decimal",
             "(latest − baseline) / (target − baseline), in percent.",
             required=False,
+            label="Framsteg mot målet",
+            unit="%",
         ),
         Field(
             "indicator_status",
@@ -100,15 +175,33 @@ MART_ACTION_PLAN = Table(
             "klar, i_fas, risk, ur_fas or ej_matt for this "
             "indicator (rules in warehouse/sql/marts/mart_action_plan.sql).",
             allowed=STATUSES,
+            label="Indikatorns status",
+            unit="kod",
         ),
         Field(
             "measure_status",
             "code",
             "The measure's status: its worst indicator status.",
             allowed=STATUSES,
+            label="Åtgärdens status",
+            unit="kod",
         ),
-        Field("follow_ups", "integer", "Follow-ups made.", required=False),
-        Field("last_follow_up_date", "date", "Latest follow-up.", required=False),
+        Field(
+            "follow_ups",
+            "integer",
+            "Follow-ups made.",
+            required=False,
+            label="Uppföljningar",
+            unit="antal",
+        ),
+        Field(
+            "last_follow_up_date",
+            "date",
+            "Latest follow-up.",
+            required=False,
+            label="Senaste uppföljning",
+            unit="datum",
+        ),
         *(
             f.with_description(f"Latest follow-up: {f.description}").optional()
             for f in _from(
@@ -123,12 +216,16 @@ MART_ACTION_PLAN = Table(
             "is_follow_up_overdue",
             "boolean",
             "The next follow-up date has passed (as of publication) with no newer follow-up.",
+            label="Uppföljning försenad",
+            unit="ja/nej",
         ),
         Field(
             "is_target_wrong_direction",
             "boolean",
             "The target lies on the wrong side of the baseline (such plans are rejected).",
             required=False,
+            label="Mål åt fel håll",
+            unit="ja/nej",
         ),
     ),
 )

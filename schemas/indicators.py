@@ -24,8 +24,8 @@ def catalogue() -> list[CatalogueEntry]:
     return [
         CatalogueEntry(
             f.name,
-            f.indicator.label,
-            f.indicator.unit,
+            f.label,
+            f.unit,
             f.indicator.better,
             f.description,
             INDICATOR_SOURCE.name,

@@ -12,32 +12,52 @@ from schemas.model import Field, Table
 from schemas.survey_marts import SURVEY_MARTS
 from schemas.tables import DATA_QUALITY, KOMMUN, KOMMUN_CODE, PERIOD_DATE, REFRESH_LOG
 
-KOMMUN_NAME = Field("kommun_name", "text", "Municipality name.")
+KOMMUN_NAME = Field("kommun_name", "text", "Municipality name.", label="Kommun", unit="text")
 SPAN_THRESHOLD = Field(
     "span_threshold",
     "integer",
     "The kommun's threshold for employees per first-line manager (default 30).",
+    label="Gräns för medarbetare per chef",
+    unit="personer",
 )
 FORVALTNING_ID = Field(
-    "forvaltning_id", "code", "Unit id of the förvaltning (department).", required=False
+    "forvaltning_id",
+    "code",
+    "Unit id of the förvaltning (department).",
+    required=False,
+    label="Förvaltnings-id",
+    unit="kod",
 )
-FORVALTNING_NAME = Field("forvaltning_name", "text", "Name of the förvaltning.", required=False)
+FORVALTNING_NAME = Field(
+    "forvaltning_name",
+    "text",
+    "Name of the förvaltning.",
+    required=False,
+    label="Förvaltning",
+    unit="text",
+)
 EMPLOYEES_MONTHLY_PAID = Field(
     "employees_monthly_paid",
     "integer",
     "Distinct monthly-paid (tillsvidare + visstid) non-manager persons; a person with several "
     "employments counts once.",
+    label="Månadsavlönade medarbetare",
+    unit="personer",
 )
 EMPLOYEES_HOURLY = Field(
     "employees_hourly",
     "integer",
     "Distinct hourly-paid (timavlönade) non-manager persons with no "
     "monthly-paid employment in the same scope.",
+    label="Timavlönade medarbetare",
+    unit="personer",
 )
 FTE_MONTHLY_PAID = Field(
     "fte_monthly_paid",
     "decimal",
     "Sum of sysselsättningsgrad/100 over the monthly-paid employments (FTE).",
+    label="Årsarbetare (månadsavlönade)",
+    unit="årsarbetare",
 )
 
 SHARE_VISSTID = Field(
@@ -46,12 +66,16 @@ SHARE_VISSTID = Field(
     "Persons whose monthly-paid employment is visstid only, in percent of all persons "
     "(monthly-paid + hourly).",
     required=False,
+    label="Andel visstidsanställda",
+    unit="%",
 )
 SHARE_HOURLY = Field(
     "share_hourly_pct",
     "decimal",
     "Hourly-paid persons in percent of all persons (monthly-paid + hourly).",
     required=False,
+    label="Andel timavlönade",
+    unit="%",
 )
 SICK_LEAVE_PCT = Field(
     "sick_leave_pct",
@@ -59,6 +83,8 @@ SICK_LEAVE_PCT = Field(
     "SKR sick leave: sick-leave hours / contracted hours of monthly-paid staff, in percent; "
     "empty when hidden by disclosure control (fewer than anonymity_k persons, or derivable).",
     required=False,
+    label="Sjukfrånvaro",
+    unit="%",
 )
 LONG_TERM_SHARE = Field(
     "long_term_sick_leave_share_pct",
@@ -66,6 +92,8 @@ LONG_TERM_SHARE = Field(
     "Share of the sick-leave hours in spells of 60 days or more, in percent; empty when "
     "hidden by disclosure control.",
     required=False,
+    label="Andel långtidssjukfrånvaro (60+ dagar)",
+    unit="%",
 )
 
 MART_KOMMUN = Table(
@@ -82,33 +110,72 @@ MART_SPAN_OF_CONTROL = Table(
         KOMMUN_CODE,
         KOMMUN_NAME,
         PERIOD_DATE,
-        Field("manager_id", "text", "Pseudonymous manager id (HMAC of the personnummer)."),
+        Field(
+            "manager_id",
+            "text",
+            "Pseudonymous manager id (HMAC of the personnummer).",
+            label="Chef (pseudonym)",
+            unit="kod",
+        ),
         FORVALTNING_ID,
         FORVALTNING_NAME,
-        Field("unit_ids", "text", "Units registered to the manager, '; '-separated."),
-        Field("unit_names", "text", "Names of those units, '; '-separated."),
         Field(
-            "verksamhet", "text", "Most common verksamhet of the manager's units.", required=False
+            "unit_ids",
+            "text",
+            "Units registered to the manager, '; '-separated.",
+            label="Enheternas id",
+            unit="text",
+        ),
+        Field(
+            "unit_names",
+            "text",
+            "Names of those units, '; '-separated.",
+            label="Enhet(er)",
+            unit="text",
+        ),
+        Field(
+            "verksamhet",
+            "text",
+            "Most common verksamhet of the manager's units.",
+            required=False,
+            label="Verksamhet",
+            unit="text",
         ),
         Field(
             "manager_level",
             "integer",
             "Level in the manager tree: 1 = first line (no manager below), 2 = leads "
             "first-line managers, and so on.",
+            label="Chefsnivå",
+            unit="kod",
         ),
-        Field("is_first_line", "boolean", "True for first-line managers (manager_level = 1)."),
+        Field(
+            "is_first_line",
+            "boolean",
+            "True for first-line managers (manager_level = 1).",
+            label="Chef i första linjen",
+            unit="ja/nej",
+        ),
         EMPLOYEES_MONTHLY_PAID.with_description(
             "Employees per manager: distinct monthly-paid persons, other than the manager, employed "
             "in the units the manager leads (own units plus units below with no manager)."
         ),
         EMPLOYEES_HOURLY,
         FTE_MONTHLY_PAID,
-        Field("managers_led", "integer", "Managers whose nearest manager above is this one."),
+        Field(
+            "managers_led",
+            "integer",
+            "Managers whose nearest manager above is this one.",
+            label="Chefer som leds",
+            unit="chefer",
+        ),
         SPAN_THRESHOLD,
         Field(
             "is_above_threshold",
             "boolean",
             "First-line manager with employees_monthly_paid strictly above span_threshold.",
+            label="Över gränsen",
+            unit="ja/nej",
         ),
         SHARE_VISSTID,
         SHARE_HOURLY,
@@ -116,12 +183,16 @@ MART_SPAN_OF_CONTROL = Table(
             "workplaces",
             "integer",
             "Distinct arbetsställen (workplaces) of the staff in the units the manager leads.",
+            label="Arbetsställen",
+            unit="arbetsställen",
         ),
         Field(
             "tenure_months",
             "integer",
             "Months from the start of the manager's employment in their unit to the period date.",
             required=False,
+            label="Tid i chefsrollen",
+            unit="månader",
         ),
         Field(
             "admin_support_fte",
@@ -130,6 +201,8 @@ MART_SPAN_OF_CONTROL = Table(
             "ekonomi, IT, administration, kommunikation) by their share of time, plus "
             "administrators found in the roster by AID code, split equally over the managers "
             "they serve.",
+            label="Administrativt stöd",
+            unit="årsarbetare",
         ),
         Field(
             "has_hr_partner",
@@ -138,12 +211,16 @@ MART_SPAN_OF_CONTROL = Table(
             "units or a unit or manager above them; empty when the kommun sent no "
             "support-function file.",
             required=False,
+            label="Har HR-partner",
+            unit="ja/nej",
         ),
         Field(
             "has_controller",
             "boolean",
             "As has_hr_partner, for a controller/ekonom.",
             required=False,
+            label="Har controller",
+            unit="ja/nej",
         ),
         SICK_LEAVE_PCT.with_description(
             "SKR sick leave of everyone with hours in the manager's units and the units below "
@@ -171,56 +248,99 @@ MART_SPAN_ROLLUP = Table(
         EMPLOYEES_MONTHLY_PAID,
         EMPLOYEES_HOURLY,
         FTE_MONTHLY_PAID,
-        Field("managers", "integer", "Managers with at least one registered unit in the scope."),
-        Field("first_line_managers", "integer", "Of those, first-line managers."),
+        Field(
+            "managers",
+            "integer",
+            "Managers with at least one registered unit in the scope.",
+            label="Antal chefer",
+            unit="chefer",
+        ),
+        Field(
+            "first_line_managers",
+            "integer",
+            "Of those, first-line managers.",
+            label="Första linjens chefer",
+            unit="chefer",
+        ),
         Field(
             "mean_span_first_line",
             "decimal",
             "Mean employees_monthly_paid of the first-line managers.",
             required=False,
+            label="Medarbetare per chef i första linjen, medel",
+            unit="personer",
         ),
         Field(
             "median_span_first_line",
             "decimal",
             "Median employees_monthly_paid of the first-line managers.",
             required=False,
+            label="Medarbetare per chef i första linjen, median",
+            unit="personer",
         ),
         Field(
             "max_span_first_line",
             "integer",
             "Largest employees_monthly_paid of a first-line manager.",
             required=False,
+            label="Största antal medarbetare hos en chef",
+            unit="personer",
         ),
         Field(
             "first_line_above_threshold",
             "integer",
             "First-line managers with more employees than span_threshold.",
+            label="Chefer över gränsen",
+            unit="chefer",
         ),
         Field(
             "share_first_line_above_threshold_pct",
             "decimal",
             "first_line_above_threshold / first_line_managers, in percent.",
             required=False,
+            label="Andel chefer över gränsen",
+            unit="%",
         ),
         Field(
             "chefstathet",
             "decimal",
             "Chefstäthet: monthly-paid non-manager employees per manager in the scope.",
             required=False,
+            label="Chefstäthet (medarbetare per chef)",
+            unit="personer",
         ),
         SPAN_THRESHOLD,
         SHARE_VISSTID,
         SHARE_HOURLY,
-        Field("workplaces", "integer", "Distinct arbetsställen of the staff in the scope."),
-        Field("workplaces_per_manager", "decimal", "workplaces / managers.", required=False),
         Field(
-            "admin_support_fte", "decimal", "Sum of admin_support_fte over the scope's managers."
+            "workplaces",
+            "integer",
+            "Distinct arbetsställen of the staff in the scope.",
+            label="Arbetsställen",
+            unit="arbetsställen",
+        ),
+        Field(
+            "workplaces_per_manager",
+            "decimal",
+            "workplaces / managers.",
+            required=False,
+            label="Arbetsställen per chef",
+            unit="arbetsställen",
+        ),
+        Field(
+            "admin_support_fte",
+            "decimal",
+            "Sum of admin_support_fte over the scope's managers.",
+            label="Administrativt stöd",
+            unit="årsarbetare",
         ),
         Field(
             "admin_support_fte_per_manager",
             "decimal",
             "admin_support_fte / managers.",
             required=False,
+            label="Administrativt stöd per chef",
+            unit="årsarbetare",
         ),
         Field(
             "managers_without_hr_partner",
@@ -228,21 +348,32 @@ MART_SPAN_ROLLUP = Table(
             "Managers with no named HR partner "
             "(empty when the kommun sent no support-function file).",
             required=False,
+            label="Chefer utan HR-partner",
+            unit="chefer",
         ),
         Field(
             "managers_without_controller",
             "integer",
             "Managers with no named controller/ekonom (empty when unknown).",
             required=False,
+            label="Chefer utan controller",
+            unit="chefer",
         ),
         Field(
             "mean_tenure_months",
             "decimal",
             "Mean tenure_months of the scope's managers.",
             required=False,
+            label="Chefernas tid i rollen, medel",
+            unit="månader",
         ),
         Field(
-            "previous_period_date", "date", "The kommun's previous period, if any.", required=False
+            "previous_period_date",
+            "date",
+            "The kommun's previous period, if any.",
+            required=False,
+            label="Föregående period",
+            unit="datum",
         ),
         Field(
             "managers_left",
@@ -250,12 +381,16 @@ MART_SPAN_ROLLUP = Table(
             "Managers of the scope in the previous period who are no longer managers in the "
             "kommun.",
             required=False,
+            label="Chefer som slutat",
+            unit="chefer",
         ),
         Field(
             "manager_turnover_pct",
             "decimal",
             "managers_left / mean of the managers then and now, in percent.",
             required=False,
+            label="Chefsomsättning",
+            unit="%",
         ),
         SICK_LEAVE_PCT.with_description(
             "SKR sick leave of the scope's monthly-paid staff (managers included): sick-leave "
@@ -266,33 +401,26 @@ MART_SPAN_ROLLUP = Table(
     primary_key=("kommun_code", "period_date", "scope_type", "scope_id"),
 )
 
-# What action plans can track (schemas/indicators.py): label, unit, which way is better.
+# What action plans can track (schemas/indicators.py): which way is better; label and unit
+# are the field's own.
 MART_SPAN_ROLLUP = MART_SPAN_ROLLUP.with_indicators(
     {
-        "mean_span_first_line": (
-            "Medarbetare per chef i första linjen, medel",
-            "personer",
-            "lower",
-        ),
-        "median_span_first_line": (
-            "Medarbetare per chef i första linjen, median",
-            "personer",
-            "lower",
-        ),
-        "max_span_first_line": ("Största antal medarbetare hos en chef", "personer", "lower"),
-        "share_first_line_above_threshold_pct": ("Andel chefer över gränsen", "%", "lower"),
-        "first_line_above_threshold": ("Chefer över gränsen", "chefer", "lower"),
-        "chefstathet": ("Chefstäthet (medarbetare per chef)", "personer", "lower"),
-        "share_visstid_pct": ("Andel visstidsanställda", "%", "lower"),
-        "share_hourly_pct": ("Andel timavlönade", "%", "lower"),
-        "workplaces_per_manager": ("Arbetsställen per chef", "arbetsställen", "lower"),
-        "admin_support_fte_per_manager": ("Administrativt stöd per chef", "årsarbetare", "higher"),
-        "managers_without_hr_partner": ("Chefer utan HR-partner", "chefer", "lower"),
-        "managers_without_controller": ("Chefer utan controller", "chefer", "lower"),
-        "mean_tenure_months": ("Chefernas tid i rollen, medel", "månader", "higher"),
-        "manager_turnover_pct": ("Chefsomsättning", "%", "lower"),
-        "sick_leave_pct": ("Sjukfrånvaro", "%", "lower"),
-        "long_term_sick_leave_share_pct": ("Andel långtidssjukfrånvaro (60+ dagar)", "%", "lower"),
+        "mean_span_first_line": "lower",
+        "median_span_first_line": "lower",
+        "max_span_first_line": "lower",
+        "share_first_line_above_threshold_pct": "lower",
+        "first_line_above_threshold": "lower",
+        "chefstathet": "lower",
+        "share_visstid_pct": "lower",
+        "share_hourly_pct": "lower",
+        "workplaces_per_manager": "lower",
+        "admin_support_fte_per_manager": "higher",
+        "managers_without_hr_partner": "lower",
+        "managers_without_controller": "lower",
+        "mean_tenure_months": "higher",
+        "manager_turnover_pct": "lower",
+        "sick_leave_pct": "lower",
+        "long_term_sick_leave_share_pct": "lower",
     }
 )
 
@@ -306,19 +434,32 @@ MART_SICK_LEAVE = Table(
         SCOPE_TYPE,
         SCOPE_ID,
         SCOPE_NAME,
-        Field("breakdown", "code", "alla, kön or ålder.", allowed=("alla", "kön", "ålder")),
-        Field("breakdown_group", "code", "alla; K or M; -29, 30-49 or 50-."),
+        Field(
+            "breakdown",
+            "code",
+            "alla, kön or ålder.",
+            allowed=("alla", "kön", "ålder"),
+            label="Uppdelning",
+            unit="kod",
+        ),
+        Field(
+            "breakdown_group", "code", "alla; K or M; -29, 30-49 or 50-.", label="Grupp", unit="kod"
+        ),
         Field(
             "is_shown",
             "boolean",
             "False when the group has fewer than anonymity_k persons, or is hidden so that "
             "a small group cannot be derived from the total.",
+            label="Visas",
+            unit="ja/nej",
         ),
         Field(
             "persons",
             "integer",
             "Persons with contracted hours (empty when hidden).",
             required=False,
+            label="Personer",
+            unit="personer",
         ),
         SICK_LEAVE_PCT.with_description(
             "Sick-leave hours / contracted hours, in percent (empty when hidden)."
@@ -363,50 +504,83 @@ MART_STRENGTHS_CHALLENGES = Table(
         PERIOD_DATE,
         FORVALTNING_ID.with_description("Unit id of the förvaltning."),
         FORVALTNING_NAME.with_description("Name of the förvaltning."),
-        Field("metric_position", "integer", "Order of the metric in the reference points file."),
-        Field("metric", "code", "The figure: a column of mart_span_rollup (or a share from it)."),
-        Field("metric_label", "text", "Swedish name of the figure."),
+        Field(
+            "metric_position",
+            "integer",
+            "Order of the metric in the reference points file.",
+            label="Ordning",
+            unit="kod",
+        ),
+        Field(
+            "metric",
+            "code",
+            "The figure: a column of mart_span_rollup (or a share from it).",
+            label="Måttets kolumn",
+            unit="kod",
+        ),
+        Field("metric_label", "text", "Swedish name of the figure.", label="Mått", unit="text"),
         Field(
             "unit",
             "code",
             "antal, pct, fte or manader.",
             allowed=("antal", "pct", "fte", "manader"),
+            label="Måttenhet",
+            unit="kod",
         ),
-        Field("decimals", "integer", "Decimals to show."),
+        Field("decimals", "integer", "Decimals to show.", label="Decimaler", unit="antal"),
         Field(
             "worse",
             "code",
             "higher or lower: which direction means worse conditions.",
             allowed=("higher", "lower"),
+            label="Sämre åt",
+            unit="kod",
         ),
         Field(
             "value",
             "decimal",
             "The förvaltning's figure; empty when missing or suppressed.",
             required=False,
+            label="Förvaltningens värde",
+            unit="varierar",
         ),
         Field(
             "is_suppressed",
             "boolean",
             "True when the figure is hidden because fewer than anonymity_k persons are behind it.",
+            label="Dolt",
+            unit="ja/nej",
         ),
-        Field("kommun_value", "decimal", "The same figure for the whole kommun.", required=False),
+        Field(
+            "kommun_value",
+            "decimal",
+            "The same figure for the whole kommun.",
+            required=False,
+            label="Kommunens värde",
+            unit="varierar",
+        ),
         Field(
             "kommun_median",
             "decimal",
             "Median of the figure over the kommun's förvaltningar.",
             required=False,
+            label="Förvaltningarnas median",
+            unit="varierar",
         ),
         Field(
             "median_diff",
             "decimal",
             "Difference from kommun_median (same unit) counted as markedly different.",
+            label="Markant skillnad från medianen",
+            unit="varierar",
         ),
         Field(
             "reference_value",
             "decimal",
             "The reference point the figure crossed, when basis is referenspunkt.",
             required=False,
+            label="Referenspunkt",
+            unit="varierar",
         ),
         Field(
             "assessment",
@@ -414,6 +588,8 @@ MART_STRENGTHS_CHALLENGES = Table(
             "utmaning (challenge), styrka (strength) or empty (neither).",
             required=False,
             allowed=("utmaning", "styrka"),
+            label="Bedömning",
+            unit="kod",
         ),
         Field(
             "basis",
@@ -421,8 +597,17 @@ MART_STRENGTHS_CHALLENGES = Table(
             "referenspunkt (a research or practice reference point) or kommunens median.",
             required=False,
             allowed=("referenspunkt", "kommunens median"),
+            label="Grund",
+            unit="kod",
         ),
-        Field("reason", "text", "Why, in one Swedish sentence.", required=False),
+        Field(
+            "reason",
+            "text",
+            "Why, in one Swedish sentence.",
+            required=False,
+            label="Motivering",
+            unit="text",
+        ),
     ),
     primary_key=("kommun_code", "period_date", "forvaltning_id", "metric"),
 )

@@ -27,12 +27,32 @@ KIND_PANDAS_DTYPE = {
 }
 
 
+# The units a field's value is given in (shown beside Swedish labels; dashboards format by them).
+# "varierar": the row names its own unit (e.g. indicator values of different kinds in one column).
+UNITS = (
+    "personer",
+    "chefer",
+    "%",
+    "årsarbetare",
+    "månader",
+    "arbetsställen",
+    "antal",
+    "timmar",
+    "index 0–100",
+    "poäng",
+    "dagar",
+    "text",
+    "datum",
+    "kod",
+    "ja/nej",
+    "varierar",
+)
+
+
 @dataclass(frozen=True)
 class Indicator:
-    """A field that action plans can track: its Swedish label, unit and which way is better."""
+    """A field that action plans can track: which way is better (label and unit are the field's)."""
 
-    label: str
-    unit: str
     better: str  # "lower" or "higher"
 
     def __post_init__(self) -> None:
@@ -54,10 +74,14 @@ class Field:
     pattern: str | None = None
     codes: str | None = None  # name of a code table in schemas/codes mapping export labels
     indicator: Indicator | None = None  # set on mart fields that action plans can track
+    label: str | None = None  # Swedish name, as the dashboards and exports show it
+    unit: str | None = None  # one of UNITS
 
     def __post_init__(self) -> None:
         if self.kind not in KIND_SQL_TYPE:
             raise ValueError(f"unknown field kind {self.kind!r} for {self.name}")
+        if self.unit is not None and self.unit not in UNITS:
+            raise ValueError(f"unknown unit {self.unit!r} for {self.name}")
 
     def with_description(self, description: str) -> Field:
         return replace(self, description=description)
@@ -68,9 +92,15 @@ class Field:
     def optional(self) -> Field:
         return replace(self, required=False)
 
-    def tracked(self, label: str, unit: str, better: str) -> Field:
-        """This field as a trackable indicator (see schemas/indicators.py)."""
-        return replace(self, indicator=Indicator(label, unit, better))
+    def labelled(self, label: str, unit: str | None = None) -> Field:
+        """This field with its Swedish label (and unit, kept when not given)."""
+        return replace(self, label=label, unit=unit or self.unit)
+
+    def tracked(self, better: str) -> Field:
+        """This field as a trackable indicator (see schemas/indicators.py); needs label and unit."""
+        if self.label is None or self.unit is None:
+            raise ValueError(f"indicator {self.name} needs a Swedish label and a unit")
+        return replace(self, indicator=Indicator(better))
 
     @property
     def sql_type(self) -> str:
@@ -135,13 +165,13 @@ class Table:
             checks=list(self.extra_checks),
         )
 
-    def with_indicators(self, indicators: dict[str, tuple[str, str, str]]) -> Table:
-        """The table with some fields marked trackable: name -> (label, unit, better)."""
+    def with_indicators(self, indicators: dict[str, str]) -> Table:
+        """The table with some fields marked trackable: name -> better ("lower" or "higher")."""
         unknown = set(indicators) - set(self.column_names)
         if unknown:
             raise KeyError(f"{self.name} has no fields {sorted(unknown)}")
         fields = tuple(
-            f.tracked(*indicators[f.name]) if f.name in indicators else f for f in self.fields
+            f.tracked(indicators[f.name]) if f.name in indicators else f for f in self.fields
         )
         return replace(self, fields=fields)
 

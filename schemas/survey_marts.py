@@ -10,8 +10,10 @@ SUPPRESSED = (
     "so that no small group can be derived from published figures (secondary; "
     "docs/disclosure.md). Every figure and count of the row is then empty."
 )
-KOMMUN_NAME = Field("kommun_name", "text", "Municipality name.")
-SURVEY_TITLE = Field("survey_title", "text", "Title of the questionnaire.")
+KOMMUN_NAME = Field("kommun_name", "text", "Municipality name.", label="Kommun", unit="text")
+SURVEY_TITLE = Field(
+    "survey_title", "text", "Title of the questionnaire.", label="Enkätens titel", unit="text"
+)
 SCOPE = (
     Field(
         "scope_type",
@@ -19,11 +21,40 @@ SCOPE = (
         "The group the figure is for: kommun, forvaltning, avdelning, enhet (each with the units "
         "below it) or manager_group.",
         allowed=("kommun", "forvaltning", "avdelning", "enhet", "manager_group"),
+        label="Organisationsnivå eller chefsgrupp",
+        unit="kod",
     ),
-    Field("scope_id", "text", "Unit id, manager group name, or the kommun code."),
-    Field("scope_name", "text", "Name of the unit, group or kommun.", required=False),
-    Field("forvaltning_id", "code", "Förvaltning of a unit scope.", required=False),
-    Field("forvaltning_name", "text", "Name of that förvaltning.", required=False),
+    Field(
+        "scope_id",
+        "text",
+        "Unit id, manager group name, or the kommun code.",
+        label="Gruppens id",
+        unit="kod",
+    ),
+    Field(
+        "scope_name",
+        "text",
+        "Name of the unit, group or kommun.",
+        required=False,
+        label="Grupp",
+        unit="text",
+    ),
+    Field(
+        "forvaltning_id",
+        "code",
+        "Förvaltning of a unit scope.",
+        required=False,
+        label="Förvaltnings-id",
+        unit="kod",
+    ),
+    Field(
+        "forvaltning_name",
+        "text",
+        "Name of that förvaltning.",
+        required=False,
+        label="Förvaltning",
+        unit="text",
+    ),
 )
 KEY = (KOMMUN_CODE, KOMMUN_NAME, PERIOD_DATE, SURVEY_ID, SURVEY_TITLE, RESPONDENT_ROLE)
 RESPONDENTS = Field(
@@ -31,24 +62,46 @@ RESPONDENTS = Field(
     "integer",
     "Respondents behind the figure (complete responses with an answer); empty when suppressed.",
     required=False,
+    label="Svarande",
+    unit="personer",
 )
-IS_SUPPRESSED = Field("is_suppressed", "boolean", SUPPRESSED)
-ANONYMITY_K = Field("anonymity_k", "integer", "The kommun's anonymity threshold k.")
-CONSTRUCT = Field("construct", "code", "Construct (area), e.g. krav, resurser, stod.")
+IS_SUPPRESSED = Field("is_suppressed", "boolean", SUPPRESSED, label="Dolt", unit="ja/nej")
+ANONYMITY_K = Field(
+    "anonymity_k",
+    "integer",
+    "The kommun's anonymity threshold k.",
+    label="Anonymitetsgräns (k)",
+    unit="personer",
+)
+CONSTRUCT = Field(
+    "construct", "code", "Construct (area), e.g. krav, resurser, stod.", label="Område", unit="kod"
+)
 MEAN_SCORE = Field(
     "mean_score",
     "decimal",
     "Mean score on the scale (higher = better conditions); empty when suppressed.",
     required=False,
+    label="Medelvärde",
+    unit="poäng",
 )
 INDEX_0_100 = Field(
     "index_0_100",
     "decimal",
     "The mean as 0-100: (mean - scale_min) / (scale_max - scale_min) x 100.",
     required=False,
+    label="Index 0–100",
+    unit="index 0–100",
 )
-SCALE_MIN = Field("scale_min", "decimal", "Lowest score on the scale.")
-SCALE_MAX = Field("scale_max", "decimal", "Highest score on the scale.")
+SCALE_MIN = Field(
+    "scale_min", "decimal", "Lowest score on the scale.", label="Skalans lägsta poäng", unit="poäng"
+)
+SCALE_MAX = Field(
+    "scale_max",
+    "decimal",
+    "Highest score on the scale.",
+    label="Skalans högsta poäng",
+    unit="poäng",
+)
 KEY_NAMES = ("kommun_code", "period_date", "survey_id", "respondent_role")
 
 MART_SURVEY_QUESTION = Table(
@@ -61,16 +114,42 @@ MART_SURVEY_QUESTION = Table(
         SURVEY_ID,
         SURVEY_TITLE,
         RESPONDENT_ROLE,
-        Field("questionnaire_version", "integer", "Version of the questionnaire file."),
-        Field("question_id", "code", "Question id."),
-        Field("question_text", "text", "The question as asked."),
+        Field(
+            "questionnaire_version",
+            "integer",
+            "Version of the questionnaire file.",
+            label="Enkätversion",
+            unit="kod",
+        ),
+        Field("question_id", "code", "Question id.", label="Fråge-id", unit="kod"),
+        Field("question_text", "text", "The question as asked.", label="Fråga", unit="text"),
         CONSTRUCT,
-        Field("scale_id", "code", "Answer scale."),
-        Field("scale_kind", "code", "ordinal, number or text."),
-        Field("scale_min", "decimal", "Lowest score.", required=False),
-        Field("scale_max", "decimal", "Highest score.", required=False),
-        Field("is_reversed", "boolean", "True when agreement means worse conditions (flipped)."),
-        Field("position", "integer", "Order in the questionnaire."),
+        Field("scale_id", "code", "Answer scale.", label="Svarsskala", unit="kod"),
+        Field("scale_kind", "code", "ordinal, number or text.", label="Skaltyp", unit="kod"),
+        Field(
+            "scale_min",
+            "decimal",
+            "Lowest score.",
+            required=False,
+            label="Skalans lägsta poäng",
+            unit="poäng",
+        ),
+        Field(
+            "scale_max",
+            "decimal",
+            "Highest score.",
+            required=False,
+            label="Skalans högsta poäng",
+            unit="poäng",
+        ),
+        Field(
+            "is_reversed",
+            "boolean",
+            "True when agreement means worse conditions (flipped).",
+            label="Omvänd skala",
+            unit="ja/nej",
+        ),
+        Field("position", "integer", "Order in the questionnaire.", label="Ordning", unit="kod"),
     ),
     primary_key=(*KEY_NAMES, "question_id"),
 )
@@ -108,15 +187,41 @@ MART_SURVEY_DISTRIBUTION = Table(
     fields=(
         *KEY,
         *SCOPE,
-        Field("question_id", "code", "Question id."),
-        Field("question_text", "text", "The question as asked."),
+        Field("question_id", "code", "Question id.", label="Fråge-id", unit="kod"),
+        Field("question_text", "text", "The question as asked.", label="Fråga", unit="text"),
         CONSTRUCT,
-        Field("answer_label", "text", "Answer option."),
-        Field("answer_score", "decimal", "Its score (before reverse-scoring)."),
-        Field("option_position", "integer", "Order of the option on the scale."),
+        Field("answer_label", "text", "Answer option.", label="Svarsalternativ", unit="text"),
+        Field(
+            "answer_score",
+            "decimal",
+            "Its score (before reverse-scoring).",
+            label="Alternativets poäng",
+            unit="poäng",
+        ),
+        Field(
+            "option_position",
+            "integer",
+            "Order of the option on the scale.",
+            label="Alternativets ordning",
+            unit="kod",
+        ),
         RESPONDENTS,
-        Field("answers", "integer", "Respondents who chose this option.", required=False),
-        Field("answers_pct", "decimal", "answers / respondents, in percent.", required=False),
+        Field(
+            "answers",
+            "integer",
+            "Respondents who chose this option.",
+            required=False,
+            label="Antal svar",
+            unit="personer",
+        ),
+        Field(
+            "answers_pct",
+            "decimal",
+            "answers / respondents, in percent.",
+            required=False,
+            label="Andel svar",
+            unit="%",
+        ),
         IS_SUPPRESSED,
         ANONYMITY_K,
     ),
@@ -131,12 +236,20 @@ MART_SURVEY_TIME_USE = Table(
     fields=(
         *KEY,
         *SCOPE,
-        Field("category", "code", "tid_* (activity category) or andel_* (reported share)."),
+        Field(
+            "category",
+            "code",
+            "tid_* (activity category) or andel_* (reported share).",
+            label="Kategori",
+            unit="kod",
+        ),
         Field(
             "category_kind",
             "code",
             "logged_share (share of logged hours) or reported_share (percent the manager gave).",
             allowed=("logged_share", "reported_share"),
+            label="Typ av andel",
+            unit="kod",
         ),
         RESPONDENTS,
         Field(
@@ -144,6 +257,8 @@ MART_SURVEY_TIME_USE = Table(
             "decimal",
             "Mean over managers of their share, in percent; empty when suppressed.",
             required=False,
+            label="Andel, medel",
+            unit="%",
         ),
         IS_SUPPRESSED,
         ANONYMITY_K,
@@ -162,37 +277,84 @@ MART_SURVEY_DELA_VARLD = Table(
         PERIOD_DATE,
         SURVEY_ID,
         SURVEY_TITLE,
-        Field("measure_type", "code", "item or construct.", allowed=("item", "construct")),
-        Field("measure_id", "code", "Question id or construct name."),
-        Field("measure_text", "text", "Question text, or the construct name.", required=False),
+        Field(
+            "measure_type",
+            "code",
+            "item or construct.",
+            allowed=("item", "construct"),
+            label="Typ av mått",
+            unit="kod",
+        ),
+        Field(
+            "measure_id",
+            "code",
+            "Question id or construct name.",
+            label="Fråga eller område (id)",
+            unit="kod",
+        ),
+        Field(
+            "measure_text",
+            "text",
+            "Question text, or the construct name.",
+            required=False,
+            label="Fråga eller område",
+            unit="text",
+        ),
         CONSTRUCT,
         Field(
             "managers_respondents",
             "integer",
             "Managers behind the managers' figure; empty when suppressed.",
             required=False,
+            label="Svarande chefer",
+            unit="personer",
         ),
-        Field("managers_index_0_100", "decimal", "Managers' mean as 0-100.", required=False),
-        Field("managers_suppressed", "boolean", SUPPRESSED),
+        Field(
+            "managers_index_0_100",
+            "decimal",
+            "Managers' mean as 0-100.",
+            required=False,
+            label="Chefernas index",
+            unit="index 0–100",
+        ),
+        Field(
+            "managers_suppressed",
+            "boolean",
+            SUPPRESSED,
+            label="Chefernas svar dolda",
+            unit="ja/nej",
+        ),
         Field(
             "top_management_respondents",
             "integer",
             "Top managers behind their figure; empty when suppressed.",
             required=False,
+            label="Svarande i ledningen",
+            unit="personer",
         ),
         Field(
             "top_management_index_0_100",
             "decimal",
             "Top management's mean as 0-100.",
             required=False,
+            label="Ledningens index",
+            unit="index 0–100",
         ),
-        Field("top_management_suppressed", "boolean", SUPPRESSED),
+        Field(
+            "top_management_suppressed",
+            "boolean",
+            SUPPRESSED,
+            label="Ledningens svar dolda",
+            unit="ja/nej",
+        ),
         Field(
             "gap_0_100",
             "decimal",
             "top_management_index_0_100 - managers_index_0_100: positive when top management sees "
             "the managers' conditions as better than the managers do.",
             required=False,
+            label="Skillnad ledningen − cheferna",
+            unit="index 0–100",
         ),
         ANONYMITY_K,
     ),

@@ -8,17 +8,27 @@ from schemas.model import Field, Table
 OPTIONAL_PERSON_ID = PERSON_ID.optional().with_description(
     "Pseudonymous person key (HMAC-SHA256 of the personnummer), where the export carries one."
 )
-SURVEY_ID = Field("survey_id", "code", "Questionnaire id, e.g. krav_resurser, rummet.")
+SURVEY_ID = Field(
+    "survey_id", "code", "Questionnaire id, e.g. krav_resurser, rummet.", label="Enkät", unit="kod"
+)
 RESPONDENT_ROLE = Field(
     "respondent_role",
     "code",
     "Who answered: manager, or top_management (the Dela värld comparison).",
     allowed=("manager", "top_management"),
+    label="Svarandegrupp",
+    unit="kod",
 )
 RESPONSE_ID = Field(
     "response_id", "text", "Response key within the file: the tool's response id, else the row."
 )
-QUESTION_ID = Field("question_id", "code", "Question id in the questionnaire, e.g. KR01, T3_ADM.")
+QUESTION_ID = Field(
+    "question_id",
+    "code",
+    "Question id in the questionnaire, e.g. KR01, T3_ADM.",
+    label="Fråge-id",
+    unit="kod",
+)
 SURVEY_KEY = (KOMMUN_CODE, PERIOD_DATE, SURVEY_ID, RESPONDENT_ROLE)
 
 MANAGER_GROUP = Table(

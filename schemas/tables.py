@@ -26,7 +26,9 @@ EMPLOYMENT = Table(
         KOMMUN_CODE,
         PERIOD_DATE,
         PERSON_ID,
-        Field("unit_id", "code", "Org unit the employment belongs to."),
+        Field(
+            "unit_id", "code", "Org unit the employment belongs to.", label="Enhets-id", unit="kod"
+        ),
         Field(
             "aid_code",
             "code",
@@ -110,7 +112,13 @@ ORG_UNIT = Table(
     fields=(
         KOMMUN_CODE,
         PERIOD_DATE,
-        Field("unit_id", "code", "Unit id as the kommun's HR system writes it."),
+        Field(
+            "unit_id",
+            "code",
+            "Unit id as the kommun's HR system writes it.",
+            label="Enhets-id",
+            unit="kod",
+        ),
         Field("parent_unit_id", "code", "Parent unit; empty for a förvaltning.", required=False),
         Field("unit_name", "text", "Unit name."),
         Field(
@@ -277,12 +285,14 @@ KOMMUN = Table(
     description="Municipalities (tenants) and their settings, from the inbox manifest.",
     fields=(
         KOMMUN_CODE,
-        Field("kommun_name", "text", "Municipality name."),
+        Field("kommun_name", "text", "Municipality name.", label="Kommun", unit="text"),
         Field(
             "span_threshold",
             "integer",
             "Employees per manager above which a first-line manager is flagged (default 30).",
             min_value=1,
+            label="Gräns för medarbetare per chef",
+            unit="personer",
         ),
         Field(
             "anonymity_k",
@@ -290,12 +300,16 @@ KOMMUN = Table(
             "Anonymity threshold: no survey figure, and no sick-leave figure, is published for "
             "fewer people (default 5).",
             min_value=2,
+            label="Anonymitetsgräns (k)",
+            unit="personer",
         ),
         Field(
             "support_aid_prefixes",
             "text",
             "AID code prefixes counted as administrative support staff in the roster, "
             "comma-separated (default from schemas/codes/support_aid_codes.csv).",
+            label="AID-koder för administrativt stöd",
+            unit="text",
         ),
     ),
     primary_key=("kommun_code",),
@@ -314,17 +328,60 @@ REFRESH_LOG = Table(
     name="refresh_log",
     description="One row per file and refresh: what was read, loaded and rejected (lineage).",
     fields=(
-        Field("refresh_id", "text", "Id of the refresh run (UTC timestamp)."),
-        Field("refreshed_at", "timestamp", "When the refresh ran (UTC)."),
+        Field(
+            "refresh_id",
+            "text",
+            "Id of the refresh run (UTC timestamp).",
+            label="Uppdaterings-id",
+            unit="kod",
+        ),
+        Field(
+            "refreshed_at",
+            "timestamp",
+            "When the refresh ran (UTC).",
+            label="Uppdaterad",
+            unit="datum",
+        ),
         KOMMUN_CODE,
         PERIOD_DATE,
-        Field("source", "code", "Source kind from the manifest, e.g. hr_roster, org_units."),
-        Field("file_name", "text", "The export's file name as the kommun sent it."),
+        Field(
+            "source",
+            "code",
+            "Source kind from the manifest, e.g. hr_roster, org_units.",
+            label="Källa",
+            unit="kod",
+        ),
+        Field(
+            "file_name",
+            "text",
+            "The export's file name as the kommun sent it.",
+            label="Filnamn",
+            unit="text",
+        ),
         SOURCE_SHA256,
-        Field("rows_read", "integer", "Data rows in the file."),
-        Field("rows_loaded", "integer", "Rows loaded into history."),
-        Field("rows_rejected", "integer", "Rows with at least one error."),
-        Field("status", "code", "loaded or rejected.", allowed=("loaded", "rejected")),
+        Field("rows_read", "integer", "Data rows in the file.", label="Lästa rader", unit="antal"),
+        Field(
+            "rows_loaded",
+            "integer",
+            "Rows loaded into history.",
+            label="Inlästa rader",
+            unit="antal",
+        ),
+        Field(
+            "rows_rejected",
+            "integer",
+            "Rows with at least one error.",
+            label="Avvisade rader",
+            unit="antal",
+        ),
+        Field(
+            "status",
+            "code",
+            "loaded or rejected.",
+            allowed=("loaded", "rejected"),
+            label="Status",
+            unit="kod",
+        ),
     ),
 )
 
@@ -332,13 +389,15 @@ QUARANTINE = Table(
     name="quarantine",
     description="Every validation issue of every refresh: file, row, column, value and rule.",
     fields=(
-        Field("refresh_id", "text", "Id of the refresh run."),
-        Field("file_name", "text", "The export's file name."),
+        Field("refresh_id", "text", "Id of the refresh run.", label="Uppdaterings-id", unit="kod"),
+        Field("file_name", "text", "The export's file name.", label="Filnamn", unit="text"),
         Field(
             "row_number",
             "integer",
             "Row number in the file (header = 1); empty for file-level issues.",
             required=False,
+            label="Radnummer",
+            unit="kod",
         ),
         Field("column_name", "text", "The file's own column header.", required=False),
         Field(
@@ -347,8 +406,15 @@ QUARANTINE = Table(
             "The offending value as written (personnummer never shown).",
             required=False,
         ),
-        Field("rule", "text", "The rule the value broke, in Swedish."),
-        Field("severity", "code", "fel (file not loaded) or varning.", allowed=("fel", "varning")),
+        Field("rule", "text", "The rule the value broke, in Swedish.", label="Regel", unit="text"),
+        Field(
+            "severity",
+            "code",
+            "fel (file not loaded) or varning.",
+            allowed=("fel", "varning"),
+            label="Allvarlighetsgrad",
+            unit="kod",
+        ),
     ),
 )
 
@@ -359,14 +425,52 @@ DATA_QUALITY = Table(
     fields=(
         KOMMUN_CODE,
         PERIOD_DATE,
-        Field("refresh_id", "text", "The refresh that found it."),
-        Field("check_name", "code", "Which check (warehouse/sql/checks/<check_name>.sql)."),
-        Field("severity", "code", "fel or varning.", allowed=("fel", "varning")),
-        Field("rule", "text", "What is wrong, in Swedish."),
-        Field("file_name", "text", "The export the row came from.", required=False),
-        Field("row_number", "integer", "Row in that file.", required=False),
-        Field("unit_id", "code", "The unit concerned.", required=False),
-        Field("detail", "text", "Details: a unit name, a parent id, row numbers.", required=False),
+        Field(
+            "refresh_id", "text", "The refresh that found it.", label="Uppdaterings-id", unit="kod"
+        ),
+        Field(
+            "check_name",
+            "code",
+            "Which check (warehouse/sql/checks/<check_name>.sql).",
+            label="Kontroll",
+            unit="kod",
+        ),
+        Field(
+            "severity",
+            "code",
+            "fel or varning.",
+            allowed=("fel", "varning"),
+            label="Allvarlighetsgrad",
+            unit="kod",
+        ),
+        Field("rule", "text", "What is wrong, in Swedish.", label="Regel", unit="text"),
+        Field(
+            "file_name",
+            "text",
+            "The export the row came from.",
+            required=False,
+            label="Filnamn",
+            unit="text",
+        ),
+        Field(
+            "row_number",
+            "integer",
+            "Row in that file.",
+            required=False,
+            label="Radnummer",
+            unit="kod",
+        ),
+        Field(
+            "unit_id", "code", "The unit concerned.", required=False, label="Enhets-id", unit="kod"
+        ),
+        Field(
+            "detail",
+            "text",
+            "Details: a unit name, a parent id, row numbers.",
+            required=False,
+            label="Detaljer",
+            unit="text",
+        ),
     ),
 )
 

@@ -67,8 +67,14 @@ def render() -> None:
             forv_row, kommun_row, forvaltning["forvaltning_name"], kommun
         ).as_raw_html()
     )
-    team = queries.managers(kommun["kommun_code"], period, forvaltning["forvaltning_id"])
-    if team.empty:
+    team = (  # per-manager rows: the hr role only (queries.py refuses them to the others)
+        queries.managers(kommun["kommun_code"], period, forvaltning["forvaltning_id"])
+        if queries.allows("managers", kommun["kommun_code"])
+        else None
+    )
+    if team is None:
+        st.caption("Tabellen och fördelningen per chef visas bara för HR-rollen.")
+    elif team.empty:
         st.info("Inga chefer registrerade för förvaltningen denna period.")
     else:
         st.html(

@@ -83,20 +83,19 @@ def require_columns(export: Export, *alternatives: tuple[str, ...]) -> bool:
 
 def valid_personnummer(export: Export, field_name: str, required: bool) -> pd.Series:
     """Canonical 12-digit personnummer per row (NA where missing); invalid ones are errors."""
-    numbers = pd.Series(pd.NA, index=export.raw.index, dtype="string")
     values = blank_to_na(export.raw[field_name].astype("string"))
-    for i, value in values.items():
-        row = int(export.raw.at[i, ROW_COLUMN])
-        if pd.isna(value):
-            if required:
-                export.issue(row, field_name, None, "personnummer saknas")
-            continue
-        number = canonical(str(value), export.entry.period)
-        if number is None:
-            # Never echo the value: it may be a real personnummer with a typo.
-            export.issue(row, field_name, "(dolt)", INVALID_PERSONNUMMER)
-        else:
-            numbers[i] = number
+    # One rule check per distinct value, and the result built as one Series: assigning item by
+    # item into an Arrow-backed string Series copies the array each time (quadratic in rows).
+    period = export.entry.period
+    canon = {value: canonical(str(value), period) for value in values.dropna().unique()}
+    numbers = values.map(canon, na_action="ignore").astype("string")
+    rows = export.raw[ROW_COLUMN]
+    if required:
+        for row in rows[values.isna()]:
+            export.issue(int(row), field_name, None, "personnummer saknas")
+    for row in rows[values.notna() & numbers.isna()]:
+        # Never echo the value: it may be a real personnummer with a typo.
+        export.issue(int(row), field_name, "(dolt)", INVALID_PERSONNUMMER)
     return numbers
 
 

@@ -9,6 +9,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed, State
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipelines import refresh as steps
 from pipelines.manifest import InboxFile, Manifest, ManifestError, load_manifest
@@ -68,7 +69,8 @@ def _report(paths: steps.WarehousePaths, outcome: RefreshOutcome) -> None:
     )
 
 
-@flow(name="refresh", log_prints=False)
+# Bounded fan-out: hundreds of files must not start hundreds of threads at once.
+@flow(name="refresh", log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=4))
 def refresh_flow(inbox: Path, warehouse: Path, wait_seconds: float = 0.0) -> State:
     """Refresh the warehouse from an inbox; a failure at any step publishes nothing."""
     paths = steps.WarehousePaths(Path(warehouse))
