@@ -613,8 +613,8 @@ MART_STRENGTHS_CHALLENGES = Table(
 )
 
 
-def _cells(what: str) -> Field:
-    return Field(f"cells_{what}", "integer", f"Cells {what.replace('_', ' ')} (see cells).")
+def _cells(name: str, label: str, description: str) -> Field:
+    return Field(name, "integer", description, label=label, unit="antal")
 
 
 MART_DISCLOSURE_REPORT = Table(
@@ -625,25 +625,55 @@ MART_DISCLOSURE_REPORT = Table(
     fields=(
         KOMMUN_CODE,
         PERIOD_DATE,
-        Field("mart", "code", "The mart whose figures these are."),
-        Field("survey_id", "code", "The survey (empty for sick leave).", required=False),
-        Field("respondent_role", "code", "manager or top_management.", required=False),
-        Field("cells", "integer", "Groups x figures in the mart for this kommun and period."),
-        Field("cells_shown", "integer", "Cells published with their figures (at least k people)."),
-        Field("cells_empty", "integer", "Cells nobody is in (hidden, read as any hidden cell)."),
-        Field("cells_primary", "integer", "Cells hidden because 1 to k-1 people are in them."),
+        Field("mart", "code", "The mart whose figures these are.", label="Tabell", unit="kod"),
         Field(
+            "survey_id",
+            "code",
+            "The survey (empty for sick leave).",
+            required=False,
+            label="Enkät",
+            unit="kod",
+        ),
+        Field(
+            "respondent_role",
+            "code",
+            "manager or top_management (empty for sick leave).",
+            required=False,
+            label="Svarande",
+            unit="kod",
+        ),
+        _cells("cells", "Celler", "Groups x figures in the mart for this kommun and period."),
+        _cells("cells_shown", "Visade celler", "Cells published with their figures."),
+        _cells(
+            "cells_empty",
+            "Tomma celler",
+            "Cells nobody is in (hidden, read like any hidden cell).",
+        ),
+        _cells(
+            "cells_primary",
+            "Dolda, färre än k",
+            "Cells hidden because 1 to k-1 people are in them (primary).",
+        ),
+        _cells(
             "cells_secondary",
-            "integer",
-            "Cells of k or more people hidden so no small group can be derived (the price).",
+            "Dolda som skydd",
+            "Cells of k or more people hidden so that no small group can be derived "
+            "(secondary: the price of protection).",
+        ),
+        _cells(
+            "cells_group_cut",
+            "Utelämnade chefsgruppsceller",
+            "Manager-group cells not published because protecting them would hide most of "
+            "the org tree (group-cut rule).",
         ),
         Field(
-            "cells_group_cut",
-            "integer",
-            "Manager-group cells not published because protecting them would hide most of "
-            "the org tree.",
+            "dropped_groups",
+            "text",
+            "The manager groups not published for the survey.",
+            required=False,
+            label="Utelämnade chefsgrupper",
+            unit="text",
         ),
-        Field("dropped_groups", "text", "The manager groups not published.", required=False),
     ),
 )
 
