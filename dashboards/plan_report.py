@@ -85,13 +85,32 @@ def write_workbook(kommun_code: str, path: Path) -> Path:
         }
     )
     _sheet(book.create_sheet(), "Uppföljningar", answers, FOLLOW_UP_COLUMNS)
-    trends = book.create_sheet("Trender")
-    trends.append(["Omfattning", "Indikator", "Period", "Värde"])
-    for row in queries.indicator_trends(kommun_code).itertuples():
-        for period, value in zip(row.periods, row.values, strict=True):
-            trends.append([row.scope_id, row.indicator_id, _excel(period), _excel(value)])
+    _trend_sheet(book.create_sheet("Trender"), plan, queries.indicator_trends(kommun_code))
     book.save(path)
     return path
+
+
+def _trend_sheet(ws: object, plan: pd.DataFrame, trends: pd.DataFrame) -> None:
+    """Every period's value of each planned indicator, named and with its unit (ids last)."""
+    ws.append(["Omfattning", "Indikator", "Enhet", "Period", "Värde", "Indikator-id"])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    scope_names = dict(zip(plan["scope_id"], plan["scope_name"], strict=True))
+    indicators = plan.dropna(subset=["indicator_id"]).drop_duplicates("indicator_id")
+    label = dict(zip(indicators["indicator_id"], indicators["indicator_label"], strict=True))
+    unit = dict(zip(indicators["indicator_id"], indicators["indicator_unit"], strict=True))
+    for row in trends.itertuples():
+        named = [scope_names.get(row.scope_id, row.scope_id), label.get(row.indicator_id)]
+        for period, value in zip(row.periods, row.values, strict=True):
+            ws.append(
+                [
+                    *named,
+                    unit.get(row.indicator_id),
+                    _excel(period),
+                    _excel(value),
+                    row.indicator_id,
+                ]
+            )
 
 
 def _sheet(ws: object, title: str, frame: pd.DataFrame, columns: dict[str, str]) -> None:

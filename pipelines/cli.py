@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-import subprocess
 import sys
 from pathlib import Path
 
 from pipelines.personnummer import KEY_ENV, KEY_FILE_ENV
+from pipelines.processes import run_child
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 APP = REPO_ROOT / "dashboards" / "app.py"
@@ -84,7 +84,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         from pipelines.flows.refresh_survey import refresh_survey_flow
 
         state = refresh_survey_flow(
-            Path(args.inbox), Path(args.warehouse), only, args.wait, return_state=True
+            only, Path(args.inbox), Path(args.warehouse), args.wait, return_state=True
         )
     else:
         from pipelines.flows.refresh import refresh_flow
@@ -98,6 +98,16 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     return 0 if state.is_completed() else 1
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    """Publish each new or changed export in the inbox through the fast path, until stopped."""
+    from pipelines.processes import sigterm_as_interrupt
+    from pipelines.watch import watch
+
+    with sigterm_as_interrupt():
+        watch(Path(args.inbox), Path(args.warehouse), args.wait)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from pipelines.serve import ServeError, prepare
 
@@ -107,7 +117,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"chefskartan serve: {exc}", file=sys.stderr)
         return 2
     print(f"Chefskartan: http://{args.address}:{args.port}", flush=True)
-    return subprocess.call(command, env={**os.environ, **serve_env})
+    return run_child(command, env={**os.environ, **serve_env})  # SIGTERM/Ctrl-C stop it too
 
 
 def cmd_wall(args: argparse.Namespace) -> int:
@@ -129,6 +139,19 @@ def cmd_wall(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sql(args: argparse.Namespace) -> int:
+    from pipelines.analyst.sql_shell import cli_main
+
+    return cli_main(Path(args.warehouse), args.kommun, args.sql)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pipelines.analyst.export import cli_main
+
+    out = Path(args.out)
+    return cli_main(Path(args.warehouse), args.kommun, args.format, out, args.marts, args.swedish)
+
+
 def ensure_demo_key(secrets_dir: Path) -> None:
     """The demo's pseudonymisation key lives in its own folder, never in the warehouse."""
     if os.environ.get(KEY_ENV) or os.environ.get(KEY_FILE_ENV):
@@ -146,7 +169,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     inbox, warehouse = root / "inbox", root / "warehouse"
     ensure_demo_key(root / "secrets")
     cmd_generate(argparse.Namespace(out=inbox, seed=args.seed, scale=1.0, kommun=None))
-    status = cmd_refresh(argparse.Namespace(inbox=inbox, warehouse=warehouse, wait=60.0))
+    # The refresh runs in a child, so its temporary Prefect server stops when it is done.
+    refresh = ["refresh", "--inbox", str(inbox), "--warehouse", str(warehouse), "--wait", "60"]
+    status = run_child([sys.executable, "-m", "pipelines.cli", *refresh])
     if status or args.no_serve:
         return status
     return cmd_serve(argparse.Namespace(warehouse=warehouse, port=args.port, address=args.address))
@@ -201,6 +226,16 @@ def parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_refresh)
 
+    p = sub.add_parser(
+        "watch", help="publish each new or changed inbox export at once (the room's survey)"
+    )
+    p.add_argument("--inbox", required=True, help="folder with manifest.yaml and the exports")
+    p.add_argument("--warehouse", required=True, help="warehouse folder (store + published/)")
+    p.add_argument(
+        "--wait", type=float, default=60.0, help="seconds to wait if another refresh holds the lock"
+    )
+    p.set_defaults(func=cmd_watch)
+
     p = sub.add_parser("serve", help="serve the dashboard on the published warehouse")
     p.add_argument("--warehouse", required=True, help="warehouse folder")
     p.add_argument("--port", type=int, default=8501)
@@ -219,6 +254,21 @@ def parser() -> argparse.ArgumentParser:
         "--warehouse", default="demo/warehouse", help="warehouse folder (default demo/warehouse)"
     )
     p.set_defaults(func=cmd_wall)
+
+    p = sub.add_parser("sql", help="SQL on the published file, read-only (DuckDB CLI)")
+    p.add_argument("--warehouse", default="demo/warehouse", help="warehouse folder")
+    p.add_argument("--kommun", help="open only this kommun's own file, e.g. 1262")
+    p.add_argument("-c", dest="sql", help='run this SQL and print a table, e.g. "SELECT ..."')
+    p.set_defaults(func=cmd_sql)
+
+    p = sub.add_parser("export", help="a kommun's marts as XLSX, CSV or Parquet")
+    p.add_argument("--warehouse", default="demo/warehouse", help="warehouse folder")
+    p.add_argument("--kommun", required=True, help="kommun code, e.g. 1262")
+    p.add_argument("--format", choices=["xlsx", "csv", "parquet"], default="xlsx")
+    p.add_argument("--out", required=True, help="folder to write to")
+    p.add_argument("--marts", nargs="+", help="only these marts (default: every mart)")
+    p.add_argument("--swedish-headers", dest="swedish", action="store_true", help="Swedish headers")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("demo", help="generate demo data, refresh and serve at localhost:8501")
     p.add_argument("--dir", default="demo", help="folder for inbox, warehouse and key")

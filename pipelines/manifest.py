@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import glob
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,6 +76,7 @@ class InboxFile:
     questionnaire: str | None = None  # id of a built-in questionnaire (schemas/questionnaires)
     questionnaire_file: Path | None = None  # or the kommun's own questionnaire file in the inbox
     respondents: str = "manager"  # manager | top_management (Dela värld)
+    pattern: str | None = None  # the manifest's `file` when it was a pattern (newest match chosen)
 
     @property
     def name(self) -> str:
@@ -122,9 +124,7 @@ def _inbox_file(inbox: Path, index: int, entry: dict, kommuner: dict[str, Kommun
     kommun = str(entry["kommun"])
     if kommun not in kommuner:
         raise ManifestError(f"{where}: kommun {kommun} saknas under 'kommuner'")
-    path = inbox / str(entry["file"])
-    if not path.is_file():
-        raise ManifestError(f"{where}: filen {entry['file']} finns inte i inkorgen")
+    path = resolve_file(inbox, str(entry["file"]), where)
     period = entry["period"]
     if not isinstance(period, dt.date):
         try:
@@ -143,8 +143,35 @@ def _inbox_file(inbox: Path, index: int, entry: dict, kommuner: dict[str, Kommun
         encoding=entry.get("encoding"),
         delimiter=entry.get("delimiter"),
         sheet=entry.get("sheet"),
+        pattern=str(entry["file"]) if is_pattern(str(entry["file"])) else None,
         **survey,
     )
+
+
+def is_pattern(name: str) -> bool:
+    return glob.has_magic(name)
+
+
+def resolve_file(inbox: Path, name: str, where: str) -> Path:
+    """The inbox file a manifest entry names: the file itself, or the newest match of a pattern.
+
+    Microsoft Forms names each download by its response count (`Utforska Lomma(1-60).xlsx`), so
+    `file: "Utforska Lomma*.xlsx"` picks the latest export without editing the manifest. Names and
+    patterns stay inside the inbox: absolute paths and `..` are refused, matches are checked.
+    """
+    relative = Path(name)
+    if relative.is_absolute() or ".." in relative.parts:
+        raise ManifestError(f"{where}: {name!r} ska vara ett filnamn i inkorgen, ingen sökväg")
+    exact = inbox / relative
+    if exact.is_file() or not is_pattern(name):
+        if not exact.is_file():
+            raise ManifestError(f"{where}: filen {name} finns inte i inkorgen")
+        return exact
+    root = inbox.resolve()
+    matches = [p for p in inbox.glob(name) if p.is_file() and p.resolve().is_relative_to(root)]
+    if not matches:
+        raise ManifestError(f"{where}: ingen fil i inkorgen matchar {name}")
+    return max(matches, key=lambda p: (p.stat().st_mtime_ns, p.name))  # newest wins
 
 
 def _anonymity_k(code: object, value: object) -> int:

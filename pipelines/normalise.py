@@ -13,6 +13,8 @@ from schemas.codes import code_table, missing_placeholders
 from schemas.model import KIND_PANDAS_DTYPE, Field, Table
 
 _DECIMAL = re.compile(r"^-?\d{1,3}(?:[ \u00a0.]\d{3})*(?:,\d+)?$|^-?\d+(?:[.,]\d+)?$")
+# Excel serial day numbers from 1927 to 2119, as a date cell without date format exports.
+_EXCEL_SERIAL = r"[1-7]\d{4}(?:[.,]0+)?"
 _DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y")
 
 RULE_TEXT = {
@@ -30,7 +32,8 @@ def blank_to_na(values: pd.Series) -> pd.Series:
 
 
 def parse_decimal(values: pd.Series) -> pd.Series:
-    text = values.str.replace("\u00a0", " ")
+    """Swedish numbers: decimal comma, space or dot thousands, an optional trailing '%'."""
+    text = values.str.replace("\u00a0", " ").str.replace(r"\s*%$", "", regex=True)
     good = text.str.match(_DECIMAL).fillna(False).astype(bool)
     swedish = text.str.contains(",", regex=False).fillna(False).astype(bool)
     cleaned = text.where(~swedish, text.str.replace(r"[ .]", "", regex=True).str.replace(",", "."))
@@ -45,6 +48,11 @@ def parse_date(values: pd.Series) -> pd.Series:
         if not todo.any():
             break
         parsed[todo] = pd.to_datetime(values[todo], format=fmt, errors="coerce")
+    serial = parsed.isna() & values.str.fullmatch(_EXCEL_SERIAL).fillna(False).astype(bool)
+    if serial.any():  # a date cell Excel lost its format for: days since 1899-12-30
+        days = pd.to_numeric(values[serial].str.replace(",", "."), errors="coerce")
+        parsed[serial] = pd.Timestamp("1899-12-30") + pd.to_timedelta(days.astype(float), unit="D")
+        parsed[serial] = parsed[serial].dt.normalize()
     return parsed.astype("datetime64[ns]")
 
 
@@ -103,10 +111,29 @@ def validate_table(
     typed = typed.astype(
         {f.name: KIND_PANDAS_DTYPE[f.kind] for f in table.fields if f.name in typed.columns}
     )
+    conditional = _conditionally_missing(typed, table, rows, header_of, file)
     try:
-        return table.pandera_schema().validate(typed, lazy=True), []
+        return table.pandera_schema().validate(typed, lazy=True), conditional
     except pa.errors.SchemaErrors as exc:
-        return typed, _issues_from_failures(exc.failure_cases, rows, raw, header_of, file)
+        failures = _issues_from_failures(exc.failure_cases, rows, raw, header_of, file)
+        return typed, failures + conditional
+
+
+def _conditionally_missing(
+    typed: pd.DataFrame, table: Table, rows: pd.Series, header_of: dict[str, str], file: str
+) -> list[Issue]:
+    """Empty cells of fields that may be empty only on some rows (e.g. FTE of hourly staff)."""
+    issues = []
+    for field in table.fields:
+        if field.may_be_empty_when is None or not field.required:
+            continue
+        other, codes = field.may_be_empty_when
+        when = f"{header_of.get(other, other)} är {' eller '.join(codes)}"
+        rule = f"{RULE_TEXT['required']} (får vara tomt bara när {when})"
+        header = header_of.get(field.name, field.name)
+        for i in typed.index[field.missing_not_allowed(typed)]:
+            issues.append(Issue(file, int(rows.loc[i]), header, None, rule))
+    return issues
 
 
 def _issues_from_failures(

@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.extract import extract_file
+from pipelines.extract.kolada import refresh_kolada
 from pipelines.manifest import InboxFile, Manifest
 from pipelines.report import FileReport, Issue, issues_frame
 from warehouse import build as builder
@@ -154,6 +155,9 @@ def load(
         ensure_schema(con)
         kommuner = pd.DataFrame([asdict(k) for k in manifest.kommuner.values()])
         upsert_rows(con, "kommun", kommuner, key=("kommun_code",))
+        kolada_line = refresh_kolada(con, manifest.inbox, list(manifest.kommuner))
+        if kolada_line:  # public benchmarks: offline, the last fetched values stay
+            print(kolada_line)
         staged = [s for r in results for s in r.staged]
         load_history(con, staged)
         check_history(con, refresh_id, results, {(s.kommun_code, s.period) for s in staged})
@@ -193,11 +197,18 @@ def attach_findings(findings: pd.DataFrame, results: list[StageResult]) -> pd.Da
     findings["file_name"] = findings["source_sha256"].map(
         lambda sha: file_of[sha].report.file if sha in file_of else None
     )
-    for f in findings.itertuples(index=False):
+    fields = findings.pop("field") if "field" in findings.columns else None
+    for n, f in enumerate(findings.itertuples(index=False)):
         owner = file_of.get(f.source_sha256)
+        column = None
+        if fields is not None and isinstance(fields.iloc[n], str):
+            # a check about one column names it as the file does, in the report and the mart
+            column = owner.report.columns.get(fields.iloc[n]) if owner else None
+            column = column or fields.iloc[n]
+            findings.loc[findings.index[n], "detail"] = f'kolumn "{column}" = {f.detail}'
         if owner is not None:
             owner.report.issues.append(
-                Issue(owner.report.file, int(f.source_row), None, f.detail, f.rule, f.severity)
+                Issue(owner.report.file, int(f.source_row), column, f.detail, f.rule, f.severity)
             )
     return findings
 
@@ -241,25 +252,58 @@ def discard(paths: WarehousePaths, refresh_id: str) -> None:
 
 def summary_text(results: list[StageResult], published: list[Path] | None) -> str:
     lines = [r.report.text() for r in results]
-    rows = sum(r.report.rows_valid for r in results)
-    errors = sum(len(r.report.errors) for r in results)
     if published:
-        lines.append(
-            f"Publicerat: {rows} rader från {len(results)} filer → "
-            + ", ".join(str(p) for p in published)
-        )
+        lines.append(headline(results, True) + " → " + ", ".join(str(p) for p in published))
         combined = [p for p in published if p.name == builder.COMBINED_NAME and p.exists()]
         lines += disclosure_summary(combined[0]) if combined else []
     else:
-        lines.append(f"Inget publicerades: {errors} fel. Förra publicerade lagret gäller.")
+        lines.append(headline(results, False))
     return "\n".join(lines)
 
 
+def headline(results: list[StageResult], published: bool) -> str:
+    """The run in one Swedish line, as the operator sees it first."""
+    rows = sum(r.report.rows_valid for r in results)
+    if published:
+        return f"Publicerat: {rows} rader från {len(results)} filer"
+    errors = sum(len(r.report.errors) for r in results)
+    bad = [r.report.file for r in results if not r.report.ok]
+    where = f" i {', '.join(bad[:3])}{' …' if len(bad) > 3 else ''}" if bad else ""
+    return f"Inget publicerades: {errors} fel{where}. Förra publicerade lagret gäller."
+
+
+def progress_line(done: int, total: int, report: FileReport) -> str:
+    """Per-file progress while a refresh runs (stderr; the report itself comes at the end)."""
+    status = "OK" if report.ok else f"{len(report.errors)} fel"
+    return f"[{done}/{total}] {report.file}: {report.rows_read} rader, {status}"
+
+
+def summary_rows(results: list[StageResult]) -> list[dict[str, object]]:
+    """One row per file for the run's table: what came in, what was rejected, what to look at."""
+    return [
+        {
+            "fil": r.report.file,
+            "källa": r.report.source,
+            "kommun": r.report.kommun_code,
+            "period": r.report.period,
+            "rader": r.report.rows_read,
+            "avvisade rader": len({i.row for i in r.report.errors if i.row is not None}),
+            "fel": len(r.report.errors),
+            "varningar": len(r.report.issues) - len(r.report.errors),
+            "status": "OK" if r.report.ok else "avvisad",
+        }
+        for r in results
+    ]
+
+
 def only_file(manifest: Manifest, file_name: str) -> Manifest:
-    """The manifest narrowed to one export (the fast path): only its history is replaced."""
+    """The manifest narrowed to one export (the fast path): only its history is replaced.
+
+    `file_name` is the export's name or the manifest's pattern for it (`Utforska Lomma*.xlsx`).
+    """
     from pipelines.manifest import ManifestError
 
-    chosen = [e for e in manifest.files if e.name == file_name]
+    chosen = [e for e in manifest.files if file_name in (e.name, e.pattern)]
     if not chosen:
         raise ManifestError(
             f"{file_name} finns inte under 'files' i manifestet (kända: "

@@ -42,6 +42,7 @@ class FileReport:
     rows_valid: int = 0
     issues: list[Issue] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # field -> the file's own header
 
     @property
     def errors(self) -> list[Issue]:
@@ -66,9 +67,17 @@ class FileReport:
             if issue.severity == WARNING:
                 warnings.setdefault(issue.rule, []).append(issue)
         for rule, found in warnings.items():
+            if len(found) <= 5 and all(i.column for i in found):  # name each column and value
+                lines += [f"  {WARNING}: {i.describe()}" for i in found]
+                continue
+            # the row, and what is there (a unit's name), so the analyst can find it
+            named = [i for i in found[:5] if i.row is not None and i.value and not i.column]
             rows = ", ".join(str(i.row) for i in found[:5] if i.row is not None)
+            if named:
+                rows = ", rad ".join(f"{i.row} ({i.value})" for i in named)
             more = " …" if len(found) > 5 else ""
-            lines.append(f"  {WARNING}: {rule} ({len(found)} st; rad {rows}{more})")
+            where = f"; rad {rows}{more}" if rows else ""
+            lines.append(f"  {WARNING}: {rule} ({len(found)} st{where})")
         if self.ignored_columns:
             lines.append("  ignorerade kolumner: " + ", ".join(self.ignored_columns))
         return "\n".join(lines)

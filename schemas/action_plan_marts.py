@@ -47,6 +47,7 @@ MART_INDICATOR_CATALOGUE = Table(
         ),
     ),
     primary_key=("indicator_id",),
+    label="Indikatorer",
 )
 
 MART_INDICATOR_HISTORY = Table(
@@ -67,6 +68,8 @@ MART_INDICATOR_HISTORY = Table(
         Field("value", "decimal", "The published value.", label="Värde", unit="varierar"),
     ),
     primary_key=("kommun_code", "period_date", "scope_type", "scope_id", "indicator_id"),
+    label="Indikatorvärden över tid",
+    pages=("Handlingsplan",),
 )
 
 MART_ACTION_PLAN = Table(
@@ -228,6 +231,8 @@ MART_ACTION_PLAN = Table(
             unit="ja/nej",
         ),
     ),
+    label="Handlingsplan",
+    pages=("Handlingsplan",),
 )
 
 MART_FOLLOW_UP = Table(
@@ -247,6 +252,8 @@ MART_FOLLOW_UP = Table(
             "next_follow_up_date",
         ),
     ),
+    label="Uppföljningar",
+    pages=("Uppföljning",),
 )
 
 ACTION_PLAN_MARTS = (

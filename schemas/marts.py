@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from schemas.action_plan_marts import ACTION_PLAN_MARTS
 from schemas.common import SCOPE_ID, SCOPE_NAME, SCOPE_TYPE
+from schemas.kolada import MART_KOLADA
 from schemas.model import Field, Table
 from schemas.survey_marts import SURVEY_MARTS
 from schemas.tables import DATA_QUALITY, KOMMUN, KOMMUN_CODE, PERIOD_DATE, REFRESH_LOG
@@ -101,6 +102,7 @@ MART_KOMMUN = Table(
     description="Municipalities in this file and their settings.",
     fields=KOMMUN.fields,
     primary_key=("kommun_code",),
+    label="Kommuner och inställningar",
 )
 
 MART_SPAN_OF_CONTROL = Table(
@@ -169,6 +171,15 @@ MART_SPAN_OF_CONTROL = Table(
             label="Chefer som leds",
             unit="chefer",
         ),
+        Field(
+            "co_managers",
+            "integer",
+            "Co-managers in the units this manager leads: others with AID ansvarskod A, B, C "
+            "or L there who lead no unit of their own (e.g. a biträdande rektor). Managers, "
+            "never counted as staff.",
+            label="Biträdande chefer",
+            unit="chefer",
+        ),
         SPAN_THRESHOLD,
         Field(
             "is_above_threshold",
@@ -230,6 +241,8 @@ MART_SPAN_OF_CONTROL = Table(
         LONG_TERM_SHARE,
     ),
     primary_key=("kommun_code", "period_date", "manager_id"),
+    label="Medarbetare per chef (en rad per chef)",
+    pages=("Faktavägg",),
 )
 
 MART_SPAN_ROLLUP = Table(
@@ -399,6 +412,12 @@ MART_SPAN_ROLLUP = Table(
         LONG_TERM_SHARE,
     ),
     primary_key=("kommun_code", "period_date", "scope_type", "scope_id"),
+    label="Nyckeltal per organisationsdel",
+    pages=(
+        "Faktavägg",
+        "Jämförelse",
+        "Workshop",
+    ),
 )
 
 # What action plans can track (schemas/indicators.py): which way is better; label and unit
@@ -476,12 +495,19 @@ MART_SICK_LEAVE = Table(
         "breakdown",
         "breakdown_group",
     ),
+    label="Sjukfrånvaro",
+    pages=("Faktavägg",),
 )
 
 MART_REFRESH_LOG = Table(
     name="mart_refresh_log",
     description="The files behind this publication, with row counts and rejects.",
     fields=tuple(f for f in REFRESH_LOG.fields if f.name not in ("source_sha256", "status")),
+    label="Inlästa filer",
+    pages=(
+        "Datakvalitet",
+        "Workshop",
+    ),
 )
 
 MART_DATA_QUALITY = Table(
@@ -490,6 +516,8 @@ MART_DATA_QUALITY = Table(
     "publication: warnings that loaded (errors stop a refresh and are never published); and "
     "manager groups not published for a survey (check disclosure_group_cut).",
     fields=tuple(f for f in DATA_QUALITY.fields if f.name != "refresh_id"),
+    label="Datakvalitet",
+    pages=("Datakvalitet",),
 )
 
 MART_STRENGTHS_CHALLENGES = Table(
@@ -610,6 +638,58 @@ MART_STRENGTHS_CHALLENGES = Table(
         ),
     ),
     primary_key=("kommun_code", "period_date", "forvaltning_id", "metric"),
+    label="Styrkor och utmaningar",
+    pages=(
+        "Styrkor och utmaningar",
+        "Workshop",
+    ),
+)
+
+MART_DICTIONARY = Table(
+    name="mart_dictionary",
+    description="Every published mart column with its Swedish label, unit and English "
+    "description, and the dashboard pages that show the mart (schemas/dictionary.py).",
+    fields=(
+        Field("mart_name", "code", "The mart (table).", label="Tabell", unit="kod"),
+        Field(
+            "mart_label", "text", "Swedish name of the mart.", label="Tabellens namn", unit="text"
+        ),
+        Field(
+            "column_position",
+            "integer",
+            "Order of the column in the mart.",
+            label="Ordning",
+            unit="kod",
+        ),
+        Field("column_name", "code", "The column.", label="Kolumn", unit="kod"),
+        Field(
+            "label",
+            "text",
+            "Swedish name, as the dashboards show it.",
+            label="Benämning",
+            unit="text",
+        ),
+        Field(
+            "unit",
+            "text",
+            "Unit of the values (varierar: the row names its own unit).",
+            label="Måttenhet",
+            unit="text",
+        ),
+        Field("data_type", "code", "DuckDB type.", label="Datatyp", unit="kod"),
+        Field("description", "text", "What the column means.", label="Beskrivning", unit="text"),
+        Field(
+            "pages",
+            "text",
+            "Dashboard pages that show the mart, '; '-separated; empty when "
+            "only SQL and exports read it.",
+            required=False,
+            label="Visas på sidorna",
+            unit="text",
+        ),
+    ),
+    primary_key=("mart_name", "column_name"),
+    label="Dataordlista",
 )
 
 
@@ -689,4 +769,6 @@ MARTS = (
     *SURVEY_MARTS,
     MART_STRENGTHS_CHALLENGES,
     MART_DISCLOSURE_REPORT,
+    MART_KOLADA,
+    MART_DICTIONARY,
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import pandas as pd
 import pandera.pandas as pa
 
 # How each field kind is parsed from an export and stored.
@@ -76,6 +77,9 @@ class Field:
     indicator: Indicator | None = None  # set on mart fields that action plans can track
     label: str | None = None  # Swedish name, as the dashboards and exports show it
     unit: str | None = None  # one of UNITS
+    # Missing is allowed (not invalid) on rows whose other field holds one of these codes, e.g.
+    # ("employment_form", ("timavlonad",)): HR systems leave FTE empty for hourly staff.
+    may_be_empty_when: tuple[str, tuple[str, ...]] | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KIND_SQL_TYPE:
@@ -106,6 +110,30 @@ class Field:
     def sql_type(self) -> str:
         return KIND_SQL_TYPE[self.kind]
 
+    @property
+    def comment(self) -> str:
+        """The column comment: Swedish label and unit (when declared), then the description."""
+        if self.label is None:
+            return self.description
+        unit = f" [{self.unit}]" if self.unit else ""
+        return f"{self.label}{unit} – {self.description}"
+
+    @property
+    def not_null(self) -> bool:
+        """Required on every row (a conditional requirement is checked per row instead)."""
+        return self.required and self.may_be_empty_when is None
+
+    def missing_not_allowed(self, frame: pd.DataFrame) -> pd.Series:
+        """Rows where this field is empty although its declaration requires a value there."""
+        missing = frame[self.name].isna() if self.name in frame.columns else True
+        if not self.required:
+            return pd.Series(False, index=frame.index)
+        if self.may_be_empty_when is None:
+            return pd.Series(missing, index=frame.index)
+        other, codes = self.may_be_empty_when
+        exempt = frame[other].isin(list(codes)).fillna(False).astype(bool)
+        return pd.Series(missing, index=frame.index) & ~exempt
+
     def checks(self) -> list[pa.Check]:
         checks: list[pa.Check] = []
         if self.allowed is not None:
@@ -126,7 +154,7 @@ class Field:
         return pa.Column(
             KIND_PANDAS_DTYPE[self.kind],
             checks=self.checks(),
-            nullable=not self.required,
+            nullable=not self.not_null,
             required=True,
             description=self.description,
             name=self.name,
@@ -142,6 +170,8 @@ class Table:
     fields: tuple[Field, ...]
     primary_key: tuple[str, ...] = ()
     extra_checks: tuple[pa.Check, ...] = field(default=())
+    label: str | None = None  # Swedish name (published marts)
+    pages: tuple[str, ...] = ()  # dashboard pages that show it (published marts)
 
     @property
     def column_names(self) -> list[str]:
@@ -175,20 +205,23 @@ class Table:
         )
         return replace(self, fields=fields)
 
-    def ddl(self, table_name: str | None = None) -> str:
+    def ddl(self, table_name: str | None = None, with_primary_key: bool = True) -> str:
+        """CREATE TABLE; published marts leave out the key constraint (DuckDB 1.0 cannot read
+        how DuckDB 2.0 stores it) and have their keys checked by the build instead."""
         name = table_name or self.name
         cols = ",\n  ".join(
-            f"{f.name} {f.sql_type}{' NOT NULL' if f.required else ''}" for f in self.fields
+            f"{f.name} {f.sql_type}{' NOT NULL' if f.not_null else ''}" for f in self.fields
         )
-        pk = f",\n  PRIMARY KEY ({', '.join(self.primary_key)})" if self.primary_key else ""
+        keyed = self.primary_key and with_primary_key
+        pk = f",\n  PRIMARY KEY ({', '.join(self.primary_key)})" if keyed else ""
         return f"CREATE TABLE IF NOT EXISTS {name} (\n  {cols}{pk}\n)"
 
     def comment_statements(self, table_name: str | None = None) -> list[str]:
         name = table_name or self.name
-        statements = [f"COMMENT ON TABLE {name} IS {sql_literal(self.description)}"]
+        table_comment = f"{self.label} – {self.description}" if self.label else self.description
+        statements = [f"COMMENT ON TABLE {name} IS {sql_literal(table_comment)}"]
         statements += [
-            f"COMMENT ON COLUMN {name}.{f.name} IS {sql_literal(f.description)}"
-            for f in self.fields
+            f"COMMENT ON COLUMN {name}.{f.name} IS {sql_literal(f.comment)}" for f in self.fields
         ]
         return statements
 

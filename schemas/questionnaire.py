@@ -19,6 +19,30 @@ class QuestionnaireError(Exception):
     """A questionnaire file cannot be used (missing fields, unknown scale, duplicate ids)."""
 
 
+class AmbiguousQuestion(Exception):
+    """A column header fits more than one question; the message names the candidates."""
+
+
+_BRACKET = re.compile(r"^(?P<head>.*?)\s*\[(?P<inner>[^\]]+)\]\s*$")
+# LimeSurvey's "question code & question text" headings: `KR1[SQ001]. Jag har för mycket att göra`
+_CODE_TEXT = re.compile(r"^(?P<code>[A-Za-z][\w\[\]]*)\.\s+(?P<text>.+)$")
+
+
+def _sub_code(question_id: str) -> str:
+    """The sub-question code of an array question id (`SQ001` of `KR1[SQ001]`), else ''."""
+    bracket = _BRACKET.match(question_id)
+    return bracket["inner"] if bracket else "\0"
+
+
+def code_key(text: str) -> str:
+    """LimeSurvey writes one sub-question as KR1[SQ001], KR1_SQ001 or KR1SQ001: one key."""
+    return re.sub(r"[\[\]_\s]", "", str(text)).casefold()
+
+
+def text_key(text: str) -> str:
+    return normalise_label(text).rstrip(" ?:.")
+
+
 def normalise_label(text: str) -> str:
     return re.sub(r"\s+", " ", str(text).strip().casefold())
 
@@ -108,6 +132,35 @@ class Questionnaire:
     title: str
     questions: tuple[Question, ...]
     source: str  # the file it was read from
+
+    def match(self, header: str) -> Question | None:
+        """The question a column holds: by its full code (any LimeSurvey form) or full text
+        first, else by the code or text in brackets (`Enkät [fråga]`, `KR[KR01]`). A header
+        that fits two questions is an error naming both, never a guess."""
+        exact = [
+            q
+            for q in self.questions
+            if code_key(q.id) == code_key(header) or text_key(q.text) == text_key(header)
+        ]
+        if not exact:
+            bracket, both = _BRACKET.match(header), _CODE_TEXT.match(header)
+            parts = [bracket["inner"], bracket["head"]] if bracket else []
+            parts += [both["code"], both["text"]] if both else []
+            exact = [
+                q
+                for q in self.questions
+                for part in parts
+                if part
+                and (
+                    code_key(part) in (code_key(q.id), code_key(_sub_code(q.id)))
+                    or text_key(q.text) == text_key(part)
+                )
+            ]
+        found = list(dict.fromkeys(exact))
+        if len(found) > 1:
+            names = " eller ".join(f"{q.id} ({q.text})" for q in found[:3])
+            raise AmbiguousQuestion(f'kolumnen "{header}" passar flera frågor: {names}')
+        return found[0] if found else None
 
     def question(self, question_id: str) -> Question:
         for q in self.questions:

@@ -152,6 +152,7 @@ MART_SURVEY_QUESTION = Table(
         Field("position", "integer", "Order in the questionnaire.", label="Ordning", unit="kod"),
     ),
     primary_key=(*KEY_NAMES, "question_id"),
+    label="Enkätfrågor",
 )
 
 MART_SURVEY_RESPONSES = Table(
@@ -159,6 +160,8 @@ MART_SURVEY_RESPONSES = Table(
     description="Complete responses per survey and group (response counts), suppressed below k.",
     fields=(*KEY, *SCOPE, RESPONDENTS, IS_SUPPRESSED, ANONYMITY_K),
     primary_key=(*KEY_NAMES, "scope_type", "scope_id"),
+    label="Enkätsvar per grupp",
+    pages=("Workshop",),
 )
 
 MART_SURVEY_INDEX = Table(
@@ -178,6 +181,12 @@ MART_SURVEY_INDEX = Table(
         ANONYMITY_K,
     ),
     primary_key=(*KEY_NAMES, "scope_type", "scope_id", "construct"),
+    label="Enkätindex",
+    pages=(
+        "Faktavägg",
+        "Jämförelse",
+        "Workshop",
+    ),
 )
 
 MART_SURVEY_DISTRIBUTION = Table(
@@ -226,6 +235,7 @@ MART_SURVEY_DISTRIBUTION = Table(
         ANONYMITY_K,
     ),
     primary_key=(*KEY_NAMES, "scope_type", "scope_id", "question_id", "answer_label"),
+    label="Svarsfördelning",
 )
 
 MART_SURVEY_TIME_USE = Table(
@@ -264,6 +274,8 @@ MART_SURVEY_TIME_USE = Table(
         ANONYMITY_K,
     ),
     primary_key=(*KEY_NAMES, "scope_type", "scope_id", "category"),
+    label="Tidsanvändning",
+    pages=("Faktavägg",),
 )
 
 MART_SURVEY_DELA_VARLD = Table(
@@ -359,6 +371,8 @@ MART_SURVEY_DELA_VARLD = Table(
         ANONYMITY_K,
     ),
     primary_key=("kommun_code", "period_date", "survey_id", "measure_type", "measure_id"),
+    label="Dela värld",
+    pages=("Dela värld",),
 )
 
 SURVEY_MARTS = (

@@ -56,6 +56,13 @@ SURVEY_RESPONSE = Table(
         OPTIONAL_PERSON_ID,
         Field("unit_id", "code", "Unit given in the export (else taken from HR).", required=False),
         Field(
+            "unit_name",
+            "text",
+            "Unit name given in the export; matched to the org units by name within the "
+            "förvaltning (case, spaces and dashes ignored).",
+            required=False,
+        ),
+        Field(
             "forvaltning_name",
             "text",
             "Förvaltning named in the export (the in-room survey asks for it).",

@@ -6,6 +6,7 @@ import pandera.pandas as pa
 
 from schemas.action_plans import ACTION_TABLES
 from schemas.common import KOMMUN_CODE, PERIOD_DATE, PERSON_ID, SOURCE_ROW, SOURCE_SHA256
+from schemas.kolada import KOLADA_FETCH, KOLADA_VALUE
 from schemas.model import Field, Table
 from schemas.survey_tables import SURVEY_TABLES
 
@@ -54,9 +55,11 @@ EMPLOYMENT = Table(
         Field(
             "fte_pct",
             "decimal",
-            "Sysselsättningsgrad in percent of full time (0-100).",
+            "Sysselsättningsgrad in percent of full time (0-100). HR systems leave it empty "
+            "for hourly employments: their FTE is then unknown (NULL), never 0.",
             min_value=0,
             max_value=100,
+            may_be_empty_when=("employment_form", ("timavlonad",)),
         ),
         Field("start_date", "date", "Start date of the employment.", required=False),
         Field(
@@ -479,4 +482,6 @@ STORE_TABLES = {
     "refresh_log": REFRESH_LOG,
     "quarantine": QUARANTINE,
     "data_quality": DATA_QUALITY,
+    "kolada_value": KOLADA_VALUE,
+    "kolada_fetch": KOLADA_FETCH,
 }

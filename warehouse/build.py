@@ -10,7 +10,9 @@ import duckdb
 import pandas as pd
 import yaml
 
+from schemas.dictionary import mart_dictionary_rows
 from schemas.indicators import catalogue, indicator_ids
+from schemas.kolada import configured_kpis
 from schemas.marts import MARTS
 from schemas.model import Table, sql_literal
 from warehouse.disclosure.sick_leave import protect_sick_leave
@@ -34,7 +36,8 @@ REFERENCE_COLUMNS = {  # column -> DuckDB type of the reference_point temp table
     "strength_reason": "VARCHAR",
     "median_diff": "DOUBLE",
 }
-# Analysts' tools (DBeaver, ODBC, CLI 1.x) cannot open DuckDB 2.0's newer storage format.
+# Analysts' tools (DBeaver, ODBC, CLI 1.x) cannot open DuckDB 2.0's newer storage format; with
+# no key constraints in the file DuckDB 1.0 opens it (benchmarks/bench_reader_versions.py).
 PUBLISHED_STORAGE_VERSION = "v1.0.0"
 COMBINED_NAME = "chefskartan.duckdb"
 # Steps in Python between the intermediate SQL and the marts (disclosure control is iterative).
@@ -61,6 +64,8 @@ def build_marts(store: Path, out: Path) -> pd.DataFrame:
         attach_new_published(con, out)
         con.execute("SET search_path = 'pub.main,store.main'")
         con.register("indicator_catalogue", catalogue_frame())
+        con.register("mart_dictionary_rows", pd.DataFrame(mart_dictionary_rows()))
+        con.register("kolada_kpi_config", pd.DataFrame([asdict(k) for k in configured_kpis()]))
         run_intermediate(con)
         load_reference_points(con)
         for step in PYTHON_STEPS:
@@ -150,10 +155,23 @@ def create_mart(con: duckdb.DuckDBPyConnection, mart: Table, select_sql: str) ->
     columns = [d[0] for d in con.execute(f"DESCRIBE {query}").fetchall()]
     if columns != mart.column_names:
         raise MartMismatch(f"{mart.name}: SQL gives {columns}, declared {mart.column_names}")
-    con.execute(mart.ddl())
+    con.execute(mart.ddl(with_primary_key=False))
     con.execute(f"INSERT INTO {mart.name} BY NAME {query}")
+    check_unique_key(con, mart)
     for statement in mart.comment_statements():
         con.execute(statement)
+
+
+def check_unique_key(con: duckdb.DuckDBPyConnection, mart: Table) -> None:
+    """The mart's declared key is unique (the published files carry no key constraint)."""
+    if not mart.primary_key:
+        return
+    key = ", ".join(mart.primary_key)
+    duplicates = con.execute(
+        f"SELECT count(*) FROM (SELECT {key} FROM {mart.name} GROUP BY ALL HAVING count(*) > 1)"
+    ).fetchone()[0]
+    if duplicates:
+        raise MartMismatch(f"{mart.name}: {duplicates} keys ({key}) occur more than once")
 
 
 def build_kommun_file(combined: Path, out: Path, kommun_code: str) -> None:
@@ -163,7 +181,7 @@ def build_kommun_file(combined: Path, out: Path, kommun_code: str) -> None:
         con.execute(f"ATTACH {sql_literal(str(combined))} AS src (READ_ONLY)")
         attach_new_published(con, out)
         for mart in MARTS:
-            con.execute(mart.ddl())
+            con.execute(mart.ddl(with_primary_key=False))
             if "kommun_code" in mart.column_names:
                 con.execute(
                     f"INSERT INTO {mart.name} SELECT * FROM src.{mart.name} WHERE kommun_code = ?",

@@ -41,8 +41,23 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(table.ddl(name))
         for f in table.fields:  # a store from an older release gains the new columns
             con.execute(f"ALTER TABLE {name} ADD COLUMN IF NOT EXISTS {f.name} {f.sql_type}")
+        _relax_not_null(con, name, table)
         for statement in table.comment_statements(name):
             con.execute(statement)
+
+
+def _relax_not_null(con: duckdb.DuckDBPyConnection, name: str, table: Table) -> None:
+    """A column an older release declared NOT NULL may now be empty on some rows."""
+    strict = {
+        c
+        for (c,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND NOT is_nullable",
+            [name],
+        ).fetchall()
+    }
+    for f in table.fields:
+        if f.name in strict and not f.not_null and f.name not in table.primary_key:
+            con.execute(f"ALTER TABLE {name} ALTER COLUMN {f.name} DROP NOT NULL")
 
 
 def copy_store(store: Path, work_copy: Path) -> None:

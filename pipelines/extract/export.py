@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pipelines.extract.files import ROW_COLUMN, ReadOptions, read_table
-from pipelines.extract.headers import NAME_FIELDS, map_headers
+from pipelines.extract.headers import NAME_FIELDS, HeaderMatch, match_headers
 from pipelines.manifest import InboxFile
 from pipelines.normalise import blank_to_na, parse_fields, validate_table
 from pipelines.personnummer import canonical, pseudonym
 from pipelines.privacy import scan
-from pipelines.report import FileReport, Issue
+from pipelines.report import WARNING, FileReport, Issue
 from pipelines.templates import action_plan as action_plan_template
 from pipelines.templates import key_figures as key_figures_template
 from schemas.model import Table
@@ -43,14 +43,42 @@ def open_export(entry: InboxFile, sha256: str) -> Export:
     options = ReadOptions(entry.encoding, entry.delimiter, entry.sheet)
     table = read_table(entry.path, options)
     headers = [c for c in table.columns if c != ROW_COLUMN]
-    mapping = map_headers(headers, entry.source, {**source_headers(entry.source), **entry.columns})
+    overrides = {**source_headers(entry.source), **entry.columns}
+    match = match_headers(headers, entry.source, overrides, table)
+    mapping = match.mapping
     report = FileReport(
         entry.name, entry.source, entry.kommun_code, entry.period.isoformat(), rows_read=len(table)
     )
     report.ignored_columns = [h for h in headers if h not in mapping]
+    report_set_aside(report, match)
+    report_skipped_rows(report, table)
     kept = {h: f for h, f in mapping.items() if f not in NAME_FIELDS}
     raw = table[[*kept, ROW_COLUMN]].rename(columns=kept)
-    return Export(entry, sha256, raw, {f: h for h, f in kept.items()}, report)
+    report.columns = {f: h for h, f in kept.items()}
+    return Export(entry, sha256, raw, report.columns, report)
+
+
+def report_set_aside(report: FileReport, match: HeaderMatch) -> None:
+    """A recognised header that lost to another is a warning naming both, never a silent drop."""
+    report.issues += [
+        Issue(report.file, None, header, None, reason, WARNING)
+        for header, reason in match.set_aside.items()
+    ]
+
+
+def report_skipped_rows(report: FileReport, table: pd.DataFrame) -> None:
+    """Title rows above the header and total rows at the end are read past, and said so."""
+    if table.attrs.get("skipped"):
+        report.issues.append(
+            Issue(
+                report.file,
+                None,
+                None,
+                None,
+                "rader som inte är data hoppades över: " + "; ".join(table.attrs["skipped"]),
+                WARNING,
+            )
+        )
 
 
 TEMPLATE_HEADERS = {

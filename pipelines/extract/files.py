@@ -14,6 +14,9 @@ from python_calamine import CalamineWorkbook
 
 ROW_COLUMN = "_row"  # row number as the analyst sees it in the file (header = 1)
 DELIMITERS = (";", ",", "\t", "|")
+HEADER_SEARCH_ROWS = 15
+_NUMBERISH = re.compile(r"^[\d\s.,:%+/-]+$")
+SUMMARY_ROW = re.compile(r"^(summa|totalt?|antal|sum)\b", re.IGNORECASE)
 
 
 class UnreadableFile(Exception):
@@ -30,19 +33,76 @@ class ReadOptions:
 def read_table(path: Path, options: ReadOptions = ReadOptions()) -> pd.DataFrame:
     """Every cell as stripped text ('' when empty), plus the file row number in `_row`."""
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-        header, rows = _read_excel_rows(path, options.sheet)
+        cells = _read_excel_rows(path, options.sheet)
     else:
-        header, rows = _read_csv_rows(path, options)
-    header = [str(h).strip() for h in header]
+        cells = _read_csv_rows(path, options)
+    at = header_row(cells)
+    header = [str(h).strip() for h in cells[at]]
+    if at > 0:  # a two-row header (merged cells): a column empty below takes the name above
+        above = [str(h).strip() for h in cells[at - 1]] + [""] * len(header)
+        header = [
+            h or (above[i] if _filled(cells[at - 1]) > 1 else "") for i, h in enumerate(header)
+        ]
     if not any(header):
         raise UnreadableFile(f"{path.name}: hittar ingen rubrikrad")
     width = len(header)
-    rows = [(r + [""] * width)[:width] for r in rows]
+    rows = [(r + [""] * width)[:width] for r in cells[at + 1 :]]
     frame = pd.DataFrame(rows, columns=_unique(header), dtype="string").fillna("")
     frame = frame.apply(lambda col: col.str.strip())
-    frame[ROW_COLUMN] = range(2, len(frame) + 2)
+    frame[ROW_COLUMN] = range(at + 2, len(frame) + at + 2)
     blank = frame.drop(columns=ROW_COLUMN).eq("").all(axis=1)
-    return frame[~blank].reset_index(drop=True)
+    frame = frame[~blank].reset_index(drop=True)
+    frame, summary = _drop_summary_rows(frame)
+    frame.attrs["skipped"] = _skipped_above(cells, at) + summary
+    return frame
+
+
+def header_row(cells: list[list[str]]) -> int:
+    """Exports may put a title, a date and blank lines above the header: the header is the
+    first of the opening rows that is at least half as filled as the fullest of them."""
+    opening = cells[:HEADER_SEARCH_ROWS]
+    widest = max((_filled(r) for r in opening), default=0)
+    for i, row in enumerate(opening):
+        if _filled(row) >= max(2, widest / 2):
+            # a group row of merged cells sits above the column names: take the names
+            while (
+                i + 1 < len(cells)
+                and _all_text(cells[i + 1])
+                and _filled(cells[i + 1]) > (_filled(row))
+            ):
+                i, row = i + 1, cells[i + 1]
+            return i
+    return 0
+
+
+def _all_text(row: list) -> bool:
+    """A header row holds names only; data rows hold numbers, dates and codes."""
+    return _filled(row) > 0 and not any(
+        _NUMBERISH.match(str(c).strip()) for c in row if str(c).strip()
+    )
+
+
+def _filled(row: list) -> int:
+    return sum(1 for c in row if str(c).strip())
+
+
+def _skipped_above(cells: list[list[str]], at: int) -> list[str]:
+    texts = [" ".join(str(c).strip() for c in r if str(c).strip()) for r in cells[:at]]
+    return [f"rad {i + 1} ovanför rubrikraden: {t[:60]}" for i, t in enumerate(texts) if t]
+
+
+def _drop_summary_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Trailing total rows ("Summa", "Totalt", "Antal anställda: 12") are not employments."""
+    skipped: list[str] = []
+    cells = frame.drop(columns=ROW_COLUMN)
+    end = len(frame)
+    while end:
+        last = [c for c in cells.iloc[end - 1] if c]
+        if not last or not SUMMARY_ROW.match(last[0]):
+            break
+        skipped.insert(0, f"rad {frame[ROW_COLUMN].iloc[end - 1]}: summeringsrad ({last[0][:30]})")
+        end -= 1
+    return frame.iloc[:end].reset_index(drop=True), skipped
 
 
 def decode(raw: bytes, encoding: str | None = None) -> str:
@@ -67,19 +127,23 @@ def sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ";"
 
 
-def _read_csv_rows(path: Path, options: ReadOptions) -> tuple[list[str], list[list[str]]]:
+def _widest_line(text: str) -> str:
+    """The delimiter is sniffed on the longest opening line, not on a title above the header."""
+    return max(text.splitlines()[:HEADER_SEARCH_ROWS], key=len)
+
+
+def _read_csv_rows(path: Path, options: ReadOptions) -> list[list[str]]:
     try:
         text = decode(path.read_bytes(), options.encoding)
     except (UnicodeDecodeError, LookupError) as exc:
         raise UnreadableFile(f"{path.name}: kan inte avkodas ({exc})") from exc
     if not text.strip():
         raise UnreadableFile(f"{path.name}: filen är tom")
-    delimiter = options.delimiter or sniff_delimiter(text.splitlines()[0])
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    return rows[0], rows[1:]
+    delimiter = options.delimiter or sniff_delimiter(_widest_line(text))
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
 
 
-def _read_excel_rows(path: Path, sheet: str | None) -> tuple[list[str], list[list[str]]]:
+def _read_excel_rows(path: Path, sheet: str | None) -> list[list[str]]:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         name = sheet or workbook.sheet_names[0]
@@ -88,8 +152,7 @@ def _read_excel_rows(path: Path, sheet: str | None) -> tuple[list[str], list[lis
         raise UnreadableFile(f"{path.name}: kan inte läsas som Excel ({exc})") from exc
     if not cells:
         raise UnreadableFile(f"{path.name}: bladet {name!r} är tomt")
-    rows = [[_cell_text(c) for c in row] for row in cells]
-    return rows[0], rows[1:]
+    return [[_cell_text(c) for c in row] for row in cells]
 
 
 def _cell_text(value: object) -> str:

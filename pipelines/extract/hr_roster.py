@@ -12,7 +12,9 @@ from pipelines.extract.export import (
     valid_personnummer,
 )
 from pipelines.extract.files import ROW_COLUMN
+from pipelines.normalise import blank_to_na, parse_decimal
 from pipelines.personnummer import age_band, sex
+from pipelines.report import WARNING, Issue
 from schemas.tables import EMPLOYMENT, ORG_UNIT
 
 LEVEL_FIELDS = ("forvaltning_name", "avdelning_name", "enhet_name")
@@ -29,6 +31,8 @@ def extract(export: Export, key: bytes) -> None:
         ("fte_pct",),
     ):
         return
+    fte_as_percent(export)
+    warn_absent_columns(export)
     raw = export.raw
     numbers = valid_personnummer(export, "personnummer", required=True)
     period = export.entry.period
@@ -42,6 +46,53 @@ def extract(export: Export, key: bytes) -> None:
         computed["unit_id"] = unit_paths(raw)
         export.tables["org_unit"] = units_from_levels(export, computed["unit_id"])
     export.tables["employment"] = typed_table(export, EMPLOYMENT, computed)
+
+
+# Optional columns some figures need: without them the figure is empty, and the report says so.
+FIGURE_COLUMNS = {
+    "start_date": "anställningsdatum saknas: chefernas tid i rollen kan inte beräknas",
+    "aid_code": "AID-kod saknas: administrativt stöd ur personallistan kan inte räknas",
+    "responsibility_code": "ansvarskod saknas: chefer finns bara där enhetsfilen anger dem",
+}
+
+
+def warn_absent_columns(export: Export) -> None:
+    for name, consequence in FIGURE_COLUMNS.items():
+        if name not in export.raw.columns:
+            export.report.issues.append(
+                Issue(
+                    export.entry.name,
+                    None,
+                    None,
+                    None,
+                    f"ingen kolumn känns igen som {consequence} "
+                    "(mappa en rubrik under 'columns' i manifestet)",
+                    WARNING,
+                )
+            )
+
+
+def fte_as_percent(export: Export) -> None:
+    """Some systems write sysselsättningsgrad as a share (0,75): when no value in the column is
+    above 1, the column is read as shares and turned into percent, and the report says so."""
+    text = blank_to_na(export.raw["fte_pct"].astype("string"))
+    values = parse_decimal(text)
+    if values.dropna().empty or not 0 < values.max() <= 1:
+        return
+    percent = (values * 100).round(4)
+    export.raw["fte_pct"] = percent.map(lambda v: f"{v:g}", na_action="ignore").fillna(
+        export.raw["fte_pct"]
+    )
+    export.report.issues.append(
+        Issue(
+            export.entry.name,
+            None,
+            export.header_of.get("fte_pct"),
+            None,
+            "sysselsättningsgraden är skriven som andel (0,75 = 75 %): läst som procent",
+            WARNING,
+        )
+    )
 
 
 def unit_paths(raw: pd.DataFrame) -> pd.Series:
@@ -66,7 +117,13 @@ def units_from_levels(export: Export, unit_ids: pd.Series) -> pd.DataFrame:
         if "verksamhet" in raw.columns
         else pd.Series(dtype="string")
     )
-    first_row = raw.assign(unit_id=unit_ids).groupby("unit_id")[ROW_COLUMN].min()
+    # A unit above the deepest level has no row of its own: point at the first row naming it.
+    first_row = {
+        p: int(
+            raw.loc[(unit_ids == p) | unit_ids.str.startswith(p + PATH_SEPARATOR), ROW_COLUMN].min()
+        )
+        for p in paths
+    }
     units = pd.DataFrame(
         {
             "unit_id": paths,
@@ -74,7 +131,7 @@ def units_from_levels(export: Export, unit_ids: pd.Series) -> pd.DataFrame:
             "unit_name": [p.split(PATH_SEPARATOR)[-1] for p in paths],
             "unit_level": [LEVEL_CODES[len(p.split(PATH_SEPARATOR)) - 1] for p in paths],
             "verksamhet": [verksamhet.get(p, "") for p in paths],
-            ROW_COLUMN: [int(first_row.get(p, first_row.min())) for p in paths],
+            ROW_COLUMN: [first_row[p] for p in paths],
         }
     )
     level_export = Export(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -10,16 +9,19 @@ import pandas as pd
 from pipelines.extract.export import (
     Export,
     person_ids,
+    report_set_aside,
+    report_skipped_rows,
     require_columns,
     typed_table,
 )
 from pipelines.extract.files import ROW_COLUMN, ReadOptions, UnreadableFile, read_table
-from pipelines.extract.headers import NAME_FIELDS, map_headers, normalise_header
+from pipelines.extract.headers import NAME_FIELDS, match_headers
 from pipelines.manifest import InboxFile
 from pipelines.normalise import blank_to_na, parse_date, validate_table
 from pipelines.report import WARNING, FileReport, Issue
 from schemas.codes import code_table
 from schemas.questionnaire import (
+    AmbiguousQuestion,
     Question,
     Questionnaire,
     QuestionnaireError,
@@ -31,7 +33,6 @@ from schemas.survey_tables import SURVEY_ANSWER, SURVEY_OPTION, SURVEY_QUESTION,
 # Columns that identify a person beyond the pseudonymous key: never read past this module.
 DROPPED_FIELDS = NAME_FIELDS | {"email", "ip_address", "token"}
 QUESTION_PREFIX = "q:"
-_BRACKET = re.compile(r"^(?P<head>.*?)\s*\[(?P<inner>[^\]]+)\]\s*$")
 
 
 @dataclass(frozen=True)
@@ -53,16 +54,7 @@ def questionnaire_for(entry: InboxFile) -> Questionnaire:
 
 def match_question(header: str, questionnaire: Questionnaire) -> Question | None:
     """A column is a question by its id, its text, or (tool grids) the id or text in brackets."""
-    candidates = [header]
-    bracket = _BRACKET.match(header)
-    if bracket:
-        candidates += [bracket["inner"], bracket["head"]]
-    keys = {normalise_header(c).rstrip(" ?:.") for c in candidates}
-    for question in questionnaire.questions:
-        for known in (question.id, question.text):
-            if normalise_header(known).rstrip(" ?:.") in keys:
-                return question
-    return None
+    return questionnaire.match(header)
 
 
 def open_survey(entry: InboxFile, sha256: str) -> Export:
@@ -72,24 +64,36 @@ def open_survey(entry: InboxFile, sha256: str) -> Export:
     headers = [c for c in table.columns if c != ROW_COLUMN]
     by_id = {q.id: q for q in questionnaire.questions}
     meta_overrides = {h: f for h, f in entry.columns.items() if f not in by_id}
-    meta = map_headers(headers, entry.source, meta_overrides)
+    match = match_headers(headers, entry.source, meta_overrides, table)
+    meta = match.mapping
     questions: dict[str, Question] = {}
+    ambiguous: list[str] = []
     for header in headers:
         if header in meta:
             continue
-        question = by_id.get(entry.columns.get(header, "")) or match_question(header, questionnaire)
+        try:
+            question = by_id.get(entry.columns.get(header, "")) or match_question(
+                header, questionnaire
+            )
+        except AmbiguousQuestion as exc:
+            ambiguous.append(f"{exc} (mappa kolumnen under 'columns' i manifestet)")
+            continue
         if question and question.id not in {q.id for q in questions.values()}:
             questions[header] = question
     report = FileReport(
         entry.name, entry.source, entry.kommun_code, entry.period.isoformat(), rows_read=len(table)
     )
+    report_set_aside(report, match)
+    report.issues += [Issue(entry.name, None, None, None, text) for text in ambiguous]
+    report_skipped_rows(report, table)
     free_text = [h for h, q in questions.items() if q.is_free_text]
     report.ignored_columns = [h for h in headers if h not in meta and h not in questions]
     report.ignored_columns += [f"{h} (fritext publiceras aldrig)" for h in free_text]
     kept = {h: f for h, f in meta.items() if f not in DROPPED_FIELDS}
     kept |= {h: QUESTION_PREFIX + q.id for h, q in questions.items() if h not in free_text}
     raw = table[[*kept, ROW_COLUMN]].rename(columns=kept)
-    export = Export(entry, sha256, raw, {f: h for h, f in kept.items()}, report)
+    report.columns = {f: h for h, f in kept.items()}
+    export = Export(entry, sha256, raw, report.columns, report)
     export.partition = (("survey_id", questionnaire.id), ("respondent_role", entry.respondents))
     export.questionnaire = questionnaire  # type: ignore[attr-defined]
     return export
@@ -107,12 +111,34 @@ def extract_survey(export: Export, key: bytes, fmt: SurveyFormat) -> None:
     if not require_columns(export, *fmt.required):
         return
     _warn_missing_questions(export, questionnaire, asked)
+    _warn_untied(export)
     responses = response_table(export, key, questionnaire, fmt)
     answers = answer_table(export, questionnaire, asked)
     if export.report.ok:
         export.tables["survey_response"] = responses
         export.tables["survey_answer"] = answers
         export.tables.update(questionnaire_tables(export, questionnaire))
+
+
+TIE_FIELDS = ("unit_id", "unit_name", "forvaltning_name", "personnummer")
+
+
+def _warn_untied(export: Export) -> None:
+    """A file with nothing that ties a respondent to the org is published as a kommun total only."""
+    if any(f in export.raw.columns for f in TIE_FIELDS) or export.entry.respondents != "manager":
+        return  # top management answers for the whole kommun (Dela värld)
+    ignored = ", ".join(f'"{h}"' for h in export.report.ignored_columns[:8]) or "inga"
+    export.report.issues.append(
+        Issue(
+            export.entry.name,
+            None,
+            None,
+            None,
+            "ingen kolumn för enhet, förvaltning eller personnummer känns igen: svaren räknas "
+            f"bara i hela kommunen (ej igenkända kolumner: {ignored}; mappa under 'columns')",
+            WARNING,
+        )
+    )
 
 
 def _warn_missing_questions(export: Export, questionnaire: Questionnaire, asked: list[str]) -> None:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+import os
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from prefect import flow, task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import FailedRun
+from prefect.futures import as_completed
 from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -23,6 +28,8 @@ class RefreshOutcome:
     refresh_id: str
     summary: str
     published: list[Path]
+    headline: str = ""
+    rows: list[dict[str, object]] = field(default_factory=list)
 
 
 @task(cache_policy=NO_CACHE, task_run_name="extract-{entry.path.name}")
@@ -62,34 +69,82 @@ def _report(paths: steps.WarehousePaths, outcome: RefreshOutcome) -> None:
     path = paths.report(outcome.refresh_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(outcome.summary + "\n", encoding="utf-8")
-    create_markdown_artifact(
+    create_table_artifact(
         key="refresh-summary",
-        markdown=f"```\n{outcome.summary}\n```",
-        description="Chefskartan refresh: rows and rejects per file",
+        table=outcome.rows,
+        description=f"**{outcome.headline}**",
     )
+    create_markdown_artifact(
+        key="refresh-report",
+        markdown=f"**{outcome.headline}**\n\n```\n{outcome.summary}\n```",
+        description="Varje fil: rader, fel (rad, kolumn, regel) och varningar",
+    )
+
+
+HOME_ENV = "CHEFSKARTAN_HOME"
+
+
+class ExpectedFailureWithoutTraceback(logging.Filter):
+    """A run that returns Failed (no manifest, a rejected file) has an outcome, not a crash.
+
+    Prefect's engine still raises that state as FailedRun after the run and logs it with a
+    traceback ("Engine execution exited with unexpected exception"); keep the Swedish message,
+    drop the traceback. Real errors raise their own exception, never FailedRun, and keep theirs.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, FailedRun):
+            record.msg, record.args = "Körningen misslyckades: %s", (str(exc),)
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+logging.getLogger("prefect.flow_runs").addFilter(ExpectedFailureWithoutTraceback())
+
+
+def home_paths(inbox: Path | None, warehouse: Path | None) -> tuple[Path, Path]:
+    """The run's inbox and warehouse: as given, else under $CHEFSKARTAN_HOME (deployments)."""
+    if inbox is not None and warehouse is not None:
+        return Path(inbox), Path(warehouse)
+    home = os.environ.get(HOME_ENV)
+    if not home:
+        raise ManifestError(
+            f"Ange inkorg och lager, eller sätt {HOME_ENV} (mappen med inbox/ och warehouse/) "
+            "i arbetarens miljö (deploy/chefskartan.env)."
+        )
+    return Path(inbox or Path(home) / "inbox"), Path(warehouse or Path(home) / "warehouse")
 
 
 # Bounded fan-out: hundreds of files must not start hundreds of threads at once.
 @flow(name="refresh", log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=4))
-def refresh_flow(inbox: Path, warehouse: Path, wait_seconds: float = 0.0) -> State:
-    """Refresh the warehouse from an inbox; a failure at any step publishes nothing."""
-    paths = steps.WarehousePaths(Path(warehouse))
+def refresh_flow(
+    inbox: Path | None = None, warehouse: Path | None = None, wait_seconds: float = 0.0
+) -> State:
+    """Refresh the warehouse from an inbox; a failure at any step publishes nothing.
+
+    Without inbox and warehouse the run uses $CHEFSKARTAN_HOME/inbox and /warehouse.
+    """
     try:
-        manifest = load_manifest(Path(inbox))  # discover
+        inbox, warehouse = home_paths(inbox, warehouse)
+        paths = steps.WarehousePaths(warehouse)
+        manifest = load_manifest(inbox)  # discover
         load_key()  # fail early and clearly when no key is configured
         with refresh_lock(paths.root, wait_seconds):
             outcome = _refresh(paths, manifest)
     except (ManifestError, MissingKey, WarehouseLocked) as exc:
         return Failed(message=str(exc))
     if not outcome.ok:
-        return Failed(message="Refresh rejected input files; nothing was published", data=outcome)
-    return Completed(message="Refresh published", data=outcome)
+        return Failed(message=outcome.headline, data=outcome)
+    return Completed(message=outcome.headline, data=outcome)
 
 
 def _refresh(paths: steps.WarehousePaths, manifest: Manifest) -> RefreshOutcome:
     refresh_id = steps.new_refresh_id()
     work = paths.work(refresh_id)
     futures = [extract_validate.submit(entry, work, i) for i, entry in enumerate(manifest.files)]
+    for done, future in enumerate(as_completed(futures), start=1):
+        print(steps.progress_line(done, len(futures), future.result().report), file=sys.stderr)
     results = [f.result() for f in futures]
     published: list[Path] = []
     try:
@@ -105,7 +160,12 @@ def _refresh(paths: steps.WarehousePaths, manifest: Manifest) -> RefreshOutcome:
     finally:
         steps.discard(paths, refresh_id)
     outcome = RefreshOutcome(
-        bool(published), refresh_id, steps.summary_text(results, published or None), published
+        bool(published),
+        refresh_id,
+        steps.summary_text(results, published or None),
+        published,
+        steps.headline(results, bool(published)),
+        steps.summary_rows(results),
     )
     _report(paths, outcome)
     return outcome

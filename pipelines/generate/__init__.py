@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from pipelines.generate.baselines import fit_targets, seed_baselines
 from pipelines.generate.config import (
     HoursRules,
     KommunSpec,
@@ -159,15 +160,26 @@ def generate_inbox(
             entries += [ManifestEntry(file, source, code, period) for file, source in written]
         # Plans name units that exist from the first period on.
         first_units = periods[0][1].units
-        plans = write_plans(
-            out_dir, code, load_action_plans(), first_units, [p for p, _ in periods]
-        )
+        action_plans = load_action_plans()
+        if seed != 1 and code in action_plans.kommuner:  # the YAML's targets fit seed 1
+            action_plans = _fitted_plans(out_dir, code, action_plans, entries, periods)
+        plans = write_plans(out_dir, code, action_plans, first_units, [p for p, _ in periods])
         entries += [ManifestEntry(file, source, code, period) for file, source, period in plans]
         # The manager surveys and the workshop survey belong to the latest period.
         latest_period, latest = periods[-1]
         entries += write_surveys(out_dir, latest, seed, latest_period)
         specs.append(load_kommuner()[code])
     return write_manifest(out_dir, specs, entries)
+
+
+def _fitted_plans(out_dir: Path, code: str, plans, entries, periods):
+    """The kommun's plan with targets moved where this seed's baseline is already past them."""
+    kommun = plans.kommuner[code]
+    adopted = min(m["Beslutsdatum"] for m in kommun.measures)
+    period = max((p for p, _ in periods if p <= adopted), default=periods[0][0])
+    baselines = seed_baselines(out_dir, load_kommuner()[code], entries, period)
+    fitted = fit_targets(kommun, baselines)
+    return replace(plans, kommuner={**plans.kommuner, code: fitted})
 
 
 def write_surveys(out_dir: Path, demo: DemoKommun, seed: int, period) -> list[ManifestEntry]:

@@ -25,7 +25,7 @@ from schemas.marts import MARTS
 # cannot drift from what the warehouse publishes; columns a test does not set get DEFAULTS.
 DEFAULTS: dict[str, dict[str, Any]] = {
     "mart_kommun": {"anonymity_k": 5, "support_aid_prefixes": "1520"},
-    "mart_span_of_control": {"workplaces": 1, "admin_support_fte": 0.0},
+    "mart_span_of_control": {"workplaces": 1, "admin_support_fte": 0.0, "co_managers": 0},
     "mart_span_rollup": {"workplaces": 1, "admin_support_fte": 0.0},
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -105,6 +106,9 @@ def test_summary_is_a_prefect_artifact(demo_warehouse: Path) -> None:
         artifacts = client.read_artifacts(
             artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["refresh-summary"]))
         )
-    published = [a.data for a in artifacts if "Publicerat:" in a.data]
-    assert published, "the demo refresh left a summary artifact"
-    assert all("Personal_Burlov_202610.csv" in data for data in published)
+    published = [a for a in artifacts if a.description.startswith("**Publicerat: ")]
+    assert all(a.type == "table" for a in published)
+    tables = [json.loads(a.data) for a in published]
+    demo = [rows for rows in tables if "Personal_Burlov_202610.csv" in {r["fil"] for r in rows}]
+    assert demo, "the demo refresh left a summary table under a one-line headline"
+    assert all(r["status"] == "OK" and r["avvisade rader"] == 0 for rows in demo for r in rows)

@@ -49,8 +49,9 @@ def test_only_the_room_survey_is_replaced(
 
     status = main(["refresh", "--inbox", str(inbox), "--warehouse", str(warehouse), "--only", ROOM])
 
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert status == 0, out
+    assert f"[1/1] {ROOM}: {len(responses)} rader, OK" in err  # progress while it runs
     assert f"{ROOM} (survey_msforms, 1231, 2026-10-01): {len(responses)} rader, OK" in out
     assert "Personal_Burlov" not in out
     assert figures(db, room) == [(len(responses),)]

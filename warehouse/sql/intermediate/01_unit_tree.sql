@@ -1,12 +1,19 @@
+-- Names as people type them match whatever case, spacing or dash they use ("Hemtjänst – Norr",
+-- "hemtjänst-norr", "Hemtjänst Norr"): used wherever a name in one file meets one in another.
+CREATE OR REPLACE TEMP MACRO name_key(s) AS
+    regexp_replace(regexp_replace(lower(trim(s)), '\s*[-‐‑‒–—―−]\s*', ' ', 'g'), '\s+', ' ', 'g');
 -- Every org unit with its förvaltning (tree root), depth and the manager who leads it.
 -- A unit's manager is the one registered on the unit, else an employment in the unit with an
--- AID ansvarskod (A before B before C, L for physicians). Units with no manager of their own are
--- led by the nearest manager above them (DESIGN §8), so their staff roll up to that manager.
+-- AID ansvarskod (A before B before C, L for physicians; between equal codes the larger
+-- sysselsättningsgrad, then the pseudonym: tenure never decides). Other coded persons in the
+-- unit are its co-managers (02_manager.sql), never staff. Units with no manager of their own
+-- are led by the nearest manager above them (DESIGN §8), so their staff roll up to that manager.
 CREATE OR REPLACE TEMP VIEW int_unit_own_manager AS
 WITH coded AS (
     SELECT kommun_code, period_date, unit_id, person_id,
            row_number() OVER (PARTITION BY kommun_code, period_date, unit_id
-                              ORDER BY responsibility_code, start_date NULLS LAST, person_id) AS rank
+                              ORDER BY responsibility_code, fte_pct DESC NULLS LAST,
+                                       person_id) AS rank
     FROM hist_employment
     WHERE responsibility_code IN ('A', 'B', 'C', 'L')
 )

@@ -46,3 +46,16 @@ WITH RECURSIVE up AS (
     WHERE p.parent_manager_id IS NOT NULL AND up.distance < 50
 )
 SELECT kommun_code, period_date, manager_id, ancestor_id FROM up;
+
+-- Co-managers: persons with an AID ansvarskod (A, B, C, L) in a unit that another person leads
+-- (a biträdande rektor beside the rektor), and who lead no unit of their own. They are managers,
+-- so never counted as staff; the leader's row counts them (mart_span_of_control.co_managers).
+CREATE OR REPLACE TEMP TABLE int_co_manager AS
+SELECT DISTINCT e.kommun_code, e.period_date, e.unit_id, e.person_id
+FROM hist_employment e
+JOIN int_unit_tree t USING (kommun_code, period_date, unit_id)
+WHERE e.responsibility_code IN ('A', 'B', 'C', 'L')
+  AND e.person_id IS DISTINCT FROM t.own_manager_id
+  AND NOT EXISTS (SELECT 1 FROM int_manager_parent m
+                  WHERE m.kommun_code = e.kommun_code AND m.period_date = e.period_date
+                    AND m.manager_id = e.person_id);

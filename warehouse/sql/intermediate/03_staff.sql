@@ -19,6 +19,9 @@ FROM hist_employment e
 WHERE NOT EXISTS (SELECT 1 FROM int_manager_parent m
                   WHERE m.kommun_code = e.kommun_code AND m.period_date = e.period_date
                     AND m.manager_id = e.person_id)
+  AND NOT EXISTS (SELECT 1 FROM int_co_manager c
+                  WHERE c.kommun_code = e.kommun_code AND c.period_date = e.period_date
+                    AND c.person_id = e.person_id)
 GROUP BY ALL;
 
 -- The units each scope covers: every unit with the units below it, and the kommun as a whole.

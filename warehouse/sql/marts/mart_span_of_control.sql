@@ -38,6 +38,13 @@ sick AS (
       ON p.kommun_code = h.kommun_code AND p.period_date = h.period_date
      AND p.cell_kind = 'manager' AND p.manager_id = h.manager_id
 ),
+co AS (
+    SELECT t.kommun_code, t.period_date, t.leader_id AS manager_id,
+           count(DISTINCT c.person_id) AS co_managers
+    FROM int_co_manager c
+    JOIN int_unit_tree t USING (kommun_code, period_date, unit_id)
+    GROUP BY ALL
+),
 support AS (
     SELECT kommun_code, period_date, manager_id, sum(fte) AS admin_support_fte
     FROM int_manager_support
@@ -51,6 +58,7 @@ SELECT units.kommun_code, k.kommun_name, units.period_date, units.manager_id,
        coalesce(span.employees_hourly, 0) AS employees_hourly,
        round(coalesce(span.fte_monthly_paid, 0), 2) AS fte_monthly_paid,
        coalesce(led.managers_led, 0) AS managers_led,
+       coalesce(co.co_managers, 0) AS co_managers,
        k.span_threshold,
        lvl.manager_level = 1 AND coalesce(span.employees_monthly_paid, 0) > k.span_threshold
            AS is_above_threshold,
@@ -82,6 +90,7 @@ JOIN hist_org_unit f
  AND f.unit_id = units.forvaltning_id
 LEFT JOIN span USING (kommun_code, period_date, manager_id)
 LEFT JOIN led USING (kommun_code, period_date, manager_id)
+LEFT JOIN co USING (kommun_code, period_date, manager_id)
 LEFT JOIN int_manager_tenure ten USING (kommun_code, period_date, manager_id)
 LEFT JOIN sick USING (kommun_code, period_date, manager_id)
 LEFT JOIN support sup USING (kommun_code, period_date, manager_id)

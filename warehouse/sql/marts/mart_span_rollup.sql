@@ -37,7 +37,8 @@ manager_totals AS (
            median(employees_monthly_paid) FILTER (WHERE is_first_line) AS median_span_first_line,
            max(employees_monthly_paid) FILTER (WHERE is_first_line) AS max_span_first_line,
            count(*) FILTER (WHERE is_above_threshold) AS first_line_above_threshold,
-           sum(admin_support_fte) AS admin_support_fte,
+           -- DECIMAL: a sum of 2-decimal figures that must not depend on summation order
+           sum(CAST(admin_support_fte AS DECIMAL(18, 2))) AS admin_support_fte,
            CASE WHEN bool_or(has_hr_partner IS NOT NULL)
                 THEN count(*) FILTER (WHERE NOT has_hr_partner) END AS managers_without_hr_partner,
            CASE WHEN bool_or(has_controller IS NOT NULL)
