@@ -699,6 +699,7 @@ def _cells(name: str, label: str, description: str) -> Field:
 
 MART_DISCLOSURE_REPORT = Table(
     name="mart_disclosure_report",
+    label="Röjandeskydd",
     description="What disclosure control cost, per kommun, period, mart and survey: cells "
     "(groups a figure is published for; in mart_survey_distribution one per item, not per "
     "answer option) shown and hidden, and why (warehouse/disclosure, docs/disclosure.md).",
