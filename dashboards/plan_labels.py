@@ -41,11 +41,18 @@ def status(code: str) -> str:
     return STATUSES.get(code, code)
 
 
+# Decimals by the unit the indicator's field declares (schemas/model.UNITS): a number of
+# managers is a whole number ("16", not "16,0"), support per manager needs two decimals.
+UNIT_DECIMALS = {"chefer": 0, "månader": 0, "dagar": 0, "årsarbetare": 2}
+
+
 def indicator_value(value: object, unit: str) -> str:
-    """An indicator's value as its unit reads: '12,3 %' for percentages, else '27,6'."""
+    """An indicator's value as its unit reads: '12,3 %', '16' managers, '0,45' FTE, else '27,6'."""
     if value is None or pd.isna(value):
         return fmt.MISSING
-    return fmt.percent(value) if unit == "%" else fmt.number(value, 1)
+    if unit == "%":
+        return fmt.percent(value)
+    return fmt.number(value, UNIT_DECIMALS.get(unit, 1))
 
 
 def answer(code: object) -> str:

@@ -14,6 +14,7 @@ from openpyxl.styles import Font
 from dashboards import format as fmt
 from dashboards import plan_labels as labels
 from dashboards import queries
+from dashboards.inert import html_text, inert_workbook
 
 PLAN_SHEET_COLUMNS = {  # column in the mart -> Swedish header
     "measure_id": "Åtgärds-id",
@@ -86,7 +87,7 @@ def write_workbook(kommun_code: str, path: Path) -> Path:
     )
     _sheet(book.create_sheet(), "Uppföljningar", answers, FOLLOW_UP_COLUMNS)
     _trend_sheet(book.create_sheet("Trender"), plan, queries.indicator_trends(kommun_code))
-    book.save(path)
+    inert_workbook(book).save(path)
     return path
 
 
@@ -168,7 +169,7 @@ def summary_html(kommun_code: str) -> str:
     )
     overdue = int(measures["is_follow_up_overdue"].sum())
     body = [
-        f"<h1>Chefernas förutsättningar i {kommun['kommun_name']}</h1>",
+        f"<h1>Chefernas förutsättningar i {html_text(kommun['kommun_name'])}</h1>",
         f'<div class="meta">Sammanfattning för förtroendevalda · senaste period '
         f"{fmt.iso_date(latest)} · Chefskartan (Chefoskopet)</div>",
         "<h2>Läget över tid</h2>",

@@ -16,9 +16,35 @@ DEFAULT_CHROMIUM = "/usr/bin/chromium"
 # --no-sandbox: Chromium refuses to start as root with its sandbox (DESIGN.md §10).
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # CSS pixels (96 per inch) of the paper sizes used, portrait: width, height.
-PAPER_PX = {"A3": (1123, 1587), "A4": (794, 1123)}
+PAPER_PX = {"A1": (2245, 3179), "A2": (1587, 2245), "A3": (1123, 1587), "A4": (794, 1123)}
 MARGIN_MM = 12
 MARGIN_PX = round(MARGIN_MM / 25.4 * 96)
+# A poster is laid out once on A3 and printed scaled up: A2 is √2 times A3, A1 twice.
+POSTER_SCALE = {"A3": 1.0, "A2": 2**0.5, "A1": 2.0}
+PNG_DPI = 150  # of an A3 sheet; larger sheets at fewer dpi, so every PNG has the same pixels
+
+
+def sheet_px(paper: str) -> tuple[int, int]:
+    """The printable area (inside the margins) of a portrait sheet in CSS px."""
+    width, height = PAPER_PX[paper]
+    return width - 2 * MARGIN_PX, height - 2 * MARGIN_PX
+
+
+def pdf_to_png(pdf: Path, png: Path, dpi: float = PNG_DPI) -> Path:
+    """The first page of a PDF as a PNG (poppler's pdftoppm): an image of the printed page."""
+    import shutil
+    import subprocess
+
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        raise PrintingUnavailable("pdftoppm saknas: installera poppler-utils (make chromium).")
+    stem = png.with_suffix("")
+    subprocess.run(
+        [tool, "-png", "-r", f"{dpi:g}", "-singlefile", "-f", "1", "-l", "1", str(pdf), str(stem)],
+        check=True,
+        capture_output=True,
+    )
+    return png
 
 
 class PrintingUnavailable(RuntimeError):
@@ -60,7 +86,9 @@ class Printer:
         self._pw.stop()
 
     def _page(self, html: str, width: int, height: int) -> Any:
-        page = self._browser.new_page(viewport={"width": width, "height": height}, locale="sv-SE")
+        page = self._browser.new_page(
+            viewport={"width": width, "height": height}, locale="sv-SE", java_script_enabled=False
+        )
         # Posters are self-contained (inline CSS and SVG); nothing is fetched.
         page.set_content(html, wait_until="load")
         return page
@@ -104,6 +132,25 @@ class Printer:
             page.close()
         return path
 
+    def poster_pdf(self, html: str, path: Path, paper: str = "A3") -> Path:
+        """A poster laid out on A3 (sheet_px) printed on `paper`, scaled up with its margins."""
+        factor = POSTER_SCALE[paper]
+        width, height = sheet_px("A3")
+        page = self._page(html, width, height)
+        try:
+            page.emulate_media(media="print")
+            margin = f"{MARGIN_MM * factor:.2f}mm"
+            page.pdf(
+                path=str(path),
+                format=paper,
+                print_background=True,
+                scale=factor,
+                margin={"top": margin, "bottom": margin, "left": margin, "right": margin},
+            )
+        finally:
+            page.close()
+        return path
+
     def png(self, html: str, path: Path, paper: str = "A3", landscape: bool = False) -> Path:
         """A full-page PNG of `html` at the paper's printable width, at twice the pixels."""
         width, height = _size(paper, landscape)
@@ -111,6 +158,7 @@ class Printer:
             viewport={"width": width - 2 * MARGIN_PX, "height": height - 2 * MARGIN_PX},
             device_scale_factor=2,
             locale="sv-SE",
+            java_script_enabled=False,  # data in the page must never run
         )
         try:
             page.set_content(html, wait_until="load")

@@ -6,6 +6,7 @@ import os
 import re
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,8 +29,15 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "forvaltning"
 
 
-def write_wall(published: Path, kommun_code: str, out: Path) -> WallResult:
-    """Write every poster of the kommun's latest period into `out` (created if missing)."""
+def write_wall(
+    published: Path,
+    kommun_code: str,
+    out: Path,
+    size: str = "A3",
+    progress: Callable[[str], None] | None = None,
+) -> WallResult:
+    """Write every poster of the kommun's latest period into `out` (created if missing), on
+    `size` paper (A3, A2 or A1); `progress` is told each file as it is written."""
     start = time.perf_counter()
     os.environ[queries.ENV_VAR] = str(Path(published).resolve())
     kommuner = queries.kommuner()
@@ -48,19 +56,22 @@ def write_wall(published: Path, kommun_code: str, out: Path) -> WallResult:
     out.mkdir(parents=True, exist_ok=True)
     stem = f"faktavagg_{kommun_code}_{period.isoformat()}"
     result = WallResult()
+    say = progress or (lambda _line: None)
+    forvaltningar = queries.forvaltningar(kommun_code, period).to_dict("records")
+    total = len(forvaltningar) + 1
+    dpi = printing.PNG_DPI / printing.POSTER_SCALE[size]
     with printing.Printer() as printer:
         wall_html = posters.combined_wall(kommun, period)
-        result.files += [
-            printer.pdf(wall_html, out / f"{stem}_vagg.pdf", landscape=True, fit_to_page=True),
-            printer.png(wall_html, out / f"{stem}_vagg.png", landscape=True),
-        ]
-        for forv in queries.forvaltningar(kommun_code, period).to_dict("records"):
+        pdf = printer.pdf(wall_html, out / f"{stem}_vagg.pdf", landscape=True, fit_to_page=True)
+        result.files += [pdf, printing.pdf_to_png(pdf, pdf.with_suffix(".png"))]
+        say(f"[1/{total}] {pdf.name} (hela kommunen)")
+        for i, forv in enumerate(forvaltningar, start=2):
             html = posters.forvaltning_poster(kommun, period, forv)
-            name = f"{stem}_{slug(forv['forvaltning_name'])}"
-            result.files += [
-                printer.pdf(html, out / f"{name}.pdf", fit_to_page=True),
-                printer.png(html, out / f"{name}.png"),
-            ]
+            pdf = out / f"{stem}_{slug(forv['forvaltning_name'])}.pdf"
+            printer.poster_pdf(html, pdf, size)
+            result.files += [pdf, printing.pdf_to_png(pdf, pdf.with_suffix(".png"), dpi)]
+            say(f"[{i}/{total}] {pdf.name} ({forv['forvaltning_name']}, {size})")
     result.files.append(workbook.write_workbook(kommun, period, out / f"{stem}.xlsx"))
+    say(f"{result.files[-1].name} (arbetsbok)")
     result.seconds = time.perf_counter() - start
     return result

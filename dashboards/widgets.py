@@ -8,16 +8,36 @@ from typing import Any
 import streamlit as st
 
 from dashboards import format as fmt
-from dashboards import queries
+from dashboards import queries, state
+from dashboards.inert import md
 
+MISSING_FIGURE = "uppgift saknas"  # no figure in the exports: never a strength or a challenge
 NO_SURVEY = "Inga enkätresultat publicerade – när en enkätexport har lästs in visas resultaten här."
 # How an assessment reads: a symbol and a word, so it survives black-and-white print.
 ASSESSMENT_LABEL = {"utmaning": "▲ Utmaning", "styrka": "✓ Styrka"}
 ASSESSMENT_PLURAL = {"utmaning": "▲ Utmaningar", "styrka": "✓ Styrkor"}
 
 
+# Metric labels wrap instead of ending in "…" (a projector at 1280×720 is narrow).
+PAGE_CSS = """<style>
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+</style>"""
+# Streamlit serves <html lang="en">; the pages are Swedish (screen readers, hyphenation).
+LANG_SCRIPT = "<script>window.parent.document.documentElement.lang = 'sv';</script>"
+
+
+def page_setup() -> None:
+    """What every page needs once per run: Swedish document language, unabridged labels."""
+    import streamlit.components.v1 as components
+
+    st.html(PAGE_CSS)
+    components.html(LANG_SCRIPT, height=0)
+
+
 def select_kommun_period() -> tuple[dict[str, Any], dt.date] | None:
     """Kommun and period chosen in the sidebar; None (with a message) when there are none."""
+    page_setup()
     kommun_frame = queries.kommuner()
     if kommun_frame.empty:
         st.info("Det publicerade lagret innehåller inga kommuner ännu.")
@@ -25,18 +45,15 @@ def select_kommun_period() -> tuple[dict[str, Any], dt.date] | None:
     kommun_rows = {row["kommun_code"]: row for row in kommun_frame.to_dict("records")}
     with st.sidebar:
         st.header("Urval")
-        code = st.selectbox(
-            "Kommun",
-            list(kommun_rows),
-            format_func=lambda c: kommun_rows[c]["kommun_name"],
-            key="kommun",
+        code = state.select(
+            "kommun", "Kommun", list(kommun_rows), lambda c: kommun_rows[c]["kommun_name"]
         )
         kommun = kommun_rows[code]
         period_options = queries.periods(code)
         if not period_options:
-            st.info(f"Inga perioder publicerade för {kommun['kommun_name']}.")
+            st.info(f"Inga perioder publicerade för {md(kommun['kommun_name'])}.")
             return None
-        period = st.selectbox("Period", period_options, format_func=fmt.iso_date, key="period")
+        period = state.select("period", "Period", period_options, fmt.iso_date)
     return kommun, period
 
 
@@ -57,11 +74,11 @@ def select_scope() -> tuple[dict[str, Any], dt.date, dict[str, Any]] | None:
         if not forv_rows:
             st.info("Inga förvaltningar för vald kommun och period.")
             return None
-        forv_id = st.selectbox(
+        forv_id = state.select(
+            "forvaltning",
             "Förvaltning",
             list(forv_rows),
-            format_func=lambda f: forv_rows[f]["forvaltning_name"],
-            key="forvaltning",
+            lambda f: forv_rows[f]["forvaltning_name"],
         )
         refresh_caption()
     return kommun, period, forv_rows[forv_id]
@@ -123,4 +140,7 @@ def shown_figure(row: dict[str, Any], anonymity_k: Any, value_key: str = "value"
     """A strengths-and-challenges figure as shown: formatted, or 'dolt (< k)' when hidden."""
     if row.get("is_suppressed"):
         return fmt.suppressed(anonymity_k)
-    return fmt.figure(row.get(value_key), row["unit"], int(row["decimals"]))
+    value = row.get(value_key)
+    if fmt._is_missing(value):
+        return MISSING_FIGURE
+    return fmt.figure(value, row["unit"], int(row["decimals"]))

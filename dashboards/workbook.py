@@ -17,12 +17,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from dashboards import downloads, queries, widgets
 from dashboards import format as fmt
-from dashboards import queries, widgets
+from dashboards.inert import inert_workbook
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=16)
-NUMBER_FORMAT = {"pct": '0.0" %"', "fte": "0.00", "antal": "0.0", "manader": "0"}
 MANAGER_COLUMNS = [  # (mart column, header)
     ("unit_names", "Enhet(er)"),
     ("verksamhet", "Verksamhet"),
@@ -93,7 +93,8 @@ def write_forvaltning_sheet(
         ]
         _put(ws, row, values, BOLD if r["assessment"] == "utmaning" else None)
         for col in (2, 3, 4):
-            ws.cell(row=row, column=col).number_format = NUMBER_FORMAT[r["unit"]]
+            number_format = downloads.excel_format(r["unit"], int(r["decimals"]))
+            ws.cell(row=row, column=col).number_format = number_format
         row += 1
 
     row += 1
@@ -142,7 +143,9 @@ def write_workbook(kommun: dict[str, Any], period: dt.date, path: Path) -> Path:
     names = list(dict.fromkeys(flags["forvaltning_name"]))
     overview.cell(row=1, column=1, value=f"Faktavägg – {kommun['kommun_name']}").font = TITLE
     overview.cell(row=2, column=1, value=f"Period {fmt.iso_date(period)}; ▲ utmaning, ✓ styrka")
-    _put(overview, 4, ["Nyckeltal", *names, f"Hela {kommun['kommun_name']}"], BOLD)
+    # Per förvaltning a number column and a ▲/✓ column: numbers stay numbers in Excel.
+    header = ["Nyckeltal"] + [h for name in names for h in (name, "▲/✓")]
+    _put(overview, 4, [*header, f"Hela {kommun['kommun_name']}"], BOLD)
     for i, (_metric, group) in enumerate(flags.groupby("metric", sort=False)):
         records = group.set_index("forvaltning_name").to_dict("index")
         first = next(iter(records.values()))
@@ -150,21 +153,16 @@ def write_workbook(kommun: dict[str, Any], period: dt.date, path: Path) -> Path:
         for name in names:
             r = records[name]
             value = _cell_value(r, "value", kommun["anonymity_k"])
-            mark = {"utmaning": "▲ ", "styrka": "✓ "}.get(r["assessment"], "")
-            shown = (
-                fmt.figure(value, r["unit"], int(r["decimals"]))
-                if isinstance(value, float)
-                else (value or fmt.MISSING)
-            )
-            values.append(mark + shown if mark else value)
+            values += [value, {"utmaning": "▲", "styrka": "✓"}.get(r["assessment"], "")]
         values.append(_cell_value(first, "kommun_value", kommun["anonymity_k"]))
         _put(overview, 5 + i, values)
-        for col in range(2, len(values) + 1):
-            overview.cell(row=5 + i, column=col).number_format = NUMBER_FORMAT[first["unit"]]
+        code = downloads.excel_format(first["unit"], int(first["decimals"]))
+        for col in [*range(2, len(values), 2), len(values)]:
+            overview.cell(row=5 + i, column=col).number_format = code
     overview.column_dimensions["A"].width = 48
     used = {"översikt"}
     for forv in queries.forvaltningar(kommun["kommun_code"], period).to_dict("records"):
         ws = wb.create_sheet(sheet_title(forv["forvaltning_name"], used))
         write_forvaltning_sheet(ws, kommun, period, forv)
-    wb.save(path)
+    inert_workbook(wb).save(path)
     return path

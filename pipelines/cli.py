@@ -84,8 +84,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    _quiet_prefect()
+    from pipelines.refresh import check_before_refresh
+
     only = getattr(args, "only", None)
+    check_before_refresh(Path(args.inbox), only)  # a broken manifest needs no Prefect server
+    _quiet_prefect()
     if only:
         from pipelines.flows.refresh_survey import refresh_survey_flow
 
@@ -135,12 +138,13 @@ def cmd_wall(args: argparse.Namespace) -> int:
 
     published = Path(args.warehouse) / "published" / "chefskartan.duckdb"
     try:
-        result = write_wall(published, args.kommun, Path(args.out))
+        result = write_wall(
+            published, args.kommun, Path(args.out), args.size,
+            lambda line: print(f"Skrev {line}", flush=True),
+        )  # fmt: skip
     except (WallError, PublishedDbProblem, PrintingUnavailable) as exc:
         print(f"chefskartan wall: {exc}", file=sys.stderr)
         return 1
-    for path in result.files:
-        print(f"Skrev {path}")
     print(f"{len(result.files)} filer på {fmt.number(result.seconds, 1)} s.")
     return 0
 
@@ -164,9 +168,12 @@ def ensure_demo_key(secrets_dir: Path) -> None:
         return
     key_file = secrets_dir / "pseudonym.key"
     if not key_file.exists():
-        secrets_dir.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
+        secrets_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(
+            key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600
+        )  # never readable by others
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
     os.environ[KEY_FILE_ENV] = str(key_file)
 
 
@@ -262,6 +269,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--warehouse", default="demo/warehouse", help="warehouse folder (default demo/warehouse)"
     )
+    p.add_argument("--size", choices=["A3", "A2", "A1"], default="A3", help="poster paper size")
     p.set_defaults(func=cmd_wall)
 
     p = sub.add_parser("sql", help="SQL on the published file, read-only (DuckDB CLI)")
@@ -290,6 +298,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from pipelines.failures import debugging, describe_failure
     from pipelines.manifest import ManifestError
     from pipelines.personnummer import MissingKey
 
@@ -298,7 +307,12 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (ManifestError, MissingKey) as exc:
         print(f"chefskartan: {exc}", file=sys.stderr)
-        return 2
+        return 1
+    except Exception as exc:  # full disk, broken store: a sentence, never a traceback
+        if debugging():
+            raise
+        print(f"chefskartan {args.command}: {describe_failure(exc)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ Prefect flows (pipelines/flows) wrap these; tests and `validate` call them direc
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
 import shutil
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -15,16 +17,24 @@ import pandas as pd
 
 from pipelines.extract import extract_file
 from pipelines.extract.kolada import refresh_kolada
+from pipelines.faults import fault_point
 from pipelines.manifest import InboxFile, Manifest
-from pipelines.report import FileReport, Issue, issues_frame
+from pipelines.private_files import private_dir, write_private
+from pipelines.report import WARNING, FileReport, Issue, issues_frame
+from pipelines.shrink import check_shrink
 from warehouse import build as builder
+from warehouse import publication
 from warehouse.checks import run_checks
+from warehouse.disclosure.report import disclosure_summary
 from warehouse.store import (
     STORE_NAME,
     StagedTable,
+    StoreUnreadable,
+    checkpoint_store,
     copy_store,
     ensure_schema,
     load_history,
+    replace_store,
     upsert_rows,
 )
 
@@ -52,6 +62,9 @@ class WarehousePaths:
     def work(self, refresh_id: str) -> Path:
         return self.root / "work" / refresh_id
 
+    def version(self, refresh_id: str) -> Path:
+        return publication.version_dir(self.root, refresh_id)
+
     def report(self, refresh_id: str) -> Path:
         return self.root / "reports" / f"{refresh_id}.txt"
 
@@ -75,7 +88,7 @@ def extract_and_stage(entry: InboxFile, work_dir: Path, key: bytes, index: int) 
     result = extract_file(entry, key)
     if isinstance(result, FileReport):
         return StageResult(result)
-    work_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(work_dir, depth=2)
     staged = []
     for table, frame in result.tables.items():
         path = work_dir / f"{index:03d}_{table}.parquet"
@@ -83,7 +96,32 @@ def extract_and_stage(entry: InboxFile, work_dir: Path, key: bytes, index: int) 
         staged.append(
             StagedTable(table, entry.kommun_code, entry.period.isoformat(), path, result.partition)
         )
+    fault_point("extract")
     return StageResult(result.report, result.sha256, staged)
+
+
+def write_report(paths: WarehousePaths, refresh_id: str, summary: str) -> Path:
+    path = paths.report(refresh_id)
+    write_private(path, summary + "\n")
+    return path
+
+
+def clean_leftovers(paths: WarehousePaths) -> None:
+    """What crashed refreshes left (work copies, unswitched versions); call holding the lock."""
+    shutil.rmtree(paths.root / "work", ignore_errors=True)
+    if publication.versions_dir(paths.root).exists():
+        publication.prune(paths.root)
+    for tmp in paths.root.glob("published/.*"):  # from releases before versioned publication
+        if tmp.is_file() and not tmp.is_symlink():
+            tmp.unlink(missing_ok=True)
+
+
+def working_store(paths: WarehousePaths, refresh_id: str) -> tuple[Path, str | None]:
+    """A private copy of the store to write (the live one is only ever replaced whole)."""
+    work_store = private_dir(paths.work(refresh_id), depth=2) / STORE_NAME
+    note = checkpoint_store(paths.store, refresh_id)
+    copy_store(paths.store, work_store)
+    return work_store, note
 
 
 def refresh_log_frame(refresh_id: str, results: list[StageResult]) -> pd.DataFrame:
@@ -121,22 +159,41 @@ def record_outcome(
 
 
 def record_failure(paths: WarehousePaths, refresh_id: str, results: list[StageResult]) -> None:
-    """A failed refresh keeps its report in the store; history and published files stay as they were."""
-    paths.root.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(paths.store))
+    """A failed refresh keeps its report in the store; history and published files stay as they were.
+
+    Written to a copy that replaces the store whole, so a crash here leaves the old store. If
+    even that fails (full disk, unreadable store), the report file alone records the refresh.
+    """
     try:
-        record_outcome(con, refresh_id, results)
-    finally:
-        con.close()
+        work_store, _ = working_store(paths, refresh_id)
+        con = duckdb.connect(str(work_store))
+        try:
+            record_outcome(con, refresh_id, results)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        fault_point("failed-logging")
+        replace_store(work_store, paths.store)
+    except (OSError, duckdb.Error, StoreUnreadable) as exc:
+        logging.getLogger(__name__).warning(
+            "Karantänen kunde inte sparas i lagret (%s); rapportfilen gäller.", type(exc).__name__
+        )
 
 
 def archive_inputs(paths: WarehousePaths, manifest: Manifest, results: list[StageResult]) -> None:
-    """Raw files are kept by content hash, so any period can be rebuilt from what was sent."""
+    """Raw files are kept by content hash, so any period can be rebuilt from what was sent.
+
+    Owner-only from the start: raw exports hold personnummer and names.
+    """
     for entry, result in zip(manifest.files, results, strict=True):
         target = paths.archive(result.sha256, entry.name)
         if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(entry.path, target)
+            private_dir(target.parent, depth=2)
+            tmp = target.with_name(f".{target.name}.part")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as out, open(entry.path, "rb") as src:
+                shutil.copyfileobj(src, out)
+            os.replace(tmp, target)
 
 
 def load(
@@ -146,21 +203,25 @@ def load(
 
     Returns that copy's path and the results, their reports now holding the checks' findings.
     """
-    work_store = paths.work(refresh_id) / STORE_NAME
-    work_store.parent.mkdir(parents=True, exist_ok=True)
-    copy_store(paths.store, work_store)
+    work_store, note = working_store(paths, refresh_id)
+    if note and results:
+        results[0].report.issues.append(
+            Issue(results[0].report.file, None, None, None, note, WARNING)
+        )
     con = duckdb.connect(str(work_store))
     try:
         ensure_schema(con)
         kommuner = pd.DataFrame([asdict(k) for k in manifest.kommuner.values()])
         upsert_rows(con, "kommun", kommuner, key=("kommun_code",))
-        kolada_line = refresh_kolada(con, manifest.inbox, list(manifest.kommuner))
+        check_shrink(con, manifest.files, results)  # before history replaces the period
+        kolada_line = refresh_kolada(con, manifest.kolada_url, list(manifest.kommuner))
         if kolada_line:  # public benchmarks: offline, the last fetched values stay
             print(kolada_line)
         staged = [s for r in results for s in r.staged]
         load_history(con, staged)
         check_history(con, refresh_id, results, {(s.kommun_code, s.period) for s in staged})
         record_outcome(con, refresh_id, results)
+        fault_point("load")
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -215,14 +276,16 @@ def attach_findings(findings: pd.DataFrame, results: list[StageResult]) -> pd.Da
 def build(
     paths: WarehousePaths, work_store: Path, refresh_id: str, results: list[StageResult]
 ) -> tuple[dict[Path, Path], list[StageResult]]:
-    """Build the combined file and one file per kommun next to the published ones.
+    """Build the combined file and one file per kommun in the refresh's own version folder.
 
     Checks that need the marts run here; their findings join the files' reports, and the
-    caller must not publish when a report then fails.
+    caller must not publish when a report then fails. Returns each built file with the path
+    readers will open it by once published.
     """
-    paths.published.mkdir(parents=True, exist_ok=True)
-    tmp_combined = paths.published / f".{refresh_id}.{builder.COMBINED_NAME}"
+    folder = publication.new_version(paths.root, refresh_id)
+    tmp_combined = folder / builder.COMBINED_NAME
     attach_findings(builder.build_marts(work_store, tmp_combined), results)
+    fault_point("build")
     built = {tmp_combined: paths.combined}
     con = duckdb.connect(str(tmp_combined), read_only=True)
     try:
@@ -231,28 +294,42 @@ def build(
         con.close()
     for code in codes:
         name = builder.kommun_file_name(code)
-        tmp = paths.published / f".{refresh_id}.{name}"
+        tmp = folder / name
         builder.build_kommun_file(tmp_combined, tmp, code)
         built[tmp] = paths.published / name
     return built, results
 
 
 def publish(paths: WarehousePaths, work_store: Path, built: dict[Path, Path]) -> None:
-    """Swap in the new store, then the published files, each with an atomic rename."""
-    builder.publish({work_store: paths.store, **built})
+    """Seal the version, swap in the new store, then switch readers to the version at once.
+
+    A crash before the switch leaves readers on the previous version (the store may already
+    be the new one; the next refresh rebuilds from it and converges).
+    """
+    folder = next(iter(built)).parent
+    publication.seal(folder)
+    fault_point("publish-seal")
+    replace_store(work_store, paths.store)
+    fault_point("publish-store")
+    publication.switch(paths.root, folder.name)
+    fault_point("publish-switch")
+    publication.prune(paths.root)
 
 
 def discard(paths: WarehousePaths, refresh_id: str) -> None:
-    """Remove the refresh's working files and any half-built published file."""
+    """Remove the refresh's working files and its version folder unless it was published."""
     shutil.rmtree(paths.work(refresh_id), ignore_errors=True)
-    for tmp in paths.published.glob(f".{refresh_id}.*"):
-        tmp.unlink(missing_ok=True)
+    folder = paths.version(refresh_id)
+    if folder.exists() and publication.current_version(paths.root) != folder.resolve():
+        publication.remove_version(folder)
 
 
 def summary_text(results: list[StageResult], published: list[Path] | None) -> str:
     lines = [r.report.text() for r in results]
     if published:
         lines.append(headline(results, True) + " → " + ", ".join(str(p) for p in published))
+        combined = [p for p in published if p.name == builder.COMBINED_NAME and p.exists()]
+        lines += disclosure_summary(combined[0]) if combined else []
     else:
         lines.append(headline(results, False))
     return "\n".join(lines)
@@ -310,6 +387,16 @@ def only_file(manifest: Manifest, file_name: str) -> Manifest:
     return replace(manifest, files=chosen)
 
 
+def check_before_refresh(inbox: Path, only: str | None = None) -> Manifest:
+    """The manifest (and the --only file) as the refresh will read them; ManifestError if not."""
+    from pipelines.manifest import load_manifest
+    from pipelines.personnummer import load_key
+
+    manifest = load_manifest(inbox)
+    load_key()
+    return only_file(manifest, only) if only else manifest
+
+
 def run_steps(
     inbox: Path, warehouse: Path, key: bytes, only: str | None = None
 ) -> list[StageResult]:
@@ -325,18 +412,21 @@ def run_steps(
     if only:
         manifest = only_file(manifest, only)
     refresh_id = new_refresh_id()
+    clean_leftovers(paths)
     try:
         results = [
             extract_and_stage(e, paths.work(refresh_id), key, i)
             for i, e in enumerate(manifest.files)
         ]
         if not all(r.report.ok for r in results):
+            record_failure(paths, refresh_id, results)
             raise RefreshFailed(summary_text(results, None))
         archive_inputs(paths, manifest, results)
         work_store, results = load(paths, manifest, results, refresh_id)
         if all(r.report.ok for r in results):
             built, results = build(paths, work_store, refresh_id, results)
         if not all(r.report.ok for r in results):
+            record_failure(paths, refresh_id, results)
             raise RefreshFailed(summary_text(results, None))
         publish(paths, work_store, built)
     finally:

@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
+from pipelines.masking import mask
+
 ERROR = "fel"
 WARNING = "varning"
 
@@ -20,6 +22,10 @@ class Issue:
     value: str | None
     rule: str
     severity: str = ERROR
+
+    def __post_init__(self) -> None:
+        # A value from a file is shown, and quarantined, only in its masked form.
+        object.__setattr__(self, "value", mask(self.value))
 
     def describe(self) -> str:
         where = f"rad {self.row}" if self.row is not None else "filen"
@@ -79,7 +85,13 @@ class FileReport:
             where = f"; rad {rows}{more}" if rows else ""
             lines.append(f"  {WARNING}: {rule} ({len(found)} st{where})")
         if self.ignored_columns:
-            lines.append("  ignorerade kolumner: " + ", ".join(self.ignored_columns))
+            shown = [mask(h) or "" for h in self.ignored_columns[:20]]
+            more = (
+                f" … och {len(self.ignored_columns) - 20} till"
+                if len(self.ignored_columns) > 20
+                else ""
+            )
+            lines.append("  ignorerade kolumner: " + ", ".join(shown) + more)
         return "\n".join(lines)
 
 

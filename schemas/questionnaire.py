@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from schemas.safe_yaml import UnsafeYaml, load_yaml_file
+
 QUESTIONNAIRE_DIR = Path(__file__).parent / "questionnaires"
 SCALES_FILE = QUESTIONNAIRE_DIR / "scales.yaml"
 SCALE_KINDS = ("ordinal", "number", "text")
@@ -200,9 +202,17 @@ def load_questionnaire(path: Path) -> Questionnaire:
     """Read one questionnaire file (YAML); a kommun's own file has the same shape as the built-ins."""
     where = Path(path).name
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
+        data = load_yaml_file(Path(path)) or {}
+    except (OSError, yaml.YAMLError, UnsafeYaml) as exc:
         raise QuestionnaireError(f"{where}: kan inte läsas ({exc})") from exc
+    try:
+        return _questionnaire(data, where)
+    except (AttributeError, TypeError, ValueError, KeyError) as exc:
+        # A kommun's own file of the wrong shape (a list where a table belongs, a word for a number).
+        raise QuestionnaireError(f"{where}: har fel form ({type(exc).__name__})") from exc
+
+
+def _questionnaire(data: dict, where: str) -> Questionnaire:
     missing = [k for k in ("id", "version", "title") if not data.get(k)]
     if missing:
         raise QuestionnaireError(f"{where}: saknar {', '.join(missing)}")

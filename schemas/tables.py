@@ -19,6 +19,15 @@ LONG_TERM_WITHIN_SICK_LEAVE = pa.Check(
     ),
     error="långtidssjukfrånvaro större än total sjukfrånvaro",
 )
+# An error, not a warning: such a row would publish sick leave above 100 %.
+SICK_WITHIN_CONTRACTED = pa.Check(
+    lambda df: (
+        df["sick_leave_hours"].isna()
+        | df["contracted_hours"].isna()
+        | (df["sick_leave_hours"] <= df["contracted_hours"])
+    ),
+    error="sjukfrånvarotimmar större än avtalad arbetstid",
+)
 
 EMPLOYMENT = Table(
     name="employment",
@@ -105,7 +114,7 @@ EMPLOYMENT = Table(
         SOURCE_SHA256,
         SOURCE_ROW,
     ),
-    extra_checks=(LONG_TERM_WITHIN_SICK_LEAVE,),
+    extra_checks=(LONG_TERM_WITHIN_SICK_LEAVE, SICK_WITHIN_CONTRACTED),
 )
 
 

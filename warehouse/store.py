@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -60,10 +61,74 @@ def _relax_not_null(con: duckdb.DuckDBPyConnection, name: str, table: Table) -> 
             con.execute(f"ALTER TABLE {name} ALTER COLUMN {f.name} DROP NOT NULL")
 
 
+class StoreUnreadable(Exception):
+    """The store cannot be opened even without its write-ahead log."""
+
+
+def wal_of(database: Path) -> Path:
+    return database.with_name(database.name + ".wal")
+
+
+def checkpoint_store(store: Path, refresh_id: str) -> str | None:
+    """Fold a leftover write-ahead log into the store; set a stale one aside.
+
+    The refresh never writes the live store in place, so a .wal beside it comes from a crash
+    in an older release or from another program. One that matches is checkpointed (its
+    changes kept); one that does not (DuckDB: "WAL does not match") is moved to
+    `store.duckdb.wal.stale-<refresh id>` and the store opened without it. Returns a note for
+    the report, or None when there was no .wal.
+    """
+    wal = wal_of(store)
+    if not store.exists() or not wal.exists():
+        return None
+    try:
+        _checkpoint(store)
+        return None
+    except duckdb.Error:
+        aside = wal.with_name(f"{wal.name}.stale-{refresh_id}")
+        os.replace(wal, aside)
+    try:
+        _checkpoint(store)
+    except duckdb.Error as exc:
+        raise StoreUnreadable(
+            f"Lagret {store} kan inte öppnas ({type(exc).__name__}); återställ det från en "
+            "säkerhetskopia eller bygg om det från archive/."
+        ) from exc
+    return f"varning: en gammal loggfil bredvid lagret stämde inte och lades åt sidan: {aside.name}"
+
+
+def _checkpoint(database: Path) -> None:
+    con = duckdb.connect(str(database))
+    try:
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
 def copy_store(store: Path, work_copy: Path) -> None:
-    """The refresh writes a copy; the real store is replaced only when everything succeeded."""
+    """The refresh writes a copy; the real store is replaced only when everything succeeded.
+
+    The caller has checkpointed the store (checkpoint_store), so the file alone is complete.
+    """
     if store.exists():
         shutil.copyfile(store, work_copy)
+        work_copy.chmod(0o600)
+
+
+def replace_store(work_copy: Path, store: Path) -> None:
+    """Swap a closed, checkpointed copy in as the store; no .wal may ever pair with it."""
+    if wal_of(work_copy).exists():
+        _checkpoint(work_copy)
+    work_copy.chmod(0o600)
+    fd = os.open(work_copy, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    live_wal = wal_of(store)
+    if live_wal.exists():  # belongs to the file being replaced; it must not meet the new one
+        os.replace(live_wal, live_wal.with_name(f"{live_wal.name}.stale-{work_copy.parent.name}"))
+    os.replace(work_copy, store)
 
 
 def load_history(con: duckdb.DuckDBPyConnection, staged: Iterable[StagedTable]) -> dict[str, int]:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboards import format as fmt
 from dashboards import queries, widgets
+from dashboards.inert import md
 
 TITLE = "Datakvalitet"
 
@@ -27,7 +28,7 @@ def render() -> None:
     code = kommun["kommun_code"]
     log = queries.last_refresh()
     log = log[log["kommun_code"] == code]
-    st.subheader(f"Inläsning – {kommun['kommun_name']}")
+    st.subheader(f"Inläsning – {md(kommun['kommun_name'])}")
     if log.empty:
         st.info("Inga inlästa filer publicerade för kommunen.")
     else:

@@ -5,21 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 from great_tables import GT, loc, style
 
+from dashboards import charts, downloads, matrix, queries, state, survey_tables, widgets
 from dashboards import format as fmt
-from dashboards import queries, survey_tables, widgets
+from dashboards.inert import md
 
 TITLE = "Faktavägg"
 
 # Highlight for managers above the threshold: a light fill that prints as light grey, plus
 # bold text and a written "Ja", so the rows still stand out on a black-and-white printout.
 ABOVE_FILL = "#FFD9A8"
-ABOVE_COLOUR = "#C2410C"
-WITHIN_COLOUR = "#4C78A8"
 
 TABLE_COLUMNS: dict[str, Any] = {  # column -> Swedish label
     "unit_names": "Enhet(er)",
@@ -41,10 +39,10 @@ def render() -> None:
     kommun, period, forvaltning = selection
     threshold = int(kommun["span_threshold"])
 
-    st.subheader(f"{forvaltning['forvaltning_name']}, {kommun['kommun_name']}")
+    st.subheader(f"{md(forvaltning['forvaltning_name'])}, {md(kommun['kommun_name'])}")
     st.caption(
         f"Period {fmt.iso_date(period)} · gräns för antal medarbetare per chef i "
-        f"{kommun['kommun_name']}: {threshold}"
+        f"{md(kommun['kommun_name'])}: {threshold}"
     )
 
     forv_row = queries.rollup(
@@ -53,11 +51,17 @@ def render() -> None:
     kommun_row = queries.rollup(kommun["kommun_code"], period, "kommun", kommun["kommun_code"])
     left, right = st.columns(2, gap="large")
     with left, st.container(border=True):
-        st.markdown(f"**{forvaltning['forvaltning_name']}**")
+        st.markdown(f"**{md(forvaltning['forvaltning_name'])}**")
         _key_figures(forv_row, threshold)
     with right, st.container(border=True):
-        st.markdown(f"**Hela {kommun['kommun_name']}** (jämförelse)")
+        st.markdown(f"**Hela {md(kommun['kommun_name'])}** (jämförelse)")
         _key_figures(kommun_row, threshold)
+
+    flags = queries.strengths_challenges(kommun["kommun_code"], period)
+    flags = flags[flags["forvaltning_id"] == forvaltning["forvaltning_id"]]
+    with st.expander("Diagram: förvaltningen mot hela kommunen och referenspunkterna"):
+        key = flags[flags["metric"].isin(matrix.KEY_FIGURES)]
+        charts.show(charts.key_figures(key), "Inga nyckeltal att visa.")
 
     drill_down(kommun, period, forvaltning, forv_row, threshold)
 
@@ -66,6 +70,19 @@ def render() -> None:
         more_figures_table(
             forv_row, kommun_row, forvaltning["forvaltning_name"], kommun
         ).as_raw_html()
+    )
+    f, k = forv_row or {}, kommun_row or {}
+    codes = [downloads.excel_format(u, d) for _c, _l, u, d in MORE_FIGURES]
+    downloads.offer(
+        pd.DataFrame(
+            {
+                "Nyckeltal": [label for _c, label, _u, _d in MORE_FIGURES],
+                forvaltning["forvaltning_name"]: [f.get(c) for c, *_ in MORE_FIGURES],
+                f"Hela {kommun['kommun_name']}": [k.get(c) for c, *_ in MORE_FIGURES],
+            }
+        ),
+        f"stod_{kommun['kommun_code']}_{period}_{forvaltning['forvaltning_id']}",
+        {forvaltning["forvaltning_name"]: codes, f"Hela {kommun['kommun_name']}": codes},
     )
     team = (  # per-manager rows: the hr role only (queries.py refuses them to the others)
         queries.managers(kommun["kommun_code"], period, forvaltning["forvaltning_id"])
@@ -80,11 +97,18 @@ def render() -> None:
         st.html(
             _manager_table(team, forvaltning["forvaltning_name"], period, threshold).as_raw_html()
         )
-        chart = _span_chart(team, threshold)
-        if chart is None:
-            st.caption("Inga chefer i första linjen i förvaltningen denna period.")
-        else:
-            st.altair_chart(chart, width="stretch")
+        managers = team.assign(
+            above_label=team["is_above_threshold"].map(lambda above: "ja" if above else "")
+        )[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS)
+        downloads.offer(
+            managers,
+            f"chefer_{kommun['kommun_code']}_{period}_{forvaltning['forvaltning_id']}",
+            {TABLE_COLUMNS["fte_monthly_paid"]: downloads.excel_format("fte", 1)},
+        )
+        charts.show(
+            charts.span_distribution(team, threshold),
+            "Inga chefer i första linjen i förvaltningen denna period.",
+        )
 
     st.markdown("#### Sjukfrånvaro")
     sick = queries.sick_leave(
@@ -112,26 +136,30 @@ def drill_down(
     survey_period = widgets.survey_period(code)
     groups = queries.manager_groups(code, survey_period) if survey_period else pd.DataFrame()
     level = {"avdelning": "Avdelning", "enhet": "Enhet"}
-    choices: dict[str, tuple[str, str] | None] = {"Hela förvaltningen": None}
-    choices |= {
-        f"{level[r.scope_type]}: {r.scope_name}": (r.scope_type, r.scope_id)
+    # Options are "scope_type:scope_id" (the URL's ?drill_down=…), shown by name.
+    labels: dict[str, str] = {"": "Hela förvaltningen"}
+    labels |= {
+        f"{r.scope_type}:{r.scope_id}": f"{level[r.scope_type]}: {r.scope_name}"
         for r in units.itertuples()
     }
-    choices |= {
-        f"Chefsgrupp: {r.scope_name}": ("manager_group", r.scope_id) for r in groups.itertuples()
+    labels |= {
+        f"manager_group:{r.scope_id}": f"Chefsgrupp: {r.scope_name}" for r in groups.itertuples()
     }
-    label = st.sidebar.selectbox("Enhet eller chefsgrupp", list(choices), key="drill_down")
-    if choices.get(label) is None:
+    chosen = state.select(
+        "drill_down", "Enhet eller chefsgrupp", list(labels), lambda c: labels.get(c, c)
+    )
+    if not chosen:
         return
-    scope_type, scope_id = choices[label]
-    st.markdown(f"#### {label}")
+    scope_type, scope_id = chosen.split(":", 1)
+    label = labels[chosen]
+    st.markdown(f"#### {md(label)}")
     if scope_type != "manager_group":
         left, right = st.columns(2, gap="large")
         with left, st.container(border=True):
-            st.markdown(f"**{label}**")
+            st.markdown(f"**{md(label)}**")
             _key_figures(queries.rollup(code, period, scope_type, scope_id), threshold)
         with right, st.container(border=True):
-            st.markdown(f"**{forvaltning['forvaltning_name']}** (jämförelse)")
+            st.markdown(f"**{md(forvaltning['forvaltning_name'])}** (jämförelse)")
             _key_figures(forv_row, threshold)
     if survey_period is None:
         return
@@ -154,9 +182,11 @@ def survey_section(kommun: dict[str, Any], forvaltning: dict[str, Any]) -> None:
     st.caption(f"Enkätperiod {fmt.iso_date(survey_period)}")
     index = queries.survey_index(code, survey_period)
     forv_id, name = forvaltning["forvaltning_id"], kommun["kommun_name"]
+    charts.show(charts.survey_indices(index, "forvaltning", forv_id))
     st.html(survey_tables.index_table(index, forv_id, name).as_raw_html())
     time_use = queries.survey_time_use(code, survey_period)
     if not time_use.empty:
+        charts.show(charts.time_use(time_use, forv_id, name))
         st.html(survey_tables.time_use_table(time_use, forv_id, name).as_raw_html())
 
 
@@ -331,68 +361,3 @@ def _manager_table(
             locations=loc.body(rows=above_rows),
         )
     return table
-
-
-# --------------------------------------------------------------------------- chart
-
-
-def _span_chart(team: pd.DataFrame, threshold: int) -> alt.LayerChart | None:
-    """Histogram (bins of 5) of first-line managers' spans, a rule at the threshold."""
-    # Only the columns drawn: Vega-Lite ships the whole frame to the browser.
-    first_line = team.loc[
-        team["is_first_line"].fillna(False).astype(bool),
-        ["employees_monthly_paid", "is_above_threshold"],
-    ].dropna(subset=["employees_monthly_paid"])
-    if first_line.empty:
-        return None
-    first_line["grupp"] = first_line["is_above_threshold"].map(
-        lambda above: f"Fler än {threshold}" if above else f"Högst {threshold}"
-    )
-    top = max(int(first_line["employees_monthly_paid"].max()), threshold) + 5
-    extent = [0, (top // 5 + 1) * 5]
-    bars = (
-        alt.Chart(first_line)
-        .mark_bar()
-        .encode(
-            x=alt.X(
-                "employees_monthly_paid:Q",
-                bin=alt.Bin(step=5, extent=extent),
-                title="Medarbetare per chef (månadsavlönade)",
-                axis=alt.Axis(format="d", tickMinStep=5),
-            ),
-            y=alt.Y(
-                "count():Q",
-                title="Antal chefer i första linjen",
-                axis=alt.Axis(format="d", tickMinStep=1),
-            ),
-            color=alt.Color(
-                "grupp:N",
-                title="Medarbetare per chef",
-                scale=alt.Scale(
-                    domain=[f"Högst {threshold}", f"Fler än {threshold}"],
-                    range=[WITHIN_COLOUR, ABOVE_COLOUR],
-                ),
-            ),
-            tooltip=[
-                alt.Tooltip(
-                    "employees_monthly_paid:Q",
-                    bin=alt.Bin(step=5, extent=extent),
-                    format="d",
-                    title="Medarbetare",
-                ),
-                alt.Tooltip("count():Q", title="Antal chefer"),
-            ],
-        )
-    )
-    rule_data = pd.DataFrame({"gräns": [threshold], "etikett": [f"Gräns {threshold}"]})
-    rule = (
-        alt.Chart(rule_data).mark_rule(color="black", strokeDash=[6, 4], size=2).encode(x="gräns:Q")
-    )
-    label = (
-        alt.Chart(rule_data)
-        .mark_text(align="left", dx=4, dy=-6, fontWeight="bold")
-        .encode(x="gräns:Q", y=alt.value(0), text="etikett:N")
-    )
-    return (bars + rule + label).properties(
-        title="Fördelning av medarbetare per chef i första linjen", height=320
-    )

@@ -6,7 +6,8 @@ import streamlit as st
 
 from dashboards import format as fmt
 from dashboards import plan_labels as labels
-from dashboards import queries
+from dashboards import queries, state
+from dashboards.inert import md
 from dashboards.views.action_plan import pick_kommun, published_plan
 
 TITLE = "Uppföljning"
@@ -19,22 +20,23 @@ def render() -> None:
     if plan is None:
         return
     scopes = sorted(plan["scope_name"].unique())
-    scope = st.sidebar.selectbox("Förvaltning eller enhet", scopes, key="follow_up_scope")
+    scope = state.select("uppfoljning", "Förvaltning eller enhet", scopes)
     follow_ups = queries.follow_ups(kommun["kommun_code"])
     for measure_id, rows in plan[plan["scope_name"] == scope].groupby("measure_id", sort=True):
         first = rows.iloc[0]
         with st.container(border=True):
-            st.markdown(f"### {measure_id} {first['measure']}")
+            st.markdown(f"### {md(measure_id)} {md(first['measure'])}")
             st.caption(
-                f"{labels.area(first['area'])} · ansvarig: {first['owner_role']} · "
+                f"{md(labels.area(first['area']))} · ansvarig: {md(first['owner_role'])} · "
                 f"klart senast {fmt.iso_date(first['due_date'])} · "
                 f"status: {labels.status(first['measure_status'])}"
             )
             for row in rows.itertuples():
                 if isinstance(row.indicator_label, str):
                     unit = row.indicator_unit or ""
+                    baseline = labels.indicator_value(row.baseline_value, unit)
                     st.markdown(
-                        f"**{row.indicator_label}:** {labels.indicator_value(row.baseline_value, unit)} → "
+                        f"**{md(row.indicator_label)}:** {baseline} → "
                         f"{labels.indicator_value(row.latest_value, unit)} (mål "
                         f"{labels.indicator_value(row.target_value, unit)}) – "
                         f"{labels.status(row.indicator_status)}"

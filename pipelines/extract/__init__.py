@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from pipelines.extract import (
     action_plans,
     googleforms,
@@ -18,8 +16,9 @@ from pipelines.extract import (
 )
 from pipelines.extract.export import Export, open_export
 from pipelines.extract.files import UnreadableFile
+from pipelines.extract.limits import check_file_size
 from pipelines.extract.survey import open_survey
-from pipelines.manifest import InboxFile
+from pipelines.manifest import ONE_PER_PERIOD, InboxFile, sha256_of
 from pipelines.report import FileReport, Issue
 
 EXTRACTORS = {
@@ -35,26 +34,37 @@ EXTRACTORS = {
     "survey_googleforms": googleforms.extract,
     "survey_wide": wide.extract,
 }
+UNFORESEEN = (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError)
 # Survey exports are opened against their questionnaire; other sources through the alias table.
 OPENERS = {kind: open_survey for kind in EXTRACTORS if kind.startswith("survey_")}
 
 
 def file_sha256(entry: InboxFile) -> str:
-    return hashlib.sha256(entry.path.read_bytes()).hexdigest()
+    return sha256_of(entry.path)
 
 
 def extract_file(entry: InboxFile, key: bytes) -> Export | FileReport:
     """The export with its validated tables, or only a report when the file cannot be read."""
-    sha = file_sha256(entry)
     try:
-        export = OPENERS.get(entry.source, open_export)(entry, sha)
+        check_file_size(entry.path)
+        export = OPENERS.get(entry.source, open_export)(entry, file_sha256(entry))
+        if not len(export.raw) and entry.source in ONE_PER_PERIOD:
+            export.issue(None, None, None, "filen har inga rader; den skulle tömma perioden")
+            return export
+        EXTRACTORS[entry.source](export, key)
     except UnreadableFile as exc:
-        report = FileReport(entry.name, entry.source, entry.kommun_code, entry.period.isoformat())
-        report.issues.append(Issue(entry.name, None, None, None, str(exc)))
-        return report
-    EXTRACTORS[entry.source](export, key)
+        return _unreadable(entry, str(exc))
+    except UNFORESEEN as exc:
+        # A shape no rule foresaw: reject the file rather than crash (never echo its values).
+        return _unreadable(entry, f"{entry.name}: kan inte tolkas ({type(exc).__name__})")
     if export.report.ok:
         export.report.rows_valid = sum(len(t) for t in export.tables.values())
     else:
         export.tables.clear()  # a file with errors loads nothing
     return export
+
+
+def _unreadable(entry: InboxFile, message: str) -> FileReport:
+    report = FileReport(entry.name, entry.source, entry.kommun_code, entry.period.isoformat())
+    report.issues.append(Issue(entry.name, None, None, None, message))
+    return report

@@ -12,15 +12,22 @@ from pathlib import Path
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
+from pipelines.extract.limits import (
+    MAX_CELL_CHARS,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    UnreadableFile,
+    check_file_size,
+    check_xlsx,
+    column_letter,
+)
+from pipelines.masking import mask
+
 ROW_COLUMN = "_row"  # row number as the analyst sees it in the file (header = 1)
 DELIMITERS = (";", ",", "\t", "|")
 HEADER_SEARCH_ROWS = 15
 _NUMBERISH = re.compile(r"^[\d\s.,:%+/-]+$")
 SUMMARY_ROW = re.compile(r"^(summa|totalt?|antal|sum)\b", re.IGNORECASE)
-
-
-class UnreadableFile(Exception):
-    """The file cannot be read as a table at all (wrong format, empty, encoding)."""
 
 
 @dataclass(frozen=True)
@@ -31,7 +38,11 @@ class ReadOptions:
 
 
 def read_table(path: Path, options: ReadOptions = ReadOptions()) -> pd.DataFrame:
-    """Every cell as stripped text ('' when empty), plus the file row number in `_row`."""
+    """Every cell as stripped text ('' when empty), plus the file row number in `_row`.
+
+    Sizes are checked before anything is read into memory (pipelines/extract/limits.py).
+    """
+    check_file_size(path)
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         cells = _read_excel_rows(path, options.sheet)
     else:
@@ -46,6 +57,9 @@ def read_table(path: Path, options: ReadOptions = ReadOptions()) -> pd.DataFrame
     if not any(header):
         raise UnreadableFile(f"{path.name}: hittar ingen rubrikrad")
     width = len(header)
+    if width > MAX_COLUMNS:
+        raise UnreadableFile(f"{path.name}: fler än {MAX_COLUMNS} kolumner")
+    _check_cells(path, header, cells[at:], first_row=at + 1)
     rows = [(r + [""] * width)[:width] for r in cells[at + 1 :]]
     frame = pd.DataFrame(rows, columns=_unique(header), dtype="string").fillna("")
     frame = frame.apply(lambda col: col.str.strip())
@@ -88,7 +102,8 @@ def _filled(row: list) -> int:
 
 def _skipped_above(cells: list[list[str]], at: int) -> list[str]:
     texts = [" ".join(str(c).strip() for c in r if str(c).strip()) for r in cells[:at]]
-    return [f"rad {i + 1} ovanför rubrikraden: {t[:60]}" for i, t in enumerate(texts) if t]
+    # Not validated by any column's rule: shown only masked (no personnummer, no key).
+    return [f"rad {i + 1} ovanför rubrikraden: {mask(t)}" for i, t in enumerate(texts) if t]
 
 
 def _drop_summary_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -100,9 +115,26 @@ def _drop_summary_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         last = [c for c in cells.iloc[end - 1] if c]
         if not last or not SUMMARY_ROW.match(last[0]):
             break
-        skipped.insert(0, f"rad {frame[ROW_COLUMN].iloc[end - 1]}: summeringsrad ({last[0][:30]})")
+        skipped.insert(0, f"rad {frame[ROW_COLUMN].iloc[end - 1]}: summeringsrad ({mask(last[0])})")
         end -= 1
     return frame.iloc[:end].reset_index(drop=True), skipped
+
+
+def _check_cells(path: Path, header: list[str], rows: list[list[str]], first_row: int) -> None:
+    """No cell over the length limit, no row with more filled fields than the header."""
+    width = len(header)
+    for number, row in enumerate(rows, start=first_row):
+        for position, cell in enumerate(row):
+            if len(cell) > MAX_CELL_CHARS:
+                raise UnreadableFile(
+                    f"{path.name}: rad {number}, kolumn {column_letter(position)}: cellen är "
+                    f"längre än {MAX_CELL_CHARS} tecken"
+                )
+        if len(row) > width and any(str(c).strip() for c in row[width:]):
+            raise UnreadableFile(
+                f"{path.name}: rad {number} har fler fält än rubrikraden ({len(row)} mot {width}); "
+                "fel avgränsare eller ett citattecken som saknas? Raden kan inte läsas säkert."
+            )
 
 
 def decode(raw: bytes, encoding: str | None = None) -> str:
@@ -140,16 +172,34 @@ def _read_csv_rows(path: Path, options: ReadOptions) -> list[list[str]]:
     if not text.strip():
         raise UnreadableFile(f"{path.name}: filen är tom")
     delimiter = options.delimiter or sniff_delimiter(_widest_line(text))
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    rows: list[list[str]] = []
+    cells = 0
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            rows.append(row)
+            cells += len(row) + 1  # an empty row still costs a list
+            if cells > MAX_CELLS:
+                raise UnreadableFile(f"{path.name}: fler än {MAX_CELLS} celler")
+    except (csv.Error, TypeError) as exc:
+        raise UnreadableFile(
+            f"{path.name}: rad {len(rows) + 1} kan inte läsas som CSV (en cell längre än "
+            f"{MAX_CELL_CHARS} tecken, eller fel avgränsare)"
+        ) from exc
+    return rows
 
 
 def _read_excel_rows(path: Path, sheet: str | None) -> list[list[str]]:
+    check_xlsx(path)  # the declared and real sheet extent, before calamine allocates it
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         name = sheet or workbook.sheet_names[0]
         cells = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own error types per format problem
-        raise UnreadableFile(f"{path.name}: kan inte läsas som Excel ({exc})") from exc
+        # Not the library's message: it may quote the file's content.
+        raise UnreadableFile(
+            f"{path.name}: kan inte läsas som Excel ({type(exc).__name__}; bladet finns inte, "
+            "eller filen är trasig)"
+        ) from exc
     if not cells:
         raise UnreadableFile(f"{path.name}: bladet {name!r} är tomt")
     return [[_cell_text(c) for c in row] for row in cells]

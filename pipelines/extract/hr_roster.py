@@ -31,6 +31,7 @@ def extract(export: Export, key: bytes) -> None:
         ("fte_pct",),
     ):
         return
+    drop_exact_duplicates(export)
     fte_as_percent(export)
     warn_absent_columns(export)
     raw = export.raw
@@ -46,6 +47,46 @@ def extract(export: Export, key: bytes) -> None:
         computed["unit_id"] = unit_paths(raw)
         export.tables["org_unit"] = units_from_levels(export, computed["unit_id"])
     export.tables["employment"] = typed_table(export, EMPLOYMENT, computed)
+    warn_future_starts(export, export.tables["employment"])
+
+
+def drop_exact_duplicates(export: Export) -> None:
+    """An exact copy of an earlier row is counted once, with a warning naming both rows."""
+    columns = [c for c in export.raw.columns if c != ROW_COLUMN]
+    copies = export.raw.duplicated(subset=columns, keep="first")
+    if not copies.any():
+        return
+    first = export.raw.groupby(columns, dropna=False)[ROW_COLUMN].transform("min")
+    for i in export.raw.index[copies]:
+        export.report.issues.append(
+            Issue(
+                export.entry.name,
+                int(export.raw.at[i, ROW_COLUMN]),
+                None,
+                None,
+                f"exakt dubblett av rad {int(first[i])}; räknas en gång",
+                WARNING,
+            )
+        )
+    export.raw = export.raw[~copies].reset_index(drop=True)
+
+
+def warn_future_starts(export: Export, employment: pd.DataFrame) -> None:
+    """An employment starting after the snapshot date is loaded (a hire) but never silently."""
+    if "start_date" not in employment.columns:
+        return
+    later = employment["start_date"] > pd.Timestamp(export.entry.period)
+    for row in employment.loc[later.fillna(False).astype(bool), "source_row"]:
+        export.report.issues.append(
+            Issue(
+                export.entry.name,
+                int(row),
+                export.header_of.get("start_date", "start_date"),
+                None,
+                "anställningsdatum efter periodens datum (laddas, kontrollera)",
+                WARNING,
+            )
+        )
 
 
 # Optional columns some figures need: without them the figure is empty, and the report says so.

@@ -66,9 +66,7 @@ def publish(paths: steps.WarehousePaths, work_store: Path, built: dict[Path, Pat
 
 
 def _report(paths: steps.WarehousePaths, outcome: RefreshOutcome) -> None:
-    path = paths.report(outcome.refresh_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(outcome.summary + "\n", encoding="utf-8")
+    steps.write_report(paths, outcome.refresh_id, outcome.summary)
     create_table_artifact(
         key="refresh-summary",
         table=outcome.rows,
@@ -141,6 +139,7 @@ def refresh_flow(
 
 def _refresh(paths: steps.WarehousePaths, manifest: Manifest) -> RefreshOutcome:
     refresh_id = steps.new_refresh_id()
+    steps.clean_leftovers(paths)
     work = paths.work(refresh_id)
     futures = [extract_validate.submit(entry, work, i) for i, entry in enumerate(manifest.files)]
     for done, future in enumerate(as_completed(futures), start=1):

@@ -10,6 +10,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from dashboards.inert import inert, inert_workbook
+
 MAX_ROWS = 2000
 REQUIRED_FILL = "FFD9A8"
 OPTIONAL_FILL = "EEEEEE"
@@ -53,12 +55,12 @@ def write_xlsx(
         extra = book.create_sheet(title)
         for row in rows:
             extra.append(row)
-    book.save(path)
+    inert_workbook(book).save(path)
     return path
 
 
 def write_csv(path: Path, columns: tuple[dict[str, str], ...]) -> Path:
     """Semicolon and UTF-8 with BOM, so Swedish Excel opens it with å, ä and ö intact."""
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
-        csv.writer(f, delimiter=";").writerow([c["header"] for c in columns])
+        csv.writer(f, delimiter=";").writerow([inert(c["header"]) for c in columns])
     return path

@@ -81,7 +81,8 @@ def test_fact_wall_renders_in_chromium(app_url: str, fact_wall_db: Path) -> None
             expect(metrics.filter(has_text=want["kommun_chefstathet"]).first).to_be_visible()
             expect(metrics.filter(has_text=want["kommun_share_above"]).first).to_be_visible()
             # The Vega chart draws into a canvas or svg once its JavaScript has run.
-            chart = page.locator('[data-testid="stVegaLiteChart"]')
+            # (the key-figures chart waits in a closed expander: look at the visible ones)
+            chart = page.locator('[data-testid="stVegaLiteChart"] >> visible=true')
             expect(chart.locator("canvas, svg").first).to_be_visible(timeout=10_000)
             sidebar = page.locator('[data-testid="stSidebar"]')
             combo = sidebar.get_by_role("combobox", name="Förvaltning")

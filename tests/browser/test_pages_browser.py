@@ -3,6 +3,7 @@ mart's figures in Swedish formats, and leaves a screenshot in test-artifacts/<pa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,7 +99,12 @@ def test_strengths_and_challenges(browser: Browser, app_url: str, mart: dict) ->
     forv, label, value, unit, decimals, reason = mart["flag"]
     page = open_page(browser, app_url + "styrkor-och-utmaningar", "Styrkor och utmaningar")
     main = page.locator('[data-testid="stMain"]')
-    expect(main.get_by_role("heading", name=forv)).to_be_visible()
+    matrix = main.locator("#matris")
+    row = matrix.locator("tr").filter(has_text=label).first
+    cell = row.locator(f'td[title="{reason}"]').first
+    expect(cell).to_have_text(f"▲ {fmt.figure(value, unit, decimals)}")  # the reason on hover
+    expect(matrix.locator("thead")).to_contain_text(forv)
+    main.get_by_text(forv + ": ▲").first.click()  # the detail row: sentences only here
     expect(main.get_by_text(f"{label}: {fmt.figure(value, unit, decimals)}").first).to_be_visible()
     expect(main.get_by_text(reason[:40]).first).to_be_visible()
     finish(page, "styrkor_och_utmaningar")
@@ -117,8 +123,10 @@ def test_workshop_advances_with_the_arrow_key(browser: Browser, app_url: str, ma
     first, second = mart["forvaltningar"][:2]
     page = open_page(browser, app_url + "workshop", first)
     main = page.locator('[data-testid="stMain"]')
-    # large type for the projector: 4rem, against Streamlit's 2.75rem
-    expect(main.get_by_role("heading", name=first)).to_have_css("font-size", "64px")
+    # large type for the projector: 3.2 % of the width (51 px here), against Streamlit's 44 px
+    heading = main.get_by_role("heading", name=first)
+    expect(heading).to_have_css("font-size", re.compile(r"^(4[89]|[5-9]\d)(\.\d+)?px$"))
+    expect(main.get_by_role("button", name="Nästa")).to_be_visible()  # shortcuts registered
     main.get_by_role("heading", name=first).click()  # focus the page, not a widget
     page.keyboard.press("ArrowRight")
     expect(main.get_by_role("heading", name=second)).to_be_visible(timeout=10_000)

@@ -10,8 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboards import queries
-from dashboards.views import fact_wall
+from dashboards import charts, queries
 from tests.dashboards import published_fixture as fx
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
@@ -172,8 +171,8 @@ def test_unreadable_file_shows_swedish_error_without_exception(
 
 def test_no_chart_without_first_line_managers() -> None:
     second_line_only = [m for m in fx.MANAGERS if not m["is_first_line"]]
-    assert fact_wall._span_chart(pd.DataFrame(second_line_only), 30) is None
-    chart = fact_wall._span_chart(pd.DataFrame(fx.MANAGERS), 30)
+    assert charts.span_distribution(pd.DataFrame(second_line_only), 30) is None
+    chart = charts.span_distribution(pd.DataFrame(fx.MANAGERS), 30)
     assert chart is not None
     spec = chart.to_json()
     assert "Medarbetare per chef (månadsavlönade)" in spec and "Gräns 30" in spec

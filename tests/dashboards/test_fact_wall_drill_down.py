@@ -30,7 +30,8 @@ def app(demo_published_db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
 
 
 def choose(app: AppTest, label: str) -> None:
-    app.sidebar.selectbox(key="drill_down").set_value(label).run()
+    box = app.sidebar.selectbox(key="drill_down")
+    box.select_index(list(box.options).index(label)).run()
     assert not app.exception
 
 

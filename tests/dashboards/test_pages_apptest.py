@@ -44,7 +44,10 @@ def test_every_page_runs(published_env: Path, module: str) -> None:
 def test_strengths_lists_flags_with_their_reason(published_env: Path) -> None:
     at = run_page("strengths")
     text = [m.value for m in at.markdown]
-    assert [s.value for s in at.subheader] == [fx.NAMES[fx.BUF], fx.NAMES[fx.VOF]]
+    details = [e.label for e in at.expander]
+    assert [d.split(":")[0] for d in details] == [fx.NAMES[fx.BUF], fx.NAMES[fx.VOF]]
+    matrix = html_of(at)
+    assert 'class="utmaning" title="Forskningen anger knappt 30' in matrix  # reason on hover
     challenge = next(t for t in text if "Medarbetare per chef i första linjen" in t and "32,8" in t)
     assert "hela kommunen 28,8" in challenge and "referenspunkt 30,0" in challenge
     assert "Forskningen anger knappt 30" in challenge
@@ -79,7 +82,8 @@ def test_workshop_advances_with_the_buttons(published_env: Path) -> None:
     assert at.title[0].value == fx.NAMES[fx.BUF]  # wraps around
     at.button(key="workshop_prev").click().run()
     assert at.title[0].value == fx.NAMES[fx.VOF]
-    assert dict((m.label, m.value) for m in at.metric)["Sjukfrånvaro"] == f"dolt (<{NB}5)"
+    tiles = html_of(at)  # the key figures as tiles: label, value, the kommun beside it
+    assert f'Sjukfrånvaro</div><div class="value small">dolt (&lt;{NB}5)' in tiles
 
 
 def test_data_quality_lists_files_and_warnings(published_env: Path) -> None:

@@ -3,6 +3,8 @@ whose figures are the mart's, formatted the Swedish way; hidden figures read "do
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from openpyxl import load_workbook
+from PIL import Image
 
 from dashboards import format as fmt
 from pipelines.cli import main
@@ -25,11 +28,71 @@ def pdf_text(path: Path) -> str:
     ).stdout
 
 
+def flat_text(path: Path) -> str:
+    """The PDF's text with every run of white space as one space (titles wrap)."""
+    return " ".join(pdf_text(path).split())
+
+
+def has_name(path: Path, name: str) -> bool:
+    """The förvaltning's name is on the page, however its title wrapped or hyphenated."""
+    squash = str.maketrans("", "", "- \u00ad\u2010")
+    return name.translate(squash) in pdf_text(path).replace("\n", "").translate(squash)
+
+
 def pdf_pages(path: Path) -> int:
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
     return int(
         next(line for line in info.stdout.splitlines() if line.startswith("Pages:")).split()[1]
     )
+
+
+def pdf_size(path: Path) -> tuple[float, float]:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    size = next(line for line in info.stdout.splitlines() if line.startswith("Page size:"))
+    width, _x, height = size.split()[2:5]
+    return float(width), float(height)
+
+
+# A word's box in `pdftotext -bbox-layout` is the font's ascent + descent high: for DejaVu Sans,
+# the posters' font, 0.928 + 0.236 em (its hhea metrics). Height / 1.164 = font size in pt.
+EM_PER_BOX = 1.164
+
+
+def pdf_lines(path: Path) -> list[tuple[str, float, float]]:
+    """(text, font size in pt, bottom in pt) of every line of the first page."""
+    xml = subprocess.run(
+        ["pdftotext", "-bbox-layout", "-f", "1", "-l", "1", str(path), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    lines = []
+    for line in re.findall(r"<line [^>]*>(.*?)</line>", xml, flags=re.S):
+        words = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', line)
+        if words:
+            text = " ".join(html.unescape(w) for _a, _b, w in words)
+            size = min(float(b) - float(a) for a, b, _w in words) / EM_PER_BOX
+            lines.append((text, size, max(float(b) for _a, b, _w in words)))
+    return lines
+
+
+def assert_poster_type(path: Path, name: str, scale: float = 1.0) -> dict[str, float]:
+    """Wall-distance hierarchy: title >= 48 pt, >= 4 key figures >= 60 pt, body >= 16 pt, every
+    other text (charts) >= 14 pt; the sheet filled to its bottom margin. Returns the minimums."""
+    lines = pdf_lines(path)
+    _width, height = pdf_size(path)
+    title = lines[0][1]  # the förvaltning's name comes first on the sheet
+    assert name.split()[0].rstrip("-")[:6] in lines[0][0].replace("\u00ad", ""), (lines[0], name)
+    figures = [s for _t, s, _ in lines if s >= 60 * scale]
+    body = [s for t, s, _ in lines if t[:2] in ("▲ ", "✓ ") or t.startswith("Hela ")]
+    found = {"title": title, "figures": min(figures), "body": min(body)}
+    found["any"] = min(s for _t, s, _ in lines)
+    assert title >= 48 * scale, (path.name, title)
+    assert 4 <= len(figures) <= 6, (path.name, figures)
+    assert min(body) >= 16 * scale, (path.name, sorted(body)[:3])
+    assert found["any"] >= 14 * scale, (path.name, min(lines, key=lambda x: x[1]))
+    lowest = max(bottom for *_x, bottom in lines)
+    assert lowest >= 0.9 * height  # the sheet is filled
+    assert lowest <= height - 34 * scale + 2, (path.name, "text cut off at the margin")  # 12 mm
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +136,7 @@ def test_one_page_poster_per_forvaltning_and_a_wall(wall: Path, mart: dict) -> N
     assert all(pdf_pages(p) == 1 for p in pdfs)
     flags = mart["flags"]
     for name in names:
-        poster = next(p for p in pdfs if not p.stem.endswith("_vagg") and name in pdf_text(p))
+        poster = next(p for p in pdfs if not p.stem.endswith("_vagg") and has_name(p, name))
         text = " ".join(pdf_text(poster).split())
         row = flags[(flags["forvaltning_name"] == name) & (flags["metric"] == "chefstathet")].iloc[
             0
@@ -81,9 +144,51 @@ def test_one_page_poster_per_forvaltning_and_a_wall(wall: Path, mart: dict) -> N
         assert fmt.number(row["value"], 1) in text, (name, row["value"])
         assert fmt.number(row["kommun_value"], 1) in text
         if (flags["forvaltning_name"].eq(name) & flags["assessment"].eq("utmaning")).any():
-            assert "▲ Utmaning" in text
-    wall_text = "".join(pdf_text(next(p for p in pdfs if p.stem.endswith("_vagg"))).split())
+            assert "▲ Utmaningar" in text
+    wall_pdf = next(p for p in pdfs if p.stem.endswith("_vagg"))
+    raw = subprocess.run(  # content order: a wrapped header's lines stay together
+        ["pdftotext", "-raw", str(wall_pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    wall_text = "".join(raw.split())
+    for pdf in pdfs:  # the PNG is an image of the same page: same proportions
+        png = Image.open(pdf.with_suffix(".png"))
+        width_pt, height_pt = pdf_size(pdf)
+        assert png.width / png.height == pytest.approx(width_pt / height_pt, rel=0.01)
     assert all("".join(name.split()) in wall_text for name in names)  # headers wrap
+
+
+def test_posters_read_from_two_metres(wall: Path, mart: dict) -> None:
+    names = sorted(set(mart["flags"]["forvaltning_name"]))
+    measured = []
+    for pdf in sorted(p for p in wall.glob("*.pdf") if not p.stem.endswith("_vagg")):
+        name = next((n for n in names if has_name(pdf, n)), None)
+        assert name, (pdf.name, flat_text(pdf)[:120], names)
+        measured.append(assert_poster_type(pdf, name))
+        assert pdf_size(pdf) == pytest.approx((842, 1191), abs=2)  # A3 portrait
+    print("minimum sizes (pt):", {k: round(min(m[k] for m in measured), 1) for k in measured[0]})
+    wall_pdf = next(wall.glob("*_vagg.pdf"))  # the matrix of the whole kommun, A3 landscape
+    smallest = min(size for _t, size, _b in pdf_lines(wall_pdf))
+    print("wall minimum (pt):", round(smallest, 1))
+    assert smallest >= 14
+
+
+def test_an_a1_poster_is_the_a3_layout_twice_as_large(
+    demo_published_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboards import posters, printing, queries
+
+    monkeypatch.setenv(queries.ENV_VAR, str(demo_published_db))
+    kommun = queries.kommuner().set_index("kommun_code").loc[KOMMUN].to_dict()
+    kommun["kommun_code"] = KOMMUN
+    period = queries.periods(KOMMUN)[0]
+    forv = queries.forvaltningar(KOMMUN, period).iloc[0].to_dict()
+    with printing.Printer() as printer:
+        pdf = printer.poster_pdf(
+            posters.forvaltning_poster(kommun, period, forv), tmp_path / "a1.pdf", "A1"
+        )
+    assert pdf_pages(pdf) == 1
+    assert pdf_size(pdf) == pytest.approx((1684, 2384), abs=3)  # A1 portrait
+    assert_poster_type(pdf, forv["forvaltning_name"], scale=2.0)
 
 
 def test_workbook_has_the_same_figures_and_hides_small_groups(wall: Path, mart: dict) -> None:

@@ -20,28 +20,28 @@ from tests.extract.corpus import CORPUS, EXPECTED_SPAN, NORR, SODER
 ROOM = {"questionnaire": "rummet"}
 # file, source, kommun, extra manifest fields, what the file tests
 FILES = [
-    ("heroma_personal.csv", "hr_roster", "2001", {}, "Heroma: levels, '75,00', empty FTE"),
-    ("heroma_rapport.xlsx", "hr_roster", "2002", {}, "title rows, merged header, Summa"),
-    ("excel_seriedatum.xlsx", "hr_roster", "2006", {}, "Excel serials, FÖRV./AVD. folded"),
-    ("personec_p_anstallda.csv", "hr_roster", "2003", {}, "cp1252, '75 %', AID-etikett code"),
-    ("personec_p_organisation.csv", "org_units", "2003", {}, "registered managers"),
-    ("visma_lon_personal.csv", "hr_roster", "2004", {}, "share 0,75, '00:00:00' dates"),
-    ("visma_lon_organisation.csv", "org_units", "2004", {}, "no manager: by ansvarskod"),
-    ("hogia_anstallda.txt", "hr_roster", "2005", {}, "tab, title lines, Summa row"),
-    ("hogia_enheter.txt", "org_units", "2005", {}, "levels as 1/2/3"),
-    ("limesurvey_koder.csv", "survey_limesurvey", "2001", ROOM, "ASCII codes, unit names"),
-    ("limesurvey_fulltext.csv", "survey_limesurvey", "2003", ROOM, "full-text headers"),
-    ("googleforms_svar.csv", "survey_googleforms", "2002", ROOM, "grid 'Fråga [rad]'"),
-    ("msforms_svenska.xlsx", "survey_msforms", "2004", ROOM, "Swedish, förvaltning only"),
-    ("msforms_english.xlsx", "survey_msforms", "2005", ROOM, "English, Department"),
-    ("limesurvey_kodformer.csv", "survey_limesurvey", "2006", {}, "KR1_SQ001, KR1SQ002"),
-    ("enkat_utan_bakgrund.csv", "survey_wide", "2006", ROOM, "no background column"),
+    ("heroma_personal.csv", "hr_roster", "2021", {}, "Heroma: levels, '75,00', empty FTE"),
+    ("heroma_rapport.xlsx", "hr_roster", "2023", {}, "title rows, merged header, Summa"),
+    ("excel_seriedatum.xlsx", "hr_roster", "2034", {}, "Excel serials, FÖRV./AVD. folded"),
+    ("personec_p_anstallda.csv", "hr_roster", "2026", {}, "cp1252, '75 %', AID-etikett code"),
+    ("personec_p_organisation.csv", "org_units", "2026", {}, "registered managers"),
+    ("visma_lon_personal.csv", "hr_roster", "2029", {}, "share 0,75, '00:00:00' dates"),
+    ("visma_lon_organisation.csv", "org_units", "2029", {}, "no manager: by ansvarskod"),
+    ("hogia_anstallda.txt", "hr_roster", "2031", {}, "tab, title lines, Summa row"),
+    ("hogia_enheter.txt", "org_units", "2031", {}, "levels as 1/2/3"),
+    ("limesurvey_koder.csv", "survey_limesurvey", "2021", ROOM, "ASCII codes, unit names"),
+    ("limesurvey_fulltext.csv", "survey_limesurvey", "2026", ROOM, "full-text headers"),
+    ("googleforms_svar.csv", "survey_googleforms", "2023", ROOM, "grid 'Fråga [rad]'"),
+    ("msforms_svenska.xlsx", "survey_msforms", "2029", ROOM, "Swedish, förvaltning only"),
+    ("msforms_english.xlsx", "survey_msforms", "2031", ROOM, "English, Department"),
+    ("limesurvey_kodformer.csv", "survey_limesurvey", "2034", {}, "KR1_SQ001, KR1SQ002"),
+    ("enkat_utan_bakgrund.csv", "survey_wide", "2034", ROOM, "no background column"),
 ]
 OWN_QUESTIONNAIRE = {"limesurvey_kodformer.csv": {"questionnaire_file": "egen_enkat.yaml"}}
 HR_KOMMUNER = sorted({k for f, s, k, *_ in FILES if s == "hr_roster"})
 # Surveys naming units by name (7 complete answers; two name "Hemtjänst Väst", unknown).
-BY_UNIT_NAME = {"2001": "limesurvey_koder.csv", "2002": "googleforms_svar.csv",
-                "2003": "limesurvey_fulltext.csv"}  # fmt: skip
+BY_UNIT_NAME = {"2021": "limesurvey_koder.csv", "2023": "googleforms_svar.csv",
+                "2026": "limesurvey_fulltext.csv"}  # fmt: skip
 
 
 def write_inbox(inbox: Path) -> Path:
@@ -168,7 +168,7 @@ def test_unknown_unit_name_is_a_warning_naming_column_value_and_respondents(
     assert found.rule.iloc[0] == "enhetsnamnet matchar ingen enhet i förvaltningen"
 
 
-@pytest.mark.parametrize("kommun", ["2004", "2005"])
+@pytest.mark.parametrize("kommun", ["2029", "2031"])
 def test_ms_forms_forvaltning_in_swedish_or_english(corpus, kommun: str) -> None:
     counts = query(
         corpus[0],
@@ -186,7 +186,7 @@ def test_ms_forms_forvaltning_in_swedish_or_english(corpus, kommun: str) -> None
         "AND check_name = 'survey_unmatched' ORDER BY detail",
         [kommun],
     ).detail.tolist()
-    header = "Förvaltning" if kommun == "2004" else "Department"
+    header = "Förvaltning" if kommun == "2029" else "Department"
     assert f'kolumn "{header}" = "Socialförvaltningen", 2 svarande' in detail
     assert "2 av 7 svarande" in detail
 
@@ -195,7 +195,7 @@ def test_limesurvey_code_forms_and_a_survey_with_no_background(corpus) -> None:
     own = query(
         corpus[0],
         "SELECT construct, mean_score, respondents FROM mart_survey_index "
-        "WHERE kommun_code = '2006' AND survey_id = 'egen_krav' AND scope_type = 'forvaltning' "
+        "WHERE kommun_code = '2034' AND survey_id = 'egen_krav' AND scope_type = 'forvaltning' "
         "ORDER BY construct",
     )
     # KR1[SQ001] 'Stämmer helt' reversed -> 1, KR1[SQ002] 'ganska bra' reversed -> 2; resurser A4
@@ -203,7 +203,7 @@ def test_limesurvey_code_forms_and_a_survey_with_no_background(corpus) -> None:
     assert "ingen kolumn för enhet, förvaltning eller personnummer" in corpus[1]
     untied = query(
         corpus[0],
-        "SELECT detail FROM mart_data_quality WHERE kommun_code = '2006' "
+        "SELECT detail FROM mart_data_quality WHERE kommun_code = '2034' "
         "AND check_name = 'survey_unmatched'",
     ).detail.tolist()
     assert untied == ["3 av 3 svarande"]
@@ -220,8 +220,8 @@ def test_ambiguous_question_header_is_an_error_naming_both(tmp_path: Path) -> No
         "id;submitdate;Jag har tid\n1;2026-10-05 09:00:00;A1\n", encoding="utf-8"
     )
     (tmp_path / "manifest.yaml").write_text(
-        'kommuner: {"2001": {name: X}}\nfiles:\n  - {file: s.csv, source: survey_limesurvey, '
-        'kommun: "2001", period: 2026-10-01, questionnaire_file: q.yaml}\n',
+        'kommuner: {"2021": {name: X}}\nfiles:\n  - {file: s.csv, source: survey_limesurvey, '
+        'kommun: "2021", period: 2026-10-01, questionnaire_file: q.yaml}\n',
         encoding="utf-8",
     )
     import contextlib
@@ -249,8 +249,8 @@ def test_tree_warning_names_the_unit_and_the_first_row_naming_it(tmp_path: Path)
     ]
     (tmp_path / "r.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     (tmp_path / "manifest.yaml").write_text(
-        'kommuner: {"2001": {name: X}}\nfiles:\n'
-        '  - {file: r.csv, source: hr_roster, kommun: "2001", period: 2026-10-01}\n',
+        'kommuner: {"2021": {name: X}}\nfiles:\n'
+        '  - {file: r.csv, source: hr_roster, kommun: "2021", period: 2026-10-01}\n',
         encoding="utf-8",
     )
     results = run_steps(tmp_path, tmp_path / "warehouse", TEST_KEY.encode())
@@ -296,8 +296,8 @@ def test_empty_fte_is_missing_for_hourly_and_an_error_for_monthly_paid(tmp_path:
         encoding="utf-8",
     )
     (tmp_path / "manifest.yaml").write_text(
-        'kommuner: {"2001": {name: X}}\nfiles:\n'
-        '  - {file: r.csv, source: hr_roster, kommun: "2001", period: 2026-10-01}\n',
+        'kommuner: {"2021": {name: X}}\nfiles:\n'
+        '  - {file: r.csv, source: hr_roster, kommun: "2021", period: 2026-10-01}\n',
         encoding="utf-8",
     )
     report = extract_file(load_manifest(tmp_path).files[0], b"k").report

@@ -1,0 +1,113 @@
+"""Resource limits checked before an export is parsed: file size, XLSX extent and unpacked size.
+
+Bounds are generous for a municipality's exports (the largest kommun has ~45,000 employments)
+and keep one file's parse well under 2 GB of memory.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+MAX_FILE_BYTES = 50_000_000  # on disk, any format
+MAX_XLSX_UNPACKED_BYTES = 300_000_000  # sum of the zip's members after decompression
+MAX_ROWS = 500_000
+MAX_COLUMNS = 1_000
+MAX_CELLS = 3_000_000  # rows × columns that a sheet may span (calamine allocates the extent)
+MAX_CELL_CHARS = 10_000
+
+_DIMENSION = re.compile(
+    rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,3})(\d{1,9})(?::([A-Z]{1,3})(\d{1,9}))?\""
+)
+_CELL_REF = re.compile(rb"\br=\"([A-Z]{1,3})?(\d{1,9})\"")
+_CHUNK = 1 << 20
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read as a table at all (wrong format, empty, encoding, too large)."""
+
+
+class TooLarge(UnreadableFile):
+    """The file exceeds a limit; the message says which, in Swedish."""
+
+
+def column_letter(position: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: how a spreadsheet names the column."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def column_number(letters: bytes) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ch - 64
+    return number
+
+
+def check_file_size(path: Path) -> None:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise TooLarge(
+            f"{path.name}: {size / 1e6:.0f} MB, större än gränsen {MAX_FILE_BYTES / 1e6:.0f} MB"
+        )
+
+
+def check_xlsx(path: Path) -> None:
+    """Unpacked size and every sheet's extent (declared <dimension> and real cell references)."""
+    if path.suffix.lower() == ".xls":
+        return  # the old binary format: only its file size is bounded
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            unpacked = sum(m.file_size for m in members)
+            if unpacked > MAX_XLSX_UNPACKED_BYTES or len(members) > 10_000:
+                raise TooLarge(
+                    f"{path.name}: packas upp till {unpacked / 1e6:.0f} MB, större än gränsen "
+                    f"{MAX_XLSX_UNPACKED_BYTES / 1e6:.0f} MB"
+                )
+            for member in members:
+                if member.filename.startswith("xl/worksheets/") and member.filename.endswith(
+                    ".xml"
+                ):
+                    _check_sheet(path, archive, member)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError):
+        raise TooLarge(f"{path.name}: är ingen läsbar xlsx-fil (trasig zip)") from None
+
+
+def _check_sheet(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    rows = columns = 0
+    read = 0
+    tail = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(_CHUNK):
+            read += len(chunk)
+            if read > MAX_XLSX_UNPACKED_BYTES:
+                raise TooLarge(f"{path.name}: bladet packas upp till mer än gränsen")
+            text = tail + chunk
+            if not rows and (declared := _DIMENSION.search(text)):
+                last_col, last_row = (
+                    declared.group(3) or declared.group(1),
+                    declared.group(4) or declared.group(2),
+                )
+                rows, columns = int(last_row), column_number(last_col)
+                _check_extent(path, member, rows, columns, "anger")
+            for match in _CELL_REF.finditer(text):
+                rows = max(rows, int(match.group(2)))
+                if match.group(1):
+                    columns = max(columns, column_number(match.group(1)))
+            _check_extent(path, member, rows, columns, "har celler på")
+            tail = text[-64:]
+
+
+def _check_extent(path: Path, member: zipfile.ZipInfo, rows: int, columns: int, verb: str) -> None:
+    if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
+        sheet = Path(member.filename).stem
+        raise TooLarge(
+            f"{path.name}: {sheet} {verb} {rows} rader × {columns} kolumner; gränsen är "
+            f"{MAX_ROWS} rader, {MAX_COLUMNS} kolumner och {MAX_CELLS} celler"
+        )
