@@ -59,9 +59,10 @@ def render() -> None:
 
     flags = queries.strengths_challenges(kommun["kommun_code"], period)
     flags = flags[flags["forvaltning_id"] == forvaltning["forvaltning_id"]]
-    with st.expander("Diagram: förvaltningen mot hela kommunen och referenspunkterna"):
-        key = flags[flags["metric"].isin(matrix.KEY_FIGURES)]
-        charts.show(charts.key_figures(key), "Inga nyckeltal att visa.")
+    # Six panels cost the most of any chart: drawn only when asked for.
+    if st.toggle("Diagram: förvaltningen mot hela kommunen och referenspunkterna"):
+        key = flags[flags["metric"].isin(matrix.KEY_FIGURES)].reset_index(drop=True)
+        charts.show_built(charts.key_figures, key, empty="Inga nyckeltal att visa.")
 
     drill_down(kommun, period, forvaltning, forv_row, threshold)
 
@@ -105,9 +106,11 @@ def render() -> None:
             f"chefer_{kommun['kommun_code']}_{period}_{forvaltning['forvaltning_id']}",
             {TABLE_COLUMNS["fte_monthly_paid"]: downloads.excel_format("fte", 1)},
         )
-        charts.show(
-            charts.span_distribution(team, threshold),
-            "Inga chefer i första linjen i förvaltningen denna period.",
+        charts.show_built(
+            charts.span_distribution,
+            team,
+            threshold,
+            empty="Inga chefer i första linjen i förvaltningen denna period.",
         )
 
     st.markdown("#### Sjukfrånvaro")
@@ -182,11 +185,11 @@ def survey_section(kommun: dict[str, Any], forvaltning: dict[str, Any]) -> None:
     st.caption(f"Enkätperiod {fmt.iso_date(survey_period)}")
     index = queries.survey_index(code, survey_period)
     forv_id, name = forvaltning["forvaltning_id"], kommun["kommun_name"]
-    charts.show(charts.survey_indices(index, "forvaltning", forv_id))
+    charts.show_built(charts.survey_indices, index, "forvaltning", forv_id)
     st.html(survey_tables.index_table(index, forv_id, name).as_raw_html())
     time_use = queries.survey_time_use(code, survey_period)
     if not time_use.empty:
-        charts.show(charts.time_use(time_use, forv_id, name))
+        charts.show_built(charts.time_use, time_use, forv_id, name)
         st.html(survey_tables.time_use_table(time_use, forv_id, name).as_raw_html())
 
 
