@@ -67,11 +67,7 @@ def render() -> None:
     drill_down(kommun, period, forvaltning, forv_row, threshold)
 
     st.markdown("#### Stöd och förutsättningar")
-    st.html(
-        more_figures_table(
-            forv_row, kommun_row, forvaltning["forvaltning_name"], kommun
-        ).as_raw_html()
-    )
+    widgets.table(more_figures_table, forv_row, kommun_row, forvaltning["forvaltning_name"], kommun)
     f, k = forv_row or {}, kommun_row or {}
     codes = [downloads.excel_format(u, d) for _c, _l, u, d in MORE_FIGURES]
     downloads.offer(
@@ -95,9 +91,7 @@ def render() -> None:
     elif team.empty:
         st.info("Inga chefer registrerade för förvaltningen denna period.")
     else:
-        st.html(
-            _manager_table(team, forvaltning["forvaltning_name"], period, threshold).as_raw_html()
-        )
+        widgets.table(manager_table, team, forvaltning["forvaltning_name"], period, threshold)
         managers = team.assign(
             above_label=team["is_above_threshold"].map(lambda above: "ja" if above else "")
         )[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS)
@@ -120,7 +114,7 @@ def render() -> None:
     if sick.empty:
         st.caption("Exporten saknar arbetad tid och sjuktimmar – ingen sjukfrånvaro att visa.")
     else:
-        st.html(sick_leave_table(sick, kommun["anonymity_k"]).as_raw_html())
+        widgets.table(sick_leave_table, sick, kommun["anonymity_k"])
 
     st.markdown("#### Enkätresultat")
     survey_section(kommun, forvaltning)
@@ -186,11 +180,11 @@ def survey_section(kommun: dict[str, Any], forvaltning: dict[str, Any]) -> None:
     index = queries.survey_index(code, survey_period)
     forv_id, name = forvaltning["forvaltning_id"], kommun["kommun_name"]
     charts.show_built(charts.survey_indices, index, "forvaltning", forv_id)
-    st.html(survey_tables.index_table(index, forv_id, name).as_raw_html())
+    widgets.table(survey_tables.index_table, index, forv_id, name)
     time_use = queries.survey_time_use(code, survey_period)
     if not time_use.empty:
         charts.show_built(charts.time_use, time_use, forv_id, name)
-        st.html(survey_tables.time_use_table(time_use, forv_id, name).as_raw_html())
+        widgets.table(survey_tables.time_use_table, time_use, forv_id, name)
 
 
 # --------------------------------------------------------------------------- key figures
@@ -315,9 +309,7 @@ def sick_leave_table(sick: pd.DataFrame, anonymity_k: Any) -> GT:
     )
 
 
-def _manager_table(
-    team: pd.DataFrame, forvaltning_name: str, period: dt.date, threshold: int
-) -> GT:
+def manager_table(team: pd.DataFrame, forvaltning_name: str, period: dt.date, threshold: int) -> GT:
     data = team.copy()
     data["above_label"] = data["is_above_threshold"].map(lambda above: "Ja" if above else "")
     # The mart already orders by span; sort again so the table never depends on that.
