@@ -4,6 +4,7 @@ summary for elected officials (the state of managers' conditions, the plan, prog
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -243,12 +244,19 @@ def write_summary_pdf(kommun_code: str, path: Path) -> Path:
     return html_to_pdf(summary_html(kommun_code), path, "A4")
 
 
-def write_plan_report(published: Path, kommun_code: str, out: Path) -> list[Path]:
-    """handlingsplan_<kod>.xlsx and sammanfattning_<kod>.pdf in `out`."""
+def write_plan_report(
+    published: Path,
+    kommun_code: str,
+    out: Path,
+    progress: Callable[[str], None] | None = None,
+) -> list[Path]:
+    """handlingsplan_<kod>.xlsx and sammanfattning_<kod>.pdf in `out`; `progress` is told each."""
     use_published(published)
     kommun_row(kommun_code)  # a clear message for an unknown kommun before anything is written
     out.mkdir(parents=True, exist_ok=True)
-    return [
-        write_workbook(kommun_code, out / f"handlingsplan_{kommun_code}.xlsx"),
-        write_summary_pdf(kommun_code, out / f"sammanfattning_{kommun_code}.pdf"),
-    ]
+    say = progress or (lambda _line: None)
+    written = [write_workbook(kommun_code, out / f"handlingsplan_{kommun_code}.xlsx")]
+    say(f"[1/2] {written[-1]} (handlingsplan, arbetsbok)")
+    written.append(write_summary_pdf(kommun_code, out / f"sammanfattning_{kommun_code}.pdf"))
+    say(f"[2/2] {written[-1]} (sammanfattning, PDF)")
+    return written
