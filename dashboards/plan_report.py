@@ -12,9 +12,9 @@ from great_tables import GT
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from dashboards import declared, queries
 from dashboards import format as fmt
 from dashboards import plan_labels as labels
-from dashboards import queries
 from dashboards.inert import html_text, inert_workbook
 
 PLAN_SHEET_COLUMNS = {  # column in the mart -> Swedish header
@@ -144,15 +144,16 @@ body { font-family: 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif; color: 
 h1 { font-size: 26px; margin: 0 0 4px 0; } h2 { font-size: 18px; border-bottom: 2px solid #000; }
 .meta { font-size: 12px; margin-bottom: 12px; } p { font-size: 13px; }
 """
-# The kommun's headline figures: column in mart_span_rollup -> (label, is a percentage).
+# The kommun's headline figures: column in mart_span_rollup -> label; the format is the
+# column's declared one (dashboards/declared.py): "16" managers, never "16,0".
 HEADLINE = {
-    "mean_span_first_line": ("Medarbetare per chef i första linjen, medel", False),
-    "share_first_line_above_threshold_pct": ("Andel chefer över gränsen", True),
-    "chefstathet": ("Chefstäthet (medarbetare per chef)", False),
-    "admin_support_fte_per_manager": ("Administrativt stöd per chef (årsarbetare)", False),
-    "managers_without_hr_partner": ("Chefer utan HR-partner", False),
-    "manager_turnover_pct": ("Chefsomsättning sedan förra perioden", True),
-    "sick_leave_pct": ("Sjukfrånvaro", True),
+    "mean_span_first_line": "Medarbetare per chef i första linjen, medel",
+    "share_first_line_above_threshold_pct": "Andel chefer över gränsen",
+    "chefstathet": "Chefstäthet (medarbetare per chef)",
+    "admin_support_fte_per_manager": "Administrativt stöd per chef (årsarbetare)",
+    "managers_without_hr_partner": "Chefer utan HR-partner",
+    "manager_turnover_pct": "Chefsomsättning sedan förra perioden",
+    "sick_leave_pct": "Sjukfrånvaro",
 }
 
 
@@ -191,8 +192,8 @@ def summary_html(kommun_code: str) -> str:
 def _headline_table(history: pd.DataFrame) -> GT:
     periods = [fmt.iso_date(p) for p in history["period_date"]]
     rows = []
-    for column, (label, is_pct) in HEADLINE.items():
-        cells = [fmt.percent(v) if is_pct else fmt.number(v, 1) for v in history[column]]
+    for column, label in HEADLINE.items():
+        cells = [declared.value("mart_span_rollup", column, v) for v in history[column]]
         rows.append({"Mått": label, **dict(zip(periods, cells, strict=True))})
     return GT(pd.DataFrame(rows), locale="sv").tab_options(table_font_size="12px")
 

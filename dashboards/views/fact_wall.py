@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from great_tables import GT, loc, style
 
-from dashboards import charts, downloads, matrix, queries, state, survey_tables, widgets
+from dashboards import charts, declared, downloads, matrix, queries, state, survey_tables, widgets
 from dashboards import format as fmt
 from dashboards.inert import md
 
@@ -69,11 +69,11 @@ def render() -> None:
     st.markdown("#### Stöd och förutsättningar")
     widgets.table(more_figures_table, forv_row, kommun_row, forvaltning["forvaltning_name"], kommun)
     f, k = forv_row or {}, kommun_row or {}
-    codes = [downloads.excel_format(u, d) for _c, _l, u, d in MORE_FIGURES]
+    codes = [downloads.excel_format(*declared.excel_unit(ROLLUP, c)) for c, _l in MORE_FIGURES]
     downloads.offer(
         pd.DataFrame(
             {
-                "Nyckeltal": [label for _c, label, _u, _d in MORE_FIGURES],
+                "Nyckeltal": [label for _c, label in MORE_FIGURES],
                 forvaltning["forvaltning_name"]: [f.get(c) for c, *_ in MORE_FIGURES],
                 f"Hela {kommun['kommun_name']}": [k.get(c) for c, *_ in MORE_FIGURES],
             }
@@ -232,19 +232,21 @@ def _key_figures(row: dict[str, Any] | None, threshold: int) -> None:
 
 # --------------------------------------------------------------------------- tables
 
-# Figures beyond the key figures: (mart_span_rollup column, Swedish label, unit, decimals).
+# Figures beyond the key figures: (mart_span_rollup column, Swedish label). Unit and decimals
+# come from the column's declaration (dashboards/declared.py), as on every other page.
 MORE_FIGURES = [
-    ("admin_support_fte_per_manager", "Administrativt stöd per chef (årsarbetare)", "fte", 2),
-    ("managers_without_hr_partner", "Chefer utan namngiven HR-partner", "antal", 0),
-    ("managers_without_controller", "Chefer utan namngiven controller/ekonom", "antal", 0),
-    ("workplaces_per_manager", "Arbetsställen per chef", "antal", 1),
-    ("mean_tenure_months", "Tid i nuvarande chefsroll, medel (månader)", "manader", 0),
-    ("manager_turnover_pct", "Chefsomsättning sedan förra perioden", "pct", 1),
-    ("share_hourly_pct", "Andel timavlönade", "pct", 1),
-    ("share_visstid_pct", "Andel visstidsanställda", "pct", 1),
-    ("employees_monthly_paid", "Månadsavlönade medarbetare", "antal", 0),
-    ("fte_monthly_paid", "Årsarbetare (månadsavlönade)", "fte", 1),
+    ("admin_support_fte_per_manager", "Administrativt stöd per chef (årsarbetare)"),
+    ("managers_without_hr_partner", "Chefer utan namngiven HR-partner"),
+    ("managers_without_controller", "Chefer utan namngiven controller/ekonom"),
+    ("workplaces_per_manager", "Arbetsställen per chef"),
+    ("mean_tenure_months", "Tid i nuvarande chefsroll, medel (månader)"),
+    ("manager_turnover_pct", "Chefsomsättning sedan förra perioden"),
+    ("share_hourly_pct", "Andel timavlönade"),
+    ("share_visstid_pct", "Andel visstidsanställda"),
+    ("employees_monthly_paid", "Månadsavlönade medarbetare"),
+    ("fte_monthly_paid", "Årsarbetare (månadsavlönade)"),
 ]
+ROLLUP = "mart_span_rollup"
 SICK_GROUPS = {"alla": "Alla", "K": "Kvinnor", "M": "Män"}
 
 
@@ -258,9 +260,9 @@ def more_figures_table(
     f, k = forv_row or {}, kommun_row or {}
     data = pd.DataFrame(
         {
-            "figure": [label for _, label, _, _ in MORE_FIGURES],
-            "forvaltning": [fmt.figure(f.get(c), u, d) for c, _, u, d in MORE_FIGURES],
-            "kommun": [fmt.figure(k.get(c), u, d) for c, _, u, d in MORE_FIGURES],
+            "figure": [label for _, label in MORE_FIGURES],
+            "forvaltning": [declared.value(ROLLUP, c, f.get(c)) for c, _ in MORE_FIGURES],
+            "kommun": [declared.value(ROLLUP, c, k.get(c)) for c, _ in MORE_FIGURES],
         }
     )
     return (
