@@ -25,6 +25,7 @@ from pipelines.shrink import check_shrink
 from warehouse import build as builder
 from warehouse import publication
 from warehouse.checks import run_checks
+from warehouse.disclosure.report import disclosure_summary
 from warehouse.store import (
     STORE_NAME,
     StagedTable,
@@ -213,7 +214,7 @@ def load(
         kommuner = pd.DataFrame([asdict(k) for k in manifest.kommuner.values()])
         upsert_rows(con, "kommun", kommuner, key=("kommun_code",))
         check_shrink(con, manifest.files, results)  # before history replaces the period
-        kolada_line = refresh_kolada(con, manifest.inbox, list(manifest.kommuner))
+        kolada_line = refresh_kolada(con, manifest.kolada_url, list(manifest.kommuner))
         if kolada_line:  # public benchmarks: offline, the last fetched values stay
             print(kolada_line)
         staged = [s for r in results for s in r.staged]
@@ -327,6 +328,8 @@ def summary_text(results: list[StageResult], published: list[Path] | None) -> st
     lines = [r.report.text() for r in results]
     if published:
         lines.append(headline(results, True) + " → " + ", ".join(str(p) for p in published))
+        combined = [p for p in published if p.name == builder.COMBINED_NAME and p.exists()]
+        lines += disclosure_summary(combined[0]) if combined else []
     else:
         lines.append(headline(results, False))
     return "\n".join(lines)

@@ -82,7 +82,7 @@ SICK_LEAVE_PCT = Field(
     "sick_leave_pct",
     "decimal",
     "SKR sick leave: sick-leave hours / contracted hours of monthly-paid staff, in percent; "
-    "empty for fewer than anonymity_k persons.",
+    "empty when hidden by disclosure control (fewer than anonymity_k persons, or derivable).",
     required=False,
     label="Sjukfrånvaro",
     unit="%",
@@ -90,8 +90,8 @@ SICK_LEAVE_PCT = Field(
 LONG_TERM_SHARE = Field(
     "long_term_sick_leave_share_pct",
     "decimal",
-    "Share of the sick-leave hours in spells of 60 days or more, in percent; empty for fewer "
-    "than anonymity_k persons.",
+    "Share of the sick-leave hours in spells of 60 days or more, in percent; empty when "
+    "hidden by disclosure control.",
     required=False,
     label="Andel långtidssjukfrånvaro (60+ dagar)",
     unit="%",
@@ -233,7 +233,11 @@ MART_SPAN_OF_CONTROL = Table(
             label="Har controller",
             unit="ja/nej",
         ),
-        SICK_LEAVE_PCT,
+        SICK_LEAVE_PCT.with_description(
+            "SKR sick leave of everyone with hours in the manager's units and the units below "
+            "them, the manager included (the rollup of the manager's unit, so the two never "
+            "differ by one person), in percent; empty when hidden by disclosure control."
+        ),
         LONG_TERM_SHARE,
     ),
     primary_key=("kommun_code", "period_date", "manager_id"),
@@ -509,7 +513,8 @@ MART_REFRESH_LOG = Table(
 MART_DATA_QUALITY = Table(
     name="mart_data_quality",
     description="Findings of the org-tree and roster checks for the data behind this "
-    "publication: warnings that loaded (errors stop a refresh and are never published).",
+    "publication: warnings that loaded (errors stop a refresh and are never published); and "
+    "manager groups not published for a survey (check disclosure_group_cut).",
     fields=tuple(f for f in DATA_QUALITY.fields if f.name != "refresh_id"),
     label="Datakvalitet",
     pages=("Datakvalitet",),
@@ -687,6 +692,72 @@ MART_DICTIONARY = Table(
     label="Dataordlista",
 )
 
+
+def _cells(name: str, label: str, description: str) -> Field:
+    return Field(name, "integer", description, label=label, unit="antal")
+
+
+MART_DISCLOSURE_REPORT = Table(
+    name="mart_disclosure_report",
+    label="Röjandeskydd",
+    description="What disclosure control cost, per kommun, period, mart and survey: cells "
+    "(groups a figure is published for; in mart_survey_distribution one per item, not per "
+    "answer option) shown and hidden, and why (warehouse/disclosure, docs/disclosure.md).",
+    fields=(
+        KOMMUN_CODE,
+        PERIOD_DATE,
+        Field("mart", "code", "The mart whose figures these are.", label="Tabell", unit="kod"),
+        Field(
+            "survey_id",
+            "code",
+            "The survey (empty for sick leave).",
+            required=False,
+            label="Enkät",
+            unit="kod",
+        ),
+        Field(
+            "respondent_role",
+            "code",
+            "manager or top_management (empty for sick leave).",
+            required=False,
+            label="Svarande",
+            unit="kod",
+        ),
+        _cells("cells", "Celler", "Groups x figures in the mart for this kommun and period."),
+        _cells("cells_shown", "Visade celler", "Cells published with their figures."),
+        _cells(
+            "cells_empty",
+            "Tomma celler",
+            "Cells nobody is in (hidden, read like any hidden cell).",
+        ),
+        _cells(
+            "cells_primary",
+            "Dolda, färre än k",
+            "Cells hidden because 1 to k-1 people are in them (primary).",
+        ),
+        _cells(
+            "cells_secondary",
+            "Dolda som skydd",
+            "Cells of k or more people hidden so that no small group can be derived "
+            "(secondary: the price of protection).",
+        ),
+        _cells(
+            "cells_group_cut",
+            "Utelämnade chefsgruppsceller",
+            "Manager-group cells not published because protecting them would hide most of "
+            "the org tree (group-cut rule).",
+        ),
+        Field(
+            "dropped_groups",
+            "text",
+            "The manager groups not published for the survey.",
+            required=False,
+            label="Utelämnade chefsgrupper",
+            unit="text",
+        ),
+    ),
+)
+
 # In build order: a mart may read the marts before it.
 MARTS = (
     MART_KOMMUN,
@@ -698,6 +769,7 @@ MARTS = (
     *ACTION_PLAN_MARTS,
     *SURVEY_MARTS,
     MART_STRENGTHS_CHALLENGES,
+    MART_DISCLOSURE_REPORT,
     MART_KOLADA,
     MART_DICTIONARY,
 )

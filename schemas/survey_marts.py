@@ -6,9 +6,9 @@ from schemas.model import Field, Table
 from schemas.survey_tables import KOMMUN_CODE, PERIOD_DATE, RESPONDENT_ROLE, SURVEY_ID
 
 SUPPRESSED = (
-    "True when the figure is hidden: fewer respondents than anonymity_k, or hidden so that a "
-    "hidden group cannot be derived from its parent and visible siblings (complementary). "
-    "Every figure and count of the row is then empty."
+    "True when the figure is hidden: nobody or fewer than anonymity_k respondents, or hidden "
+    "so that no small group can be derived from published figures (secondary; "
+    "docs/disclosure.md). Every figure and count of the row is then empty."
 )
 KOMMUN_NAME = Field("kommun_name", "text", "Municipality name.", label="Kommun", unit="text")
 SURVEY_TITLE = Field(

@@ -15,7 +15,8 @@ from schemas.indicators import catalogue, indicator_ids
 from schemas.kolada import configured_kpis
 from schemas.marts import MARTS
 from schemas.model import Table, sql_literal
-from warehouse.anonymity import apply_suppression
+from warehouse.disclosure.sick_leave import protect_sick_leave
+from warehouse.disclosure.surveys import protect_surveys
 
 SQL_DIR = Path(__file__).parent / "sql"
 # Research and practice reference points for mart_strengths_challenges: data, not code.
@@ -39,8 +40,8 @@ REFERENCE_COLUMNS = {  # column -> DuckDB type of the reference_point temp table
 # no key constraints in the file DuckDB 1.0 opens it (benchmarks/bench_reader_versions.py).
 PUBLISHED_STORAGE_VERSION = "v1.0.0"
 COMBINED_NAME = "chefskartan.duckdb"
-# Steps in Python between the intermediate SQL and the marts (suppression is iterative).
-PYTHON_STEPS = (apply_suppression,)
+# Steps in Python between the intermediate SQL and the marts (disclosure control is iterative).
+PYTHON_STEPS = (protect_surveys, protect_sick_leave)
 
 
 class MartMismatch(Exception):

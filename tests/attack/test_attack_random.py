@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from tests.attack.attacker import attack
-from tests.attack.conftest import LEAKS_TODAY
 from tests.attack.world import Trap, refresh
 
 pytestmark = pytest.mark.attack
@@ -45,7 +44,6 @@ def worlds(draw: st.DrawFn) -> Trap:
     return Trap(units, staff=staff, groups=groups, answered=answered, k=draw(st.integers(3, 5)))
 
 
-@LEAKS_TODAY
 @settings(
     max_examples=2,
     deadline=None,

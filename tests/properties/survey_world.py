@@ -1,6 +1,6 @@
 """A random kommun for the anonymity properties: an org tree, manager groups, respondents.
 
-`suppressed_cells` runs the warehouse's own cell SQL (12_survey_cell.sql) and suppression step on
+`suppressed_cells` runs the warehouse's own cell SQL (12_survey_cell.sql) and disclosure step on
 it, so the properties test what the build publishes, not a copy of the rule.
 """
 
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from warehouse.anonymity import apply_suppression
 from warehouse.build import SQL_DIR
+from warehouse.disclosure.surveys import protect_surveys
 
 PERIOD = dt.date(2026, 10, 1)
 KOMMUN = "1231"
@@ -29,6 +29,7 @@ class World:
     def members(self) -> dict[str, frozenset[int]]:
         """Cell id -> respondents, exactly as the warehouse names cells."""
         cells: dict[str, set[int]] = {f"kommun:{KOMMUN}": set(range(len(self.units)))}
+        cells |= {f"unit:U{u}": set() for u in range(len(self.parents))}  # a row for every unit
         for r, unit in enumerate(self.units):
             while unit is not None:
                 cells.setdefault(f"unit:U{unit}", set()).add(r)
@@ -80,6 +81,7 @@ def _frames(world: World) -> dict[str, pd.DataFrame]:
                 "response_id": f"r{r}",
                 "person_id": None,
                 "hr_period": PERIOD,
+                "group_period": PERIOD,
                 "unit_id": None if u is None else f"U{u}",
                 "forvaltning_id": None if u is None else f"U{top[u]}",
                 "manager_level": 1,
@@ -109,12 +111,20 @@ def _frames(world: World) -> dict[str, pd.DataFrame]:
         ),
         "int_survey_respondent": respondents,
         "int_survey_value": values,
+        # no managers list: the attacker's bounds are non-negativity only
+        "hist_manager_group": pd.DataFrame(
+            columns=["kommun_code", "period_date", "person_id", "unit_id", "group_name"]
+        ).astype(str),
+        "int_manager_unit": pd.DataFrame(
+            columns=["kommun_code", "period_date", "manager_id", "unit_id", "depth"]
+        ).astype(str),
     }
 
 
 def suppressed_cells(world: World) -> pd.DataFrame:
-    """cell_id, n, is_suppressed for the construct figure, as the warehouse decides them."""
-    con = duckdb.connect()
+    """cell_id, n, is_suppressed for the construct figure, as the warehouse decides them: one
+    row per unit, manager group and the kommun, also where nobody answered."""
+    con = duckdb.connect(config={"threads": 1})  # tiny tables: threads only add overhead
     try:
         for name, frame in _frames(world).items():
             con.register(f"{name}_frame", frame)
@@ -122,8 +132,11 @@ def suppressed_cells(world: World) -> pd.DataFrame:
         con.execute("ALTER TABLE int_survey_respondent ALTER unit_id TYPE VARCHAR")
         con.execute("ALTER TABLE int_survey_respondent ALTER group_name TYPE VARCHAR")
         con.execute("ALTER TABLE int_unit_tree ALTER parent_unit_id TYPE VARCHAR")
+        con.execute("ALTER TABLE hist_manager_group ALTER period_date TYPE DATE")
+        con.execute("ALTER TABLE int_manager_unit ALTER period_date TYPE DATE")
+        con.execute("ALTER TABLE int_manager_unit ALTER depth TYPE INTEGER")
         con.execute((SQL_DIR / "intermediate" / "12_survey_cell.sql").read_text(encoding="utf-8"))
-        apply_suppression(con)
+        protect_surveys(con)
         return con.execute(
             "SELECT c.cell_id, c.n, s.is_suppressed FROM int_survey_cell c "
             "JOIN int_survey_suppression s USING (kommun_code, period_date, survey_id, "

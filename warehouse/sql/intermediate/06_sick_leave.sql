@@ -10,3 +10,38 @@ FROM int_scope_unit su
 JOIN hist_employment e USING (kommun_code, period_date, unit_id)
 WHERE e.employment_form IN ('tillsvidare', 'visstid') AND e.contracted_hours > 0
 GROUP BY ALL;
+
+-- The same population per manager as the rollup: everyone with hours in the units the manager
+-- is registered on and every unit below them, the manager included. For a manager of one unit
+-- this is exactly that unit's rollup, so the two figures can never differ by one person.
+CREATE OR REPLACE TEMP TABLE int_manager_scope_unit AS
+SELECT DISTINCT mu.kommun_code, mu.period_date, mu.manager_id, a.unit_id
+FROM int_manager_unit mu
+JOIN int_unit_ancestor a
+  ON a.kommun_code = mu.kommun_code AND a.period_date = mu.period_date
+ AND a.ancestor_id = mu.unit_id;
+
+CREATE OR REPLACE TEMP TABLE int_manager_hours AS
+SELECT m.kommun_code, m.period_date, m.manager_id,
+       count(DISTINCT e.person_id) AS persons_with_hours,
+       sum(e.contracted_hours) AS contracted_hours,
+       sum(e.sick_leave_hours) AS sick_leave_hours,
+       sum(e.long_term_sick_leave_hours) AS long_term_sick_leave_hours
+FROM int_manager_scope_unit m
+JOIN hist_employment e USING (kommun_code, period_date, unit_id)
+WHERE e.employment_form IN ('tillsvidare', 'visstid') AND e.contracted_hours > 0
+GROUP BY ALL;
+
+-- Atoms for disclosure control (warehouse/disclosure/sick_leave.py): persons per unit (the one
+-- with most of their hours), sex and age band. Every sick-leave figure is a sum over atoms.
+CREATE OR REPLACE TEMP TABLE int_sick_leave_atom AS
+WITH person AS (
+    SELECT kommun_code, period_date, person_id, arg_max(unit_id, contracted_hours) AS unit_id,
+           any_value(sex) AS sex, any_value(age_band) AS age_band
+    FROM hist_employment
+    WHERE employment_form IN ('tillsvidare', 'visstid') AND contracted_hours > 0
+    GROUP BY ALL
+)
+SELECT kommun_code, period_date, unit_id, sex, age_band, count(*) AS persons
+FROM person
+GROUP BY ALL;

@@ -79,7 +79,7 @@ resolved AS (
     WHERE r.is_complete
 )
 SELECT r.kommun_code, r.period_date, r.survey_id, r.respondent_role, r.response_id,
-       r.person_id, r.hr_period, r.unit_id, t.forvaltning_id, r.manager_level,
+       r.person_id, r.hr_period, r.group_period, r.unit_id, t.forvaltning_id, r.manager_level,
        r.unit_id_unmatched, r.unit_name_unmatched, r.unit_name_candidates,
        r.forvaltning_unmatched,
        coalesce(gp.group_name, gu.group_name) AS group_name

@@ -1,30 +1,52 @@
 -- Cells: the groups survey figures are published for, and who is in each. Every respondent is in
 -- the kommun cell (the root), in their unit and every unit above it (org tree), and in their
 -- manager group (a partition under the kommun). Respondents with no unit or group are in the
--- kommun only. int_survey_cell has the count n per cell and measure that suppression works on.
+-- kommun only. int_survey_cell has the count n per cell and measure that disclosure control
+-- (warehouse/disclosure) works on: every unit of the org tree and every manager group has a row
+-- for every survey, however many answered, so a row's presence says nothing about who took part.
 CREATE OR REPLACE TEMP TABLE int_survey_member AS
 SELECT kommun_code, period_date, survey_id, respondent_role, response_id,
-       'kommun:' || kommun_code AS cell_id, NULL::VARCHAR AS parent_cell_id, 'root' AS hierarchy,
-       'kommun' AS scope_type, kommun_code AS scope_id, hr_period
+       'kommun:' || kommun_code AS cell_id
 FROM int_survey_respondent
 UNION ALL
 SELECT r.kommun_code, r.period_date, r.survey_id, r.respondent_role, r.response_id,
-       'unit:' || a.ancestor_id,
-       CASE WHEN t.depth = 0 THEN 'kommun:' || r.kommun_code ELSE 'unit:' || t.parent_unit_id END,
-       'org', coalesce(u.unit_level, 'enhet'), a.ancestor_id, r.hr_period
+       'unit:' || a.ancestor_id
 FROM int_survey_respondent r
 JOIN int_unit_ancestor a
   ON a.kommun_code = r.kommun_code AND a.period_date = r.hr_period AND a.unit_id = r.unit_id
-JOIN int_unit_tree t
-  ON t.kommun_code = r.kommun_code AND t.period_date = r.hr_period AND t.unit_id = a.ancestor_id
-JOIN hist_org_unit u
-  ON u.kommun_code = r.kommun_code AND u.period_date = r.hr_period AND u.unit_id = a.ancestor_id
 UNION ALL
-SELECT kommun_code, period_date, survey_id, respondent_role, response_id,
-       'group:' || group_name, 'kommun:' || kommun_code, 'group', 'manager_group', group_name,
-       hr_period
+SELECT kommun_code, period_date, survey_id, respondent_role, response_id, 'group:' || group_name
 FROM int_survey_respondent
 WHERE group_name IS NOT NULL;
+
+-- Each survey with the org and group snapshot its respondents are read against.
+CREATE OR REPLACE TEMP TABLE int_survey_table AS
+SELECT DISTINCT kommun_code, period_date, survey_id, respondent_role, hr_period, group_period
+FROM int_survey_respondent;
+
+-- Every cell of every survey: the kommun, each unit of the org tree, each manager group.
+CREATE OR REPLACE TEMP TABLE int_survey_universe AS
+SELECT s.kommun_code, s.period_date, s.survey_id, s.respondent_role,
+       'kommun:' || s.kommun_code AS cell_id, NULL::VARCHAR AS parent_cell_id, 'root' AS hierarchy,
+       'kommun' AS scope_type, s.kommun_code AS scope_id, s.hr_period
+FROM int_survey_table s
+UNION ALL
+SELECT s.kommun_code, s.period_date, s.survey_id, s.respondent_role, 'unit:' || t.unit_id,
+       CASE WHEN t.depth = 0 THEN 'kommun:' || s.kommun_code ELSE 'unit:' || t.parent_unit_id END,
+       'org', coalesce(u.unit_level, 'enhet'), t.unit_id, s.hr_period
+FROM int_survey_table s
+JOIN int_unit_tree t ON t.kommun_code = s.kommun_code AND t.period_date = s.hr_period
+JOIN hist_org_unit u
+  ON u.kommun_code = t.kommun_code AND u.period_date = t.period_date AND u.unit_id = t.unit_id
+UNION ALL
+SELECT s.kommun_code, s.period_date, s.survey_id, s.respondent_role, 'group:' || g.group_name,
+       'kommun:' || s.kommun_code, 'group', 'manager_group', g.group_name, s.hr_period
+FROM int_survey_table s
+JOIN (SELECT kommun_code, period_date, group_name FROM hist_manager_group
+      UNION
+      SELECT kommun_code, group_period, group_name FROM int_survey_respondent
+      WHERE group_name IS NOT NULL) g
+  ON g.kommun_code = s.kommun_code AND g.period_date = s.group_period;
 
 -- Who counts for each measure: every respondent for 'respondents', else those with a value.
 CREATE OR REPLACE TEMP TABLE int_survey_measure_member AS
@@ -37,54 +59,72 @@ SELECT DISTINCT kommun_code, period_date, survey_id, respondent_role, response_i
 FROM int_survey_value;
 
 CREATE OR REPLACE TEMP TABLE int_survey_cell AS
-SELECT m.kommun_code, m.period_date, m.survey_id, m.respondent_role, mm.measure_id,
-       m.cell_id, any_value(m.parent_cell_id) AS parent_cell_id,
-       any_value(m.hierarchy) AS hierarchy, count(*) AS n, any_value(k.anonymity_k) AS k
-FROM int_survey_member m
-JOIN int_survey_measure_member mm
-  USING (kommun_code, period_date, survey_id, respondent_role, response_id)
-JOIN kommun k USING (kommun_code)
-GROUP BY ALL;
-
--- A cell wholly inside a cell of the other hierarchy (e.g. a förvaltning whose respondents are all
--- in one manager group): outer minus inner must not leave fewer than k respondents visible.
-CREATE OR REPLACE TEMP TABLE int_survey_nested_cell AS
-WITH mm AS (
-    SELECT m.kommun_code, m.period_date, m.survey_id, m.respondent_role, x.measure_id,
-           m.response_id, m.cell_id, m.hierarchy
-    FROM int_survey_member m
-    JOIN int_survey_measure_member x
-      USING (kommun_code, period_date, survey_id, respondent_role, response_id)
-    WHERE m.hierarchy <> 'root'
+WITH measure AS (
+    SELECT DISTINCT kommun_code, period_date, survey_id, respondent_role, measure_id
+    FROM int_survey_measure_member
 ),
-pairs AS (
-    SELECT i.kommun_code, i.period_date, i.survey_id, i.respondent_role, i.measure_id,
-           o.cell_id AS outer_cell_id, i.cell_id AS inner_cell_id, count(*) AS shared
-    FROM mm i
-    JOIN mm o
-      ON o.kommun_code = i.kommun_code AND o.period_date = i.period_date
-     AND o.survey_id = i.survey_id AND o.respondent_role = i.respondent_role
-     AND o.measure_id = i.measure_id AND o.response_id = i.response_id
-     AND o.hierarchy <> i.hierarchy
+counted AS (
+    SELECT m.kommun_code, m.period_date, m.survey_id, m.respondent_role, mm.measure_id,
+           m.cell_id, count(*) AS n
+    FROM int_survey_member m
+    JOIN int_survey_measure_member mm
+      USING (kommun_code, period_date, survey_id, respondent_role, response_id)
     GROUP BY ALL
 )
-SELECT p.kommun_code, p.period_date, p.survey_id, p.respondent_role, p.measure_id,
-       p.outer_cell_id, p.inner_cell_id
-FROM pairs p
-JOIN int_survey_cell c
-  ON c.kommun_code = p.kommun_code AND c.period_date = p.period_date
- AND c.survey_id = p.survey_id AND c.respondent_role = p.respondent_role
- AND c.measure_id = p.measure_id AND c.cell_id = p.inner_cell_id
-WHERE p.shared = c.n AND c.n >= c.k;
+SELECT u.kommun_code, u.period_date, u.survey_id, u.respondent_role, x.measure_id,
+       split_part(x.measure_id, ':', 1) AS measure_type,
+       x.measure_id[position(':' IN x.measure_id) + 1:] AS measure_ref,
+       u.cell_id, u.parent_cell_id, u.hierarchy, coalesce(c.n, 0) AS n, k.anonymity_k AS k
+FROM int_survey_universe u
+JOIN measure x USING (kommun_code, period_date, survey_id, respondent_role)
+LEFT JOIN counted c USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
+JOIN kommun k USING (kommun_code);
+
+-- Atoms: respondents per unit they are registered on (NULL: none known) x manager group, per
+-- measure; every cell is a sum of atoms.
+CREATE OR REPLACE TEMP TABLE int_survey_atom AS
+SELECT r.kommun_code, r.period_date, r.survey_id, r.respondent_role, mm.measure_id,
+       r.unit_id AS atom_unit, r.group_name AS atom_group, count(*) AS n
+FROM int_survey_respondent r
+JOIN int_survey_measure_member mm
+  USING (kommun_code, period_date, survey_id, respondent_role, response_id)
+GROUP BY ALL;
+
+-- What an attacker holding the managers list knows: managers per atom (their highest unit, their
+-- group by person, else by unit), for manager surveys.
+CREATE OR REPLACE TEMP TABLE int_survey_atom_bound AS
+WITH person_unit AS (
+    SELECT kommun_code, period_date, manager_id, arg_min(unit_id, depth) AS unit_id
+    FROM int_manager_unit
+    GROUP BY ALL
+),
+placed AS (
+    SELECT s.kommun_code, s.period_date, s.survey_id, s.respondent_role, p.manager_id,
+           p.unit_id, coalesce(min(gp.group_name), min(gu.group_name)) AS group_name
+    FROM int_survey_table s
+    JOIN person_unit p ON p.kommun_code = s.kommun_code AND p.period_date = s.hr_period
+    LEFT JOIN hist_manager_group gp
+           ON gp.kommun_code = s.kommun_code AND gp.period_date = s.group_period
+          AND gp.person_id = p.manager_id
+    LEFT JOIN hist_manager_group gu
+           ON gu.kommun_code = s.kommun_code AND gu.period_date = s.group_period
+          AND gu.unit_id = p.unit_id AND gu.person_id IS NULL
+    WHERE s.respondent_role = 'manager'
+    GROUP BY ALL
+)
+SELECT kommun_code, period_date, survey_id, respondent_role, unit_id AS atom_unit,
+       group_name AS atom_group, count(*) AS managers
+FROM placed
+GROUP BY ALL;
 
 -- Scope names for the marts, one row per cell.
 CREATE OR REPLACE TEMP TABLE int_survey_scope AS
-SELECT DISTINCT m.kommun_code, m.period_date, m.survey_id, m.respondent_role, m.cell_id,
+SELECT m.kommun_code, m.period_date, m.survey_id, m.respondent_role, m.cell_id,
        m.scope_type, m.scope_id,
        CASE m.scope_type WHEN 'kommun' THEN k.kommun_name WHEN 'manager_group' THEN m.scope_id
             ELSE u.unit_name END AS scope_name,
        t.forvaltning_id, f.unit_name AS forvaltning_name
-FROM int_survey_member m
+FROM int_survey_universe m
 JOIN kommun k USING (kommun_code)
 LEFT JOIN hist_org_unit u
        ON m.hierarchy = 'org' AND u.kommun_code = m.kommun_code

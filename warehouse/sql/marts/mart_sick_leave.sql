@@ -1,6 +1,6 @@
 -- SKR's mandatory sick-leave figures per scope and period: total sick leave as a share of
 -- contracted hours, the share of it in spells of 60+ days, for all staff, by sex and by age
--- band. Groups with fewer than anonymity_k persons are suppressed (health data).
+-- band. Health data: small groups are hidden, and so are groups they could be derived from.
 WITH grouped AS (
     SELECT kommun_code, period_date, scope_type, scope_id, 'alla' AS breakdown, 'alla' AS grp,
            person_id, contracted_hours, sick_leave_hours, long_term_sick_leave_hours
@@ -21,25 +21,16 @@ totals AS (
     FROM grouped
     GROUP BY ALL
 ),
--- Primary suppression below k; complementary suppression of the next-smallest group when a
--- breakdown would otherwise hide exactly one group (it could be derived from 'alla').
-ranked AS (
-    SELECT t.*, k.anonymity_k,
-           count(*) FILTER (WHERE t.persons < k.anonymity_k)
-               OVER (PARTITION BY t.kommun_code, t.period_date, t.scope_type, t.scope_id,
-                                  t.breakdown) AS hidden_in_breakdown,
-           row_number() OVER (PARTITION BY t.kommun_code, t.period_date, t.scope_type,
-                                           t.scope_id, t.breakdown
-                              ORDER BY (t.persons < k.anonymity_k) DESC, t.persons, t.grp)
-               AS rank_smallest
-    FROM totals t
-    JOIN kommun k USING (kommun_code)
-),
+-- Which groups are shown: warehouse/disclosure/sick_leave.py protects every scope x breakdown and
+-- every manager's figure as one linked table per kommun and period (primary below k, then
+-- secondary cells until the attacker's audit finds no small group derivable).
 shown AS (
-    SELECT *, persons >= anonymity_k
-              AND NOT (breakdown <> 'alla' AND hidden_in_breakdown = 1 AND rank_smallest = 2)
-              AS is_shown
-    FROM ranked
+    SELECT t.*, p.is_shown
+    FROM totals t
+    JOIN int_sick_leave_protection p
+      ON p.kommun_code = t.kommun_code AND p.period_date = t.period_date
+     AND p.cell_kind = 'scope' AND p.scope_type = t.scope_type AND p.scope_id = t.scope_id
+     AND p.breakdown = t.breakdown AND p.breakdown_group = t.grp
 )
 SELECT t.kommun_code, t.period_date, t.scope_type, t.scope_id, r.scope_name,
        t.breakdown, t.grp AS breakdown_group, t.is_shown,

@@ -1,19 +1,16 @@
 -- Key figures per manager and period (DESIGN §8). The span of control is the distinct
 -- non-manager persons employed in the units the manager leads; monthly-paid (tillsvidare +
 -- visstid) is the headline figure, hourly staff and FTE stand beside it. Sick leave follows
--- SKR (sick-leave hours / contracted hours of monthly-paid staff) and is shown only for at
--- least anonymity_k persons with hours, since it is health data.
+-- SKR (sick-leave hours / contracted hours of monthly-paid staff) over everyone in the manager's
+-- units and the units below them, the manager included: the rollup of the manager's unit, so
+-- the two never differ by one person. Health data: shown only where warehouse/disclosure lets it.
 WITH span AS (
     SELECT kommun_code, period_date, manager_id,
            count(*) FILTER (WHERE is_monthly_paid) AS employees_monthly_paid,
            count(*) FILTER (WHERE NOT is_monthly_paid) AS employees_hourly,
            count(*) FILTER (WHERE is_monthly_paid AND NOT has_tillsvidare) AS employees_visstid,
            sum(fte_monthly_paid) AS fte_monthly_paid,
-           length(list_distinct(flatten(list(workplace_ids)))) AS workplaces,
-           count(*) FILTER (WHERE is_monthly_paid AND contracted_hours > 0) AS persons_with_hours,
-           sum(contracted_hours) FILTER (WHERE is_monthly_paid) AS contracted_hours,
-           sum(sick_leave_hours) FILTER (WHERE is_monthly_paid) AS sick_leave_hours,
-           sum(long_term_sick_leave_hours) FILTER (WHERE is_monthly_paid) AS long_term_hours
+           length(list_distinct(flatten(list(workplace_ids)))) AS workplaces
     FROM int_led_staff
     GROUP BY ALL
 ),
@@ -32,6 +29,14 @@ led AS (
     FROM int_manager_parent
     WHERE parent_manager_id IS NOT NULL
     GROUP BY ALL
+),
+sick AS (
+    SELECT h.kommun_code, h.period_date, h.manager_id, h.contracted_hours, h.sick_leave_hours,
+           h.long_term_sick_leave_hours AS long_term_hours, p.is_shown
+    FROM int_manager_hours h
+    JOIN int_sick_leave_protection p
+      ON p.kommun_code = h.kommun_code AND p.period_date = h.period_date
+     AND p.cell_kind = 'manager' AND p.manager_id = h.manager_id
 ),
 co AS (
     SELECT t.kommun_code, t.period_date, t.leader_id AS manager_id,
@@ -71,11 +76,11 @@ SELECT units.kommun_code, k.kommun_name, units.period_date, units.manager_id,
            AS has_hr_partner,
        CASE WHEN named.kommun_code IS NOT NULL THEN coalesce(cov.has_controller, false) END
            AS has_controller,
-       CASE WHEN span.persons_with_hours >= k.anonymity_k
-            THEN round(100.0 * span.sick_leave_hours / nullif(span.contracted_hours, 0), 1)
+       CASE WHEN sick.is_shown
+            THEN round(100.0 * sick.sick_leave_hours / nullif(sick.contracted_hours, 0), 1)
        END AS sick_leave_pct,
-       CASE WHEN span.persons_with_hours >= k.anonymity_k
-            THEN round(100.0 * span.long_term_hours / nullif(span.sick_leave_hours, 0), 1)
+       CASE WHEN sick.is_shown
+            THEN round(100.0 * sick.long_term_hours / nullif(sick.sick_leave_hours, 0), 1)
        END AS long_term_sick_leave_share_pct
 FROM units
 JOIN kommun k USING (kommun_code)
@@ -87,6 +92,7 @@ LEFT JOIN span USING (kommun_code, period_date, manager_id)
 LEFT JOIN led USING (kommun_code, period_date, manager_id)
 LEFT JOIN co USING (kommun_code, period_date, manager_id)
 LEFT JOIN int_manager_tenure ten USING (kommun_code, period_date, manager_id)
+LEFT JOIN sick USING (kommun_code, period_date, manager_id)
 LEFT JOIN support sup USING (kommun_code, period_date, manager_id)
 LEFT JOIN int_manager_coverage cov USING (kommun_code, period_date, manager_id)
 LEFT JOIN (SELECT DISTINCT kommun_code, period_date FROM hist_support_assignment) named

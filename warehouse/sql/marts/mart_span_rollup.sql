@@ -68,10 +68,15 @@ turnover AS (
     GROUP BY ALL
 ),
 sick AS (
-    SELECT kommun_code, period_date, scope_type, scope_id, count(*) AS persons_with_hours,
-           sum(contracted_hours) AS contracted_hours, sum(sick_leave_hours) AS sick_hours,
-           sum(long_term_sick_leave_hours) AS long_term_hours
-    FROM int_scope_hours
+    SELECT h.kommun_code, h.period_date, h.scope_type, h.scope_id,
+           sum(h.contracted_hours) AS contracted_hours, sum(h.sick_leave_hours) AS sick_hours,
+           sum(h.long_term_sick_leave_hours) AS long_term_hours,
+           any_value(p.is_shown) AS is_shown  -- the scope's 'alla' in mart_sick_leave
+    FROM int_scope_hours h
+    JOIN int_sick_leave_protection p
+      ON p.kommun_code = h.kommun_code AND p.period_date = h.period_date
+     AND p.cell_kind = 'scope' AND p.scope_type = h.scope_type AND p.scope_id = h.scope_id
+     AND p.breakdown = 'alla'
     GROUP BY ALL
 ),
 scopes AS (
@@ -120,10 +125,10 @@ SELECT s.kommun_code, k.kommun_name, s.period_date, s.scope_type, s.scope_id, s.
        round(100.0 * tu.managers_left
              / nullif((tu.managers_previous_period + coalesce(mt.managers, 0)) / 2.0, 0), 1)
            AS manager_turnover_pct,
-       CASE WHEN sk.persons_with_hours >= k.anonymity_k
+       CASE WHEN sk.is_shown
             THEN round(100.0 * sk.sick_hours / nullif(sk.contracted_hours, 0), 1)
        END AS sick_leave_pct,
-       CASE WHEN sk.persons_with_hours >= k.anonymity_k
+       CASE WHEN sk.is_shown
             THEN round(100.0 * sk.long_term_hours / nullif(sk.sick_hours, 0), 1)
        END AS long_term_sick_leave_share_pct
 FROM scopes s

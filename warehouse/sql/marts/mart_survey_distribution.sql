@@ -1,6 +1,8 @@
 -- Answer distributions per ordinal item and group: every scored option of the item's scale, with
 -- the respondents who chose it. Same respondents and suppression as the item's mean
--- (measure item:<question>); Vet ej / Ej aktuellt are missing answers, not options here.
+-- (measure item:<question>); Vet ej / Ej aktuellt are missing answers, not options here. The
+-- answer counts per option are linked tables over the same atoms as the item's n, so the audit
+-- that protects n protects them (warehouse/disclosure, docs/disclosure.md).
 WITH chosen AS (
     SELECT m.kommun_code, m.period_date, m.survey_id, m.respondent_role, m.cell_id,
            a.question_id, a.answer_label, count(*) AS answers
@@ -19,27 +21,29 @@ item AS (
       USING (kommun_code, period_date, survey_id, respondent_role, scale_id)
     WHERE q.scale_kind = 'ordinal' AND o.answer_score IS NOT NULL
 )
-SELECT f.kommun_code, k.kommun_name, f.period_date, f.survey_id,
-       i.questionnaire_title AS survey_title, f.respondent_role,
+SELECT c.kommun_code, k.kommun_name, c.period_date, c.survey_id,
+       i.questionnaire_title AS survey_title, c.respondent_role,
        s.scope_type, s.scope_id, s.scope_name, s.forvaltning_id, s.forvaltning_name,
        i.question_id, i.question_text, i.construct, i.answer_label, i.answer_score,
        i.option_position,
        CASE WHEN x.is_suppressed THEN NULL ELSE f.n END AS respondents,
-       CASE WHEN x.is_suppressed THEN NULL ELSE coalesce(c.answers, 0) END AS answers,
+       CASE WHEN x.is_suppressed THEN NULL ELSE coalesce(a.answers, 0) END AS answers,
        CASE WHEN x.is_suppressed THEN NULL
-            ELSE round(100.0 * coalesce(c.answers, 0) / f.n, 1) END AS answers_pct,
+            ELSE round(100.0 * coalesce(a.answers, 0) / f.n, 1) END AS answers_pct,
        x.is_suppressed, k.anonymity_k
-FROM int_survey_figure f
+FROM int_survey_cell c
 JOIN int_survey_suppression x
   USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
 JOIN int_survey_scope s USING (kommun_code, period_date, survey_id, respondent_role, cell_id)
+LEFT JOIN int_survey_figure f
+  USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
 JOIN item i
-  ON i.kommun_code = f.kommun_code AND i.period_date = f.period_date
- AND i.survey_id = f.survey_id AND i.respondent_role = f.respondent_role
- AND i.question_id = f.measure_ref
-LEFT JOIN chosen c
-  ON c.kommun_code = f.kommun_code AND c.period_date = f.period_date
- AND c.survey_id = f.survey_id AND c.respondent_role = f.respondent_role
- AND c.cell_id = f.cell_id AND c.question_id = i.question_id AND c.answer_label = i.answer_label
-JOIN kommun k ON k.kommun_code = f.kommun_code
-WHERE f.measure_type = 'item'
+  ON i.kommun_code = c.kommun_code AND i.period_date = c.period_date
+ AND i.survey_id = c.survey_id AND i.respondent_role = c.respondent_role
+ AND i.question_id = c.measure_ref
+LEFT JOIN chosen a
+  ON a.kommun_code = c.kommun_code AND a.period_date = c.period_date
+ AND a.survey_id = c.survey_id AND a.respondent_role = c.respondent_role
+ AND a.cell_id = c.cell_id AND a.question_id = i.question_id AND a.answer_label = i.answer_label
+JOIN kommun k ON k.kommun_code = c.kommun_code
+WHERE c.measure_type = 'item'

@@ -1,5 +1,6 @@
 -- Construct indices: the mean of the respondents' construct means (int_survey_value), on the
--- scale and as 0-100 = (mean - min) / (max - min) x 100. Suppressed figures are NULL.
+-- scale and as 0-100 = (mean - min) / (max - min) x 100. Suppressed figures are NULL; every
+-- cell has a row, hidden alike whether few or nobody answered.
 WITH scale AS (
     SELECT kommun_code, period_date, survey_id, respondent_role, construct,
            any_value(questionnaire_title) AS survey_title,
@@ -8,22 +9,24 @@ WITH scale AS (
     WHERE scale_kind = 'ordinal'
     GROUP BY ALL
 )
-SELECT f.kommun_code, k.kommun_name, f.period_date, f.survey_id, sc.survey_title,
-       f.respondent_role, s.scope_type, s.scope_id, s.scope_name, s.forvaltning_id,
-       s.forvaltning_name, f.measure_ref AS construct,
+SELECT c.kommun_code, k.kommun_name, c.period_date, c.survey_id, sc.survey_title,
+       c.respondent_role, s.scope_type, s.scope_id, s.scope_name, s.forvaltning_id,
+       s.forvaltning_name, c.measure_ref AS construct,
        CASE WHEN x.is_suppressed THEN NULL ELSE f.n END AS respondents,
        CASE WHEN x.is_suppressed THEN NULL ELSE round(f.mean_value, 2) END AS mean_score,
        CASE WHEN x.is_suppressed THEN NULL
             ELSE round(100.0 * (f.mean_value - sc.scale_min) / (sc.scale_max - sc.scale_min), 1)
        END AS index_0_100,
        sc.scale_min, sc.scale_max, x.is_suppressed, k.anonymity_k
-FROM int_survey_figure f
+FROM int_survey_cell c
 JOIN int_survey_suppression x
   USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
 JOIN int_survey_scope s USING (kommun_code, period_date, survey_id, respondent_role, cell_id)
+LEFT JOIN int_survey_figure f
+  USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
 JOIN scale sc
-  ON sc.kommun_code = f.kommun_code AND sc.period_date = f.period_date
- AND sc.survey_id = f.survey_id AND sc.respondent_role = f.respondent_role
- AND sc.construct = f.measure_ref
-JOIN kommun k USING (kommun_code)
-WHERE f.measure_type = 'construct'
+  ON sc.kommun_code = c.kommun_code AND sc.period_date = c.period_date
+ AND sc.survey_id = c.survey_id AND sc.respondent_role = c.respondent_role
+ AND sc.construct = c.measure_ref
+JOIN kommun k ON k.kommun_code = c.kommun_code
+WHERE c.measure_type = 'construct'

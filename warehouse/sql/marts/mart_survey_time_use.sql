@@ -8,21 +8,23 @@ WITH title AS (
     FROM hist_survey_question
     WHERE scale_kind = 'number'
 )
-SELECT f.kommun_code, k.kommun_name, f.period_date, f.survey_id,
-       t.questionnaire_title AS survey_title, f.respondent_role,
+SELECT c.kommun_code, k.kommun_name, c.period_date, c.survey_id,
+       t.questionnaire_title AS survey_title, c.respondent_role,
        s.scope_type, s.scope_id, s.scope_name, s.forvaltning_id, s.forvaltning_name,
-       f.measure_ref AS category,
+       c.measure_ref AS category,
        CASE WHEN t.is_logged THEN 'logged_share' ELSE 'reported_share' END AS category_kind,
        CASE WHEN x.is_suppressed THEN NULL ELSE f.n END AS respondents,
        CASE WHEN x.is_suppressed THEN NULL ELSE round(f.mean_value, 1) END AS mean_share_pct,
        x.is_suppressed, k.anonymity_k
-FROM int_survey_figure f
+FROM int_survey_cell c
 JOIN int_survey_suppression x
   USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
 JOIN int_survey_scope s USING (kommun_code, period_date, survey_id, respondent_role, cell_id)
+LEFT JOIN int_survey_figure f
+  USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
 JOIN title t
-  ON t.kommun_code = f.kommun_code AND t.period_date = f.period_date
- AND t.survey_id = f.survey_id AND t.respondent_role = f.respondent_role
- AND t.construct = f.measure_ref
-JOIN kommun k ON k.kommun_code = f.kommun_code
-WHERE f.measure_type = 'time'
+  ON t.kommun_code = c.kommun_code AND t.period_date = c.period_date
+ AND t.survey_id = c.survey_id AND t.respondent_role = c.respondent_role
+ AND t.construct = c.measure_ref
+JOIN kommun k ON k.kommun_code = c.kommun_code
+WHERE c.measure_type = 'time'

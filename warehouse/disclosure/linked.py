@@ -1,0 +1,128 @@
+"""Linked tables and the suppression rule: primary below k, greedy secondary, audited until safe.
+
+A linked table is a set of *atoms* (the finest groups of people anyone could publish: for a
+survey, the respondents of one org unit (registered on it) x one manager group) with their true
+counts, and *cells*, the published groups, each a union of atoms (a förvaltning, an enhet, a
+manager group, the kommun). Every published figure of a cell is a sum over its atoms, so an
+attacker's knowledge is the linear system "published cell = sum of its atoms" plus bounds.
+
+`protect` hides every non-empty cell under k (primary) and every empty cell (so a hidden row and
+a row nobody answered read the same), then adds secondary cells, smallest first among the cells
+the attacker's derivation uses, until `audit.audit` finds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import partial
+
+import numpy as np
+
+
+@dataclass
+class LinkedTable:
+    """Atoms with true counts and attacker-known upper bounds; cells as sets of atom indices."""
+
+    atoms: list[str]
+    atom_counts: np.ndarray
+    cells: dict[str, frozenset[int]]
+    roots: frozenset[str] = frozenset()  # published totals hidden only as a last resort
+    atom_bounds: list[int | None] = field(default_factory=list)  # None: no bound known
+    cell_bounds: dict[str, int | None] = field(default_factory=dict)
+    # parent = disjoint children + a remainder nobody publishes: a cheap first pass (the audit
+    # alone would find the same derivations, one LP/MIP at a time)
+    equations: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.atom_counts = np.asarray(self.atom_counts, dtype=np.int64)
+        if not self.atom_bounds:
+            self.atom_bounds = [None] * len(self.atoms)
+        self._counts = {c: int(self.atom_counts[list(a)].sum()) for c, a in self.cells.items()}
+
+    def count(self, cell: str) -> int:
+        return self._counts[cell]
+
+    def shape(self) -> tuple:
+        """Everything the rule depends on: equal shapes get equal suppression."""
+        return (
+            tuple(self.atom_counts.tolist()),
+            tuple(sorted((c, tuple(sorted(a))) for c, a in self.cells.items())),
+            self.roots,
+            tuple(self.atom_bounds),
+            tuple(sorted(self.cell_bounds.items())),
+        )
+
+
+@dataclass(frozen=True)
+class Protection:
+    """Which cells are hidden and why; `violations` is empty when the audit passed."""
+
+    empty: frozenset[str]
+    primary: frozenset[str]
+    secondary: frozenset[str]
+    forced: frozenset[str]
+
+    @property
+    def hidden(self) -> frozenset[str]:
+        return self.empty | self.primary | self.secondary | self.forced
+
+
+def protect(
+    table: LinkedTable, k: int, forced: Iterable[str] = (), intervals: bool = True
+) -> Protection:
+    """Hide cells until the attacker's audit passes (see the module docstring and `audit`)."""
+    from warehouse.disclosure.audit import audit
+
+    empty = frozenset(c for c in table.cells if table.count(c) == 0)
+    primary = frozenset(c for c in table.cells if 0 < table.count(c) < k)
+    forced_set = frozenset(forced) & set(table.cells)
+    hidden = set(empty | primary | forced_set)
+    _close_remainders(table, hidden, k)
+    while True:
+        added: set[str] = set()
+        choose = partial(_choose_into, table, hidden, added)
+        violations = audit(table, hidden, k, choose, intervals)
+        if not violations:
+            secondary = frozenset(hidden - empty - primary - forced_set)
+            return Protection(empty, primary, secondary, forced_set - empty - primary)
+        for violation in violations:
+            if violation.kind == "interval" and not added & set(violation.uses):
+                choose(violation.uses)  # unless this round's choices already break it
+        hidden |= added
+
+
+def _choose_into(table: LinkedTable, hidden: set[str], added: set[str], uses: tuple) -> str:
+    """Choose the cell to hide for one derivation and note it in this round's `added`."""
+    cell = _choose(table, hidden | added, uses)
+    added.add(cell)
+    return cell
+
+
+def _close_remainders(table: LinkedTable, hidden: set[str], k: int) -> None:
+    """Hide cells until no published parent minus its published children leaves 1..k-1."""
+    changed = True
+    while changed:
+        changed = False
+        for parent, kids in table.equations:
+            if parent in hidden:
+                continue
+            shown = [c for c in kids if c not in hidden]
+            rest = table.count(parent) - sum(table.count(c) for c in shown)
+            if 0 < rest < k and shown:
+                hidden.add(min(shown, key=lambda c: (table.count(c), c)))
+                changed = True
+
+
+def _choose(table: LinkedTable, hidden: set[str], uses: Iterable[str]) -> str:
+    """The smallest published cell the derivation uses, roots last; any published cell if none."""
+    uses = [c for c in uses if c not in hidden]
+    for pool in (
+        [c for c in uses if c not in table.roots],
+        uses,
+        [c for c in table.cells if c not in hidden and c not in table.roots],
+        [c for c in table.cells if c not in hidden],
+    ):
+        if pool:
+            return min(pool, key=lambda c: (table.count(c), c))
+    raise RuntimeError("audit fails with every cell hidden")  # unreachable: nothing to derive

@@ -1,0 +1,171 @@
+"""The sick-leave step: one linked table per kommun and period over persons (health data).
+
+Atoms are persons per unit x sex (and per unit x age band). Cells are every scope (kommun, förvaltning,
+avdelning, enhet, each with the units below it) for all staff, by sex and by age band
+(mart_sick_leave, and mart_span_rollup's figures = the scope's 'alla'), and every manager's units
+(mart_span_of_control: the units the manager is registered on with the units below them, the
+manager included, i.e. the rollup of the manager's unit). So "all" minus
+the shown bands, a parent minus its children, and a unit's rollup beside its manager's figure
+are all linear relations the audit sees at once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from warehouse.disclosure.linked import LinkedTable, Protection, protect
+from warehouse.disclosure.surveys import _write
+
+COLUMNS = ["kommun_code", "period_date", "cell_kind", "scope_type", "scope_id", "breakdown",
+           "breakdown_group", "manager_id", "is_shown", "suppression"]  # fmt: skip
+
+
+def _reason(protection: Protection, cell: str) -> str | None:
+    for name in ("empty", "primary", "secondary"):
+        if cell in getattr(protection, name):
+            return name
+    return "secondary" if cell in protection.forced else None
+
+
+def _dimension_table(
+    atoms: pd.DataFrame, column: str, breakdown: str, scope_units: dict, led: dict, parents: dict
+) -> tuple[LinkedTable, dict[str, tuple]]:
+    """The scope x <sex or age band> table (with the totals and the managers' figures)."""
+    keys = sorted(
+        {(u, v) for u, v in zip(atoms["unit_id"], atoms[column], strict=True)},
+        key=lambda x: (str(x[0]), str(x[1])),
+    )
+    index = {key: i for i, key in enumerate(keys)}
+    counts = np.zeros(len(keys), dtype=np.int64)
+    for u, v, n in zip(atoms["unit_id"], atoms[column], atoms["persons"], strict=True):
+        counts[index[(u, v)]] += int(n)
+    by_unit: dict[str, list[int]] = defaultdict(list)
+    for i, (unit, _) in enumerate(keys):
+        by_unit[unit].append(i)
+    values = sorted({v for _, v in keys if v is not None})
+    cells: dict[str, frozenset[int]] = {}
+    labels: dict[str, tuple] = {}
+    for (scope_type, scope_id), units in scope_units.items():
+        members = [i for u in units for i in by_unit.get(u, ())]
+        groups = [("alla", "alla", members)]
+        groups += [(breakdown, v, [i for i in members if keys[i][1] == v]) for v in values]
+        for name, group, atom_list in groups:
+            cell = f"{scope_type}:{scope_id}|{name}|{group}"
+            cells[cell] = frozenset(atom_list)
+            labels[cell] = ("scope", scope_type, scope_id, name, group, None)
+    for manager, units in led.items():
+        cells[f"manager:{manager}"] = frozenset(i for u in units for i in by_unit.get(u, ()))
+        labels[f"manager:{manager}"] = ("manager", None, None, "alla", "alla", manager)
+    roots = frozenset(c for c in cells if c.startswith("kommun:") and c.endswith("|alla|alla"))
+    atom_names = [f"{u}|{v}" for u, v in keys]
+    equations = [
+        (f"{t}:{i}|alla|alla", tuple(f"{t}:{i}|{breakdown}|{v}" for v in values))
+        for t, i in scope_units
+    ]
+    for (t, i), (pt, pi) in parents.items():
+        for name, group in [("alla", "alla")] + [(breakdown, v) for v in values]:
+            equations.append((f"{pt}:{pi}|{name}|{group}", (f"{t}:{i}|{name}|{group}",)))
+    merged: dict[str, list[str]] = defaultdict(list)
+    for parent, kids in equations:
+        merged[parent] += kids
+    table = LinkedTable(atom_names, counts, cells, roots)
+    table.equations = [(p, tuple(k)) for p, k in merged.items()]
+    return table, labels
+
+
+def _scope_parents(scopes: pd.DataFrame, tree: pd.DataFrame) -> dict[tuple, tuple]:
+    """Each scope's parent scope: the parent unit's scope, or the kommun for a förvaltning."""
+    scope_of = {i: (t, i) for t, i in zip(scopes["scope_type"], scopes["scope_id"], strict=True)}
+    kommun = next((s for s in scope_of.values() if s[0] == "kommun"), None)
+    parents = {}
+    for unit, parent in zip(tree["unit_id"], tree["parent_unit_id"], strict=True):
+        if unit in scope_of:
+            parents[scope_of[unit]] = scope_of.get(parent, kommun)
+    return {s: p for s, p in parents.items() if p is not None}
+
+
+def protect_kommun_period(
+    atoms: pd.DataFrame, scopes: pd.DataFrame, leaders: pd.DataFrame, tree: pd.DataFrame, k: int
+) -> list[tuple]:
+    """Rows (cell_kind, scope_type, scope_id, breakdown, group, manager_id, shown, reason).
+
+    The scope x sex and scope x age-band tables share the totals and the managers' figures:
+    each is protected with the shared cells the other hid, until neither hides a new one.
+    """
+    scope_units: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for scope_type, scope_id, unit in zip(
+        scopes["scope_type"], scopes["scope_id"], scopes["unit_id"], strict=True
+    ):
+        scope_units[(scope_type, scope_id)].append(unit)
+    parents = _scope_parents(scopes, tree)
+    led: dict[str, list[str]] = defaultdict(list)
+    for unit, leader in zip(leaders["unit_id"], leaders["leader_id"], strict=True):
+        led[leader].append(unit)
+    tables = [
+        _dimension_table(atoms, "sex", "kön", scope_units, led, parents),
+        _dimension_table(atoms, "age_band", "ålder", scope_units, led, parents),
+    ]
+    shared = {c for c in tables[0][0].cells if c in tables[1][0].cells}
+    forced: set[str] = set()
+    results: list[Protection | None] = [None, None]
+    stable = 0
+    while stable < 2:
+        for i, (table, _) in enumerate(tables):
+            earlier = results[i].hidden - results[i].empty if results[i] else set()
+            results[i] = protect(table, k, forced=forced | earlier, intervals=False)  # see audit
+            new = (results[i].hidden & shared) - forced
+            stable = 0 if new else stable + 1
+            forced |= new
+            if stable == 2:
+                break
+    rows: dict[str, tuple] = {}
+    for (table, labels), protection in zip(tables, results, strict=True):
+        for cell in table.cells:
+            reason = _reason(protection, cell)
+            if cell in shared and cell in forced and reason is None:
+                reason = "secondary"
+            rows[cell] = (*labels[cell], reason is None, reason)
+    return [rows[c] for c in sorted(rows)]
+
+
+def protect_sick_leave(con: duckdb.DuckDBPyConnection) -> None:
+    """Read int_sick_leave_atom, the scopes and the managers' units; write TEMP table
+    int_sick_leave_protection (is_shown and the reason per scope x breakdown and manager)."""
+    atoms = con.execute(
+        "SELECT a.*, k.anonymity_k FROM int_sick_leave_atom a JOIN kommun k USING (kommun_code)"
+    ).df()
+    scopes = con.execute(
+        "SELECT DISTINCT kommun_code, period_date, scope_type, scope_id, unit_id "
+        "FROM int_scope_unit"
+    ).df()
+    leaders = con.execute(
+        "SELECT kommun_code, period_date, unit_id, manager_id AS leader_id "
+        "FROM int_manager_scope_unit"
+    ).df()
+    for column in ("sex", "age_band"):
+        atoms[column] = atoms[column].astype(object).where(atoms[column].notna(), None)
+    tree = con.execute(
+        "SELECT kommun_code, period_date, unit_id, parent_unit_id FROM int_unit_tree"
+    ).df()
+    key = ["kommun_code", "period_date"]
+    scope_parts = dict(iter(scopes.groupby(key, sort=False)))
+    leader_parts = dict(iter(leaders.groupby(key, sort=False)))
+    tree_parts = dict(iter(tree.groupby(key, sort=False)))
+    rows = []
+    for (kommun, period), part in atoms.groupby(key, sort=True):
+        found = protect_kommun_period(
+            part.reset_index(drop=True),
+            scope_parts.get((kommun, period), scopes.iloc[0:0]),
+            leader_parts.get((kommun, period), leaders.iloc[0:0]),
+            tree_parts.get((kommun, period), tree.iloc[0:0]),
+            int(part["anonymity_k"].iloc[0]),
+        )
+        rows += [(kommun, period, *row) for row in found]
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["is_shown"] = frame["is_shown"].astype(bool)
+    frame["manager_id"] = frame["manager_id"].astype(object)
+    _write(con, "int_sick_leave_protection", frame)

@@ -1,0 +1,203 @@
+"""The survey step: protect every survey's cells (org tree x manager groups) before the marts.
+
+One linked table per kommun, period, survey and respondent role: atoms are respondents per unit
+they are registered on x manager group, cells are the kommun, every unit (with the units below
+it) and every manager group. The 'respondents' measure is protected first (with the group-cut
+rule); every other measure (item, construct, time category: its own respondents, those with an
+answer) starts from those hidden cells and is audited on its own counts, so a cell hidden for
+the survey is hidden in every figure of it.
+
+Group-cut rule: when protecting the manager groups would leave fewer than half of the org cells
+shown that could be shown without them, the groups are not published for that survey (all hidden)
+and a warning naming them goes to mart_data_quality and mart_disclosure_report.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from warehouse.disclosure.linked import LinkedTable, Protection, protect
+
+SURVEY_KEY = ["kommun_code", "period_date", "survey_id", "respondent_role"]
+GROUP_CUT_SHARE = 0.5  # keep groups only if at least this share of showable org cells stays shown
+
+
+def _survey_table(
+    cells: pd.DataFrame, atoms: pd.DataFrame, bounds: pd.DataFrame, ancestors: pd.DataFrame
+) -> tuple[list[tuple], dict[str, frozenset[int]], list[int | None], dict[str, int | None]]:
+    """Atom keys, cells as atom sets, and the attacker's bounds for one survey."""
+    keys = sorted(
+        {(u, g) for u, g in zip(atoms["atom_unit"], atoms["atom_group"], strict=True)}
+        | {(u, g) for u, g in zip(bounds["atom_unit"], bounds["atom_group"], strict=True)},
+        key=lambda x: (str(x[0]), str(x[1])),
+    )
+    index = {key: i for i, key in enumerate(keys)}
+    above: dict[str, list[str]] = defaultdict(list)
+    for unit, ancestor in zip(ancestors["unit_id"], ancestors["ancestor_id"], strict=True):
+        above[unit].append(ancestor)
+    members: dict[str, set[int]] = defaultdict(set)
+    for (unit, group), i in index.items():
+        if unit is not None:
+            for ancestor in above.get(unit, [unit]):
+                members[f"unit:{ancestor}"].add(i)
+        if group is not None:
+            members[f"group:{group}"].add(i)
+    cell_atoms = {
+        c: (frozenset(range(len(keys))) if h == "root" else frozenset(members.get(c, ())))
+        for c, h in zip(cells["cell_id"], cells["hierarchy"], strict=True)
+    }
+    managers = dict.fromkeys(keys, 0)
+    for u, g, m in zip(bounds["atom_unit"], bounds["atom_group"], bounds["managers"], strict=True):
+        managers[(u, g)] = int(m)
+    everyone = atoms[atoms["measure_id"] == "respondents"]
+    answered = dict.fromkeys(keys, 0)
+    for u, g, n in zip(everyone["atom_unit"], everyone["atom_group"], everyone["n"], strict=True):
+        answered[(u, g)] = int(n)
+    bounded = len(bounds) > 0
+    atom_bounds = [
+        managers[key] if bounded and managers[key] >= answered[key] else None for key in keys
+    ]
+    cell_bounds: dict[str, int | None] = {}
+    for cell, atom_set in cell_atoms.items():
+        total = sum(managers[keys[i]] for i in atom_set)
+        cell_bounds[cell] = (
+            total if bounded and total >= sum(answered[keys[i]] for i in atom_set) else None
+        )
+    return keys, cell_atoms, atom_bounds, cell_bounds
+
+
+def protect_with_group_rule(
+    table: LinkedTable, k: int, groups: list[str], org: list[str]
+) -> tuple[Protection, bool]:
+    """Protection of the whole table, or of the org tree alone with every group hidden."""
+    full = protect(table, k)
+    shown = [c for c in org if c not in full.hidden]
+    showable = [c for c in org if table.count(c) >= k]
+    if not groups or len(shown) >= GROUP_CUT_SHARE * len(showable):
+        return full, False
+    org_only = protect(table, k, forced=groups)
+    shown_without = [c for c in org if c not in org_only.hidden]
+    if len(shown) < GROUP_CUT_SHARE * len(shown_without):
+        return org_only, True
+    return full, False
+
+
+def _reason(protection: Protection, cell: str, dropped: bool) -> str | None:
+    if cell in protection.empty:
+        return "empty"
+    if cell in protection.primary:
+        return "primary"
+    if cell in protection.forced and dropped and cell.startswith("group:"):
+        return "group_cut"
+    if cell in protection.hidden:
+        return "secondary"
+    return None
+
+
+def protect_survey(
+    cells: pd.DataFrame, atoms: pd.DataFrame, bounds: pd.DataFrame, ancestors: pd.DataFrame
+) -> tuple[pd.DataFrame, list[str]]:
+    """(cell_id, measure_id, suppression reason or None) for one survey, and dropped groups."""
+    keys, cell_atoms, atom_bounds, cell_bounds = _survey_table(cells, atoms, bounds, ancestors)
+    k = int(cells["k"].iloc[0])
+    roots = frozenset(cells.loc[cells["hierarchy"] == "root", "cell_id"])
+    index = {key: i for i, key in enumerate(keys)}
+    counts_by_measure: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(len(keys), int))
+    for m, u, g, n in zip(
+        atoms["measure_id"], atoms["atom_unit"], atoms["atom_group"], atoms["n"], strict=True
+    ):
+        counts_by_measure[m][index[(u, g)]] = int(n)
+
+    children: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for cell, parent, kind in zip(
+        cells["cell_id"], cells["parent_cell_id"], cells["hierarchy"], strict=True
+    ):
+        if isinstance(parent, str) and cell not in children.get((parent, kind), ()):
+            children[(parent, kind)].append(cell)
+    equations = [(parent, tuple(kids)) for (parent, _), kids in sorted(children.items())]
+
+    def table_for(measure: str) -> LinkedTable:
+        return LinkedTable(
+            [f"{u}|{g}" for u, g in keys], counts_by_measure[measure], cell_atoms, roots,
+            atom_bounds, cell_bounds, equations,
+        )  # fmt: skip
+
+    kinds = dict(zip(cells["cell_id"], cells["hierarchy"], strict=False))
+    groups = sorted(c for c, h in kinds.items() if h == "group")
+    org = sorted(c for c, h in kinds.items() if h == "org")
+    base, dropped = protect_with_group_rule(table_for("respondents"), k, groups, org)
+    forced = base.hidden
+    memo: dict[tuple, Protection] = {}
+    rows = []
+    for measure in sorted(set(cells["measure_id"])):
+        if measure == "respondents":
+            protection = base
+        else:
+            key = tuple(counts_by_measure[measure].tolist())
+            if key not in memo:
+                memo[key] = protect(table_for(measure), k, forced=forced)
+            protection = memo[key]
+        rows += [(c, measure, _reason(protection, c, dropped)) for c in cell_atoms]
+    frame = pd.DataFrame(rows, columns=["cell_id", "measure_id", "suppression"])
+    return frame, [g.removeprefix("group:") for g in groups] if dropped else []
+
+
+def protect_surveys(con: duckdb.DuckDBPyConnection) -> None:
+    """Read the survey cells and atoms, write TEMP tables int_survey_suppression (one row per
+    cell and measure: is_suppressed, suppression reason) and int_survey_group_cut."""
+    cells = con.execute(
+        "SELECT DISTINCT kommun_code, period_date, survey_id, respondent_role, measure_id, "
+        "cell_id, parent_cell_id, hierarchy, k FROM int_survey_cell"
+    ).df()
+    atoms = con.execute("SELECT * FROM int_survey_atom").df()
+    bounds = con.execute("SELECT * FROM int_survey_atom_bound").df()
+    ancestors = con.execute(
+        "SELECT s.kommun_code, s.period_date, s.survey_id, s.respondent_role, a.unit_id, "
+        "a.ancestor_id FROM int_survey_table s JOIN int_unit_ancestor a "
+        "ON a.kommun_code = s.kommun_code AND a.period_date = s.hr_period"
+    ).df()
+    for frame in (atoms, bounds):
+        frame[["atom_unit", "atom_group"]] = frame[["atom_unit", "atom_group"]].astype(object)
+        frame[["atom_unit", "atom_group"]] = frame[["atom_unit", "atom_group"]].where(
+            frame[["atom_unit", "atom_group"]].notna(), None
+        )
+    parts, cuts = [], []
+    by = {name: dict(iter(f.groupby(SURVEY_KEY, sort=False))) for name, f in
+          (("atoms", atoms), ("bounds", bounds), ("ancestors", ancestors))}  # fmt: skip
+    empty = {name: f.iloc[0:0] for name, f in (("atoms", atoms), ("bounds", bounds),
+                                                 ("ancestors", ancestors))}  # fmt: skip
+    for key, survey_cells in cells.groupby(SURVEY_KEY, sort=True):
+        picked = {name: by[name].get(key, empty[name]) for name in by}
+        frame, dropped = protect_survey(
+            survey_cells, picked["atoms"], picked["bounds"], picked["ancestors"]
+        )
+        parts.append(frame.assign(**dict(zip(SURVEY_KEY, key, strict=True))))
+        cuts += [(*key, group) for group in dropped]
+    out = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=[*SURVEY_KEY, "cell_id", "measure_id", "suppression"])
+    )
+    out["is_suppressed"] = out["suppression"].notna()
+    out = out[[*SURVEY_KEY, "measure_id", "cell_id", "is_suppressed", "suppression"]]
+    cut_frame = pd.DataFrame(cuts, columns=[*SURVEY_KEY, "group_name"]).astype(
+        {"kommun_code": str, "survey_id": str, "respondent_role": str, "group_name": str}
+    )
+    cut_frame["period_date"] = pd.to_datetime(cut_frame["period_date"])
+    _write(con, "int_survey_suppression", out)
+    _write(con, "int_survey_group_cut", cut_frame)
+
+
+def _write(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
+    con.register(f"{name}_frame", frame)
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * REPLACE "
+            f"(CAST(period_date AS DATE) AS period_date) FROM {name}_frame"
+        )
+    finally:
+        con.unregister(f"{name}_frame")
