@@ -58,8 +58,9 @@ def cmd_plan_report(args: argparse.Namespace) -> int:
         )
         return 1
     try:
-        for path in write_plan_report(published, args.kommun, Path(args.out)):
-            print(f"Skriven: {path}")
+        write_plan_report(
+            published, args.kommun, Path(args.out), lambda line: print(f"Skrev {line}", flush=True)
+        )
     except PlanReportError as exc:
         print(f"chefskartan plan-report: {exc}", file=sys.stderr)
         return 1
