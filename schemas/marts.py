@@ -416,7 +416,6 @@ MART_SPAN_ROLLUP = Table(
     pages=(
         "Faktavägg",
         "Jämförelse",
-        "Workshop",
     ),
 )
 
@@ -640,6 +639,7 @@ MART_STRENGTHS_CHALLENGES = Table(
     primary_key=("kommun_code", "period_date", "forvaltning_id", "metric"),
     label="Styrkor och utmaningar",
     pages=(
+        "Faktavägg",
         "Styrkor och utmaningar",
         "Workshop",
     ),

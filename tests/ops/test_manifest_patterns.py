@@ -40,7 +40,7 @@ def test_paths_out_of_the_inbox_are_refused(tmp_path: Path, name: str) -> None:
     inbox = tmp_path / "inbox"
     touch(inbox / "a" / "x.csv", 1_000)
     touch(tmp_path / "secret.xlsx", 1_000)
-    with pytest.raises(ManifestError, match="ingen sökväg"):
+    with pytest.raises(ManifestError, match="utanför inkorgen"):
         resolve_file(inbox, name, "files[0]")
 
 
