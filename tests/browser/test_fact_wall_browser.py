@@ -76,7 +76,7 @@ def test_fact_wall_renders_in_chromium(app_url: str, fact_wall_db: Path) -> None
             page = browser.new_page(viewport={"width": 1600, "height": 1400}, locale="sv-SE")
             page.goto(app_url, wait_until="domcontentloaded")
             main = page.locator('[data-testid="stMain"]')
-            expect(main.get_by_role("heading", name="Faktavägg")).to_be_visible(timeout=15_000)
+            expect(main.get_by_role("heading", name="Faktavägg")).to_be_visible(timeout=60_000)
             metrics = page.locator('[data-testid="stMetricValue"]')
             expect(metrics.filter(has_text=want["kommun_chefstathet"]).first).to_be_visible()
             expect(metrics.filter(has_text=want["kommun_share_above"]).first).to_be_visible()
