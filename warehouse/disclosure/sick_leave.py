@@ -1,13 +1,14 @@
 """The sick-leave step: one linked table per kommun and period over persons (health data).
 
-Atoms are persons per unit x sex x age band (the roster tells the attacker each person's sex and
-age band, so sex-and-age combinations are derivations like any other). Cells are every scope
-(kommun, förvaltning, avdelning, enhet, each with the units below it) for all staff, by sex and
-by age band (mart_sick_leave, and mart_span_rollup's figures = the scope's 'alla'), and every
-manager's units (mart_span_of_control: the units the manager is registered on with the units
-below them, the manager included, i.e. the rollup of the manager's unit). So "all" minus the
-shown bands, a parent minus its children, and a unit's rollup beside its manager's figure are
-all linear relations the audit sees at once, in one table.
+Atoms are persons per set of units they have hours in x sex x age band (the roster tells the
+attacker each person's sex and age band, so sex-and-age combinations are derivations like any
+other). Cells are every scope (kommun, förvaltning, avdelning, enhet, each with the units below
+it) for all staff, by sex and by age band (mart_sick_leave, and mart_span_rollup's figures = the
+scope's 'alla'), and every manager's units (mart_span_of_control: the units the manager is
+registered on with the units below them, the manager included, i.e. the rollup of the manager's
+unit). So "all" minus the shown bands, a parent minus its children (the persons placed on the
+parent unit itself, or counted in two children, are what is left), and a unit's rollup beside its
+manager's figure are all linear relations the audit sees at once, in one table.
 """
 
 from __future__ import annotations
@@ -39,21 +40,24 @@ def _joint_table(
 
     One table, so the exact audit sees combinations across the breakdowns too (a scope's women
     minus its 50- leaves the women under 50 when no man is 50-; the roster tells the attacker
-    who is who, so only the hours are secret).
+    who is who, so only the hours are secret). An atom is a set of units a person has hours in:
+    a scope's cells hold every atom touching one of its units, once.
     """
-    keys = sorted(
-        set(zip(atoms["unit_id"], atoms["sex"], atoms["age_band"], strict=True)),
-        key=lambda x: tuple(str(v) for v in x),
-    )
+    rows = [
+        ((tuple(u), s, a), int(n))
+        for u, s, a, n in zip(
+            atoms["units"], atoms["sex"], atoms["age_band"], atoms["persons"], strict=True
+        )
+    ]
+    keys = sorted({key for key, _ in rows}, key=lambda x: tuple(str(v) for v in x))
     index = {key: i for i, key in enumerate(keys)}
     counts = np.zeros(len(keys), dtype=np.int64)
-    for u, s, a, n in zip(
-        atoms["unit_id"], atoms["sex"], atoms["age_band"], atoms["persons"], strict=True
-    ):
-        counts[index[(u, s, a)]] += int(n)
+    for key, n in rows:
+        counts[index[key]] += n
     by_unit: dict[str, list[int]] = defaultdict(list)
     for i, key in enumerate(keys):
-        by_unit[key[0]].append(i)
+        for unit in key[0]:
+            by_unit[unit].append(i)
     breakdowns = [
         ("kön", 1, sorted({k[1] for k in keys if k[1] is not None}, key=str)),
         ("ålder", 2, sorted({k[2] for k in keys if k[2] is not None}, key=str)),
@@ -62,7 +66,7 @@ def _joint_table(
     cells: dict[str, frozenset[int]] = {}
     labels: dict[str, tuple] = {}
     for (scope_type, scope_id), units in scope_units.items():
-        members = [i for u in units for i in by_unit.get(u, ())]
+        members = sorted({i for u in units for i in by_unit.get(u, ())})
         cells[f"{scope_type}:{scope_id}|alla|alla"] = frozenset(members)
         for name, pos, values in breakdowns:
             for v in values:
@@ -77,7 +81,7 @@ def _joint_table(
         cells[f"manager:{manager}"] = frozenset(i for u in units for i in by_unit.get(u, ()))
         labels[f"manager:{manager}"] = ("manager", None, None, "alla", "alla", manager)
     roots = frozenset(c for c in cells if c.startswith("kommun:") and c.endswith("|alla|alla"))
-    atom_names = [f"{u}|{s}|{a}" for u, s, a in keys]
+    atom_names = [f"{'+'.join(u)}|{s}|{a}" for u, s, a in keys]
     # Each equation is one partition of its parent: the breakdown's groups, or the child scopes
     # (the persons placed on the parent unit itself are the remainder nobody publishes).
     merged: dict[tuple[str, str], list[str]] = defaultdict(list)
