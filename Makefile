@@ -46,6 +46,7 @@ bench: env
 	$(VENV)/bin/python benchmarks/bench_refresh.py
 	$(VENV)/bin/python benchmarks/bench_pages.py
 	$(VENV)/bin/python benchmarks/bench_survey_fast_path.py
+	$(VENV)/bin/python benchmarks/bench_scale.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) demo test-artifacts

@@ -3,7 +3,7 @@
 Builds the demo warehouse (seed 1) without Prefect, then times each page's script run with
 Streamlit's AppTest (the server-side work of a page load: queries, tables, charts; no browser),
 cold (first run in a fresh session) and warm (median of the next runs), and `chefskartan wall`.
-Usage: python benchmarks/bench_pages.py [--repeat 5] [--kommun 1262] [--no-wall]
+Usage: python benchmarks/bench_pages.py [--repeat 5] [--kommun 1262] [--no-wall] [--pages fact_wall …]
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--kommun", default="1262")
     parser.add_argument("--no-wall", action="store_true")
+    parser.add_argument("--pages", nargs="+", choices=PAGES, default=PAGES)
     args = parser.parse_args()
 
     from pipelines.generate import generate_inbox
@@ -64,7 +65,7 @@ def main() -> None:
         run_steps(inbox, work / "warehouse", b"benchmark-key")
         published = work / "warehouse" / "published" / "chefskartan.duckdb"
         os.environ["CHEFSKARTAN_PUBLISHED_DB"] = str(published)
-        results: dict[str, object] = {"pages": {m: time_page(m, args.repeat) for m in PAGES}}
+        results: dict[str, object] = {"pages": {m: time_page(m, args.repeat) for m in args.pages}}
         if not args.no_wall:
             from dashboards.wall import write_wall
 

@@ -4,6 +4,7 @@ summary for elected officials (the state of managers' conditions, the plan, prog
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -11,9 +12,9 @@ from great_tables import GT
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from dashboards import declared, queries
 from dashboards import format as fmt
 from dashboards import plan_labels as labels
-from dashboards import queries
 from dashboards.inert import html_text, inert_workbook
 
 PLAN_SHEET_COLUMNS = {  # column in the mart -> Swedish header
@@ -143,15 +144,16 @@ body { font-family: 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif; color: 
 h1 { font-size: 26px; margin: 0 0 4px 0; } h2 { font-size: 18px; border-bottom: 2px solid #000; }
 .meta { font-size: 12px; margin-bottom: 12px; } p { font-size: 13px; }
 """
-# The kommun's headline figures: column in mart_span_rollup -> (label, is a percentage).
+# The kommun's headline figures: column in mart_span_rollup -> label; the format is the
+# column's declared one (dashboards/declared.py): "16" managers, never "16,0".
 HEADLINE = {
-    "mean_span_first_line": ("Medarbetare per chef i första linjen, medel", False),
-    "share_first_line_above_threshold_pct": ("Andel chefer över gränsen", True),
-    "chefstathet": ("Chefstäthet (medarbetare per chef)", False),
-    "admin_support_fte_per_manager": ("Administrativt stöd per chef (årsarbetare)", False),
-    "managers_without_hr_partner": ("Chefer utan HR-partner", False),
-    "manager_turnover_pct": ("Chefsomsättning sedan förra perioden", True),
-    "sick_leave_pct": ("Sjukfrånvaro", True),
+    "mean_span_first_line": "Medarbetare per chef i första linjen, medel",
+    "share_first_line_above_threshold_pct": "Andel chefer över gränsen",
+    "chefstathet": "Chefstäthet (medarbetare per chef)",
+    "admin_support_fte_per_manager": "Administrativt stöd per chef (årsarbetare)",
+    "managers_without_hr_partner": "Chefer utan HR-partner",
+    "manager_turnover_pct": "Chefsomsättning sedan förra perioden",
+    "sick_leave_pct": "Sjukfrånvaro",
 }
 
 
@@ -190,8 +192,8 @@ def summary_html(kommun_code: str) -> str:
 def _headline_table(history: pd.DataFrame) -> GT:
     periods = [fmt.iso_date(p) for p in history["period_date"]]
     rows = []
-    for column, (label, is_pct) in HEADLINE.items():
-        cells = [fmt.percent(v) if is_pct else fmt.number(v, 1) for v in history[column]]
+    for column, label in HEADLINE.items():
+        cells = [declared.value("mart_span_rollup", column, v) for v in history[column]]
         rows.append({"Mått": label, **dict(zip(periods, cells, strict=True))})
     return GT(pd.DataFrame(rows), locale="sv").tab_options(table_font_size="12px")
 
@@ -243,12 +245,19 @@ def write_summary_pdf(kommun_code: str, path: Path) -> Path:
     return html_to_pdf(summary_html(kommun_code), path, "A4")
 
 
-def write_plan_report(published: Path, kommun_code: str, out: Path) -> list[Path]:
-    """handlingsplan_<kod>.xlsx and sammanfattning_<kod>.pdf in `out`."""
+def write_plan_report(
+    published: Path,
+    kommun_code: str,
+    out: Path,
+    progress: Callable[[str], None] | None = None,
+) -> list[Path]:
+    """handlingsplan_<kod>.xlsx and sammanfattning_<kod>.pdf in `out`; `progress` is told each."""
     use_published(published)
     kommun_row(kommun_code)  # a clear message for an unknown kommun before anything is written
     out.mkdir(parents=True, exist_ok=True)
-    return [
-        write_workbook(kommun_code, out / f"handlingsplan_{kommun_code}.xlsx"),
-        write_summary_pdf(kommun_code, out / f"sammanfattning_{kommun_code}.pdf"),
-    ]
+    say = progress or (lambda _line: None)
+    written = [write_workbook(kommun_code, out / f"handlingsplan_{kommun_code}.xlsx")]
+    say(f"[1/2] {written[-1]} (handlingsplan, arbetsbok)")
+    written.append(write_summary_pdf(kommun_code, out / f"sammanfattning_{kommun_code}.pdf"))
+    say(f"[2/2] {written[-1]} (sammanfattning, PDF)")
+    return written

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -144,3 +146,17 @@ def shown_figure(row: dict[str, Any], anonymity_k: Any, value_key: str = "value"
     if fmt._is_missing(value):
         return MISSING_FIGURE
     return fmt.figure(value, row["unit"], int(row["decimals"]))
+
+
+def table(build: Callable[..., Any], *args: Any) -> None:
+    """A great-tables table on the page, its HTML rendered once per table and data.
+
+    Rendering costs ~0.1 s a table on every rerun; the key is the builder and its arguments
+    (rows already read under the session's grant), so HTML is only reused for the same data.
+    """
+    st.html(_table_html(build.__module__, build.__name__, *args))
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _table_html(module: str, name: str, *args: Any) -> str:
+    return getattr(importlib.import_module(module), name)(*args).as_raw_html()

@@ -27,7 +27,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from pipelines.generate import generate_inbox
 
     manifest = generate_inbox(
-        Path(args.out), seed=args.seed, scale=args.scale, kommuner=args.kommun or None
+        Path(args.out),
+        seed=args.seed,
+        scale=args.scale,
+        kommuner=args.kommun or None,
+        national=getattr(args, "kommuner", None),
+        periods=getattr(args, "periods", None),
+        max_employments=getattr(args, "max_employments", None),
     )
     print(f"Demodata skriven: {manifest.parent} (manifest: {manifest.name})")
     return 0
@@ -52,8 +58,9 @@ def cmd_plan_report(args: argparse.Namespace) -> int:
         )
         return 1
     try:
-        for path in write_plan_report(published, args.kommun, Path(args.out)):
-            print(f"Skriven: {path}")
+        write_plan_report(
+            published, args.kommun, Path(args.out), lambda line: print(f"Skrev {line}", flush=True)
+        )
     except PlanReportError as exc:
         print(f"chefskartan plan-report: {exc}", file=sys.stderr)
         return 1
@@ -196,6 +203,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1, help="random seed (same seed, same files)")
     p.add_argument("--scale", type=float, default=1.0, help="multiply employee counts")
     p.add_argument("--kommun", action="append", help="only this kommun code (repeatable)")
+    p.add_argument("--kommuner", type=int, help="that many Swedish kommuner (290: all)")
+    p.add_argument("--periods", type=int, help="with --kommuner: periods (default 1, max 3)")
+    p.add_argument("--max-employments", type=int, help="with --kommuner: cap per kommun")
     p.set_defaults(func=cmd_generate)
 
     p = sub.add_parser("template", help="write a template to fill in (XLSX and CSV)")

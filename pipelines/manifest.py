@@ -8,6 +8,7 @@ import glob
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -36,6 +37,9 @@ def default_support_aid_prefixes() -> str:
     """AID code prefixes counted as administrative support (schemas/codes/support_aid_codes.csv)."""
     with open(CODES_DIR / "support_aid_codes.csv", encoding="utf-8", newline="") as f:
         return ",".join(row["aid_prefix"] for row in csv.DictReader(f))
+
+
+KOLADA_API = "https://api.kolada.se/v3/"
 
 
 class ManifestError(Exception):
@@ -127,6 +131,7 @@ class Manifest:
     inbox: Path
     kommuner: dict[str, Kommun]
     files: list[InboxFile]
+    kolada_url: str | None = None  # public benchmarks (pipelines/extract/kolada.py), if configured
 
 
 def load_manifest(inbox: Path) -> Manifest:
@@ -151,7 +156,7 @@ def _manifest(inbox: Path, data: object) -> Manifest:
     top = schema.checked(
         MANIFEST_NAME,
         data if data is not None else {},
-        {"kommuner": _is_table, "files": _is_list},
+        {"kommuner": _is_table, "files": _is_list, "kolada": _kolada_url},
         ("files",),
     )
     kommuner_spec: dict = top.get("kommuner") or {}  # type: ignore[assignment]
@@ -159,13 +164,22 @@ def _manifest(inbox: Path, data: object) -> Manifest:
     entries: list = top["files"]  # type: ignore[assignment]
     files = [_inbox_file(inbox, i, entry, kommuner) for i, entry in enumerate(entries)]
     _one_export_each(files)
-    return Manifest(inbox, kommuner, files)
+    return Manifest(inbox, kommuner, files, top.get("kolada"))  # type: ignore[arg-type]
 
 
 def _is_table(where: str, key: str, value: object) -> dict:
     if not isinstance(value, dict):
         raise schema.SchemaError(f"{where}: '{key}' ska vara en tabell (kommunkod: inställningar)")
     return value
+
+
+def _kolada_url(where: str, key: str, value: object) -> str:
+    """The `kolada` section ({url: ...}, or empty for the public API): the API's base URL."""
+    section = schema.checked(f"{where}, {key}", value or {}, {"url": schema.text}, ())
+    url = str(section.get("url") or KOLADA_API)
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise schema.SchemaError(f"{where}: '{key}.url' ska vara en http(s)-adress")
+    return url.rstrip("/") + "/"
 
 
 def _is_list(where: str, key: str, value: object) -> list:

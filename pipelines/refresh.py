@@ -214,7 +214,7 @@ def load(
         kommuner = pd.DataFrame([asdict(k) for k in manifest.kommuner.values()])
         upsert_rows(con, "kommun", kommuner, key=("kommun_code",))
         check_shrink(con, manifest.files, results)  # before history replaces the period
-        kolada_line = refresh_kolada(con, manifest.inbox, list(manifest.kommuner))
+        kolada_line = refresh_kolada(con, manifest.kolada_url, list(manifest.kommuner))
         if kolada_line:  # public benchmarks: offline, the last fetched values stay
             print(kolada_line)
         staged = [s for r in results for s in r.staged]

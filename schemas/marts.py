@@ -335,7 +335,7 @@ MART_SPAN_ROLLUP = Table(
         Field(
             "workplaces_per_manager",
             "decimal",
-            "workplaces / managers.",
+            "workplaces / managers; empty when fewer than half the staff have a known workplace.",
             required=False,
             label="Arbetsställen per chef",
             unit="arbetsställen",

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from great_tables import GT, loc, style
 
-from dashboards import charts, downloads, matrix, queries, state, survey_tables, widgets
+from dashboards import charts, declared, downloads, matrix, queries, state, survey_tables, widgets
 from dashboards import format as fmt
 from dashboards.inert import md
 
@@ -59,24 +59,21 @@ def render() -> None:
 
     flags = queries.strengths_challenges(kommun["kommun_code"], period)
     flags = flags[flags["forvaltning_id"] == forvaltning["forvaltning_id"]]
-    with st.expander("Diagram: förvaltningen mot hela kommunen och referenspunkterna"):
-        key = flags[flags["metric"].isin(matrix.KEY_FIGURES)]
-        charts.show(charts.key_figures(key), "Inga nyckeltal att visa.")
+    # Six panels cost the most of any chart: drawn only when asked for.
+    if st.toggle("Diagram: förvaltningen mot hela kommunen och referenspunkterna"):
+        key = flags[flags["metric"].isin(matrix.KEY_FIGURES)].reset_index(drop=True)
+        charts.show_built(charts.key_figures, key, empty="Inga nyckeltal att visa.")
 
     drill_down(kommun, period, forvaltning, forv_row, threshold)
 
     st.markdown("#### Stöd och förutsättningar")
-    st.html(
-        more_figures_table(
-            forv_row, kommun_row, forvaltning["forvaltning_name"], kommun
-        ).as_raw_html()
-    )
+    widgets.table(more_figures_table, forv_row, kommun_row, forvaltning["forvaltning_name"], kommun)
     f, k = forv_row or {}, kommun_row or {}
-    codes = [downloads.excel_format(u, d) for _c, _l, u, d in MORE_FIGURES]
+    codes = [downloads.excel_format(*declared.excel_unit(ROLLUP, c)) for c, _l in MORE_FIGURES]
     downloads.offer(
         pd.DataFrame(
             {
-                "Nyckeltal": [label for _c, label, _u, _d in MORE_FIGURES],
+                "Nyckeltal": [label for _c, label in MORE_FIGURES],
                 forvaltning["forvaltning_name"]: [f.get(c) for c, *_ in MORE_FIGURES],
                 f"Hela {kommun['kommun_name']}": [k.get(c) for c, *_ in MORE_FIGURES],
             }
@@ -94,9 +91,7 @@ def render() -> None:
     elif team.empty:
         st.info("Inga chefer registrerade för förvaltningen denna period.")
     else:
-        st.html(
-            _manager_table(team, forvaltning["forvaltning_name"], period, threshold).as_raw_html()
-        )
+        widgets.table(manager_table, team, forvaltning["forvaltning_name"], period, threshold)
         managers = team.assign(
             above_label=team["is_above_threshold"].map(lambda above: "ja" if above else "")
         )[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS)
@@ -105,9 +100,11 @@ def render() -> None:
             f"chefer_{kommun['kommun_code']}_{period}_{forvaltning['forvaltning_id']}",
             {TABLE_COLUMNS["fte_monthly_paid"]: downloads.excel_format("fte", 1)},
         )
-        charts.show(
-            charts.span_distribution(team, threshold),
-            "Inga chefer i första linjen i förvaltningen denna period.",
+        charts.show_built(
+            charts.span_distribution,
+            team,
+            threshold,
+            empty="Inga chefer i första linjen i förvaltningen denna period.",
         )
 
     st.markdown("#### Sjukfrånvaro")
@@ -117,7 +114,7 @@ def render() -> None:
     if sick.empty:
         st.caption("Exporten saknar arbetad tid och sjuktimmar – ingen sjukfrånvaro att visa.")
     else:
-        st.html(sick_leave_table(sick, kommun["anonymity_k"]).as_raw_html())
+        widgets.table(sick_leave_table, sick, kommun["anonymity_k"])
 
     st.markdown("#### Enkätresultat")
     survey_section(kommun, forvaltning)
@@ -182,12 +179,12 @@ def survey_section(kommun: dict[str, Any], forvaltning: dict[str, Any]) -> None:
     st.caption(f"Enkätperiod {fmt.iso_date(survey_period)}")
     index = queries.survey_index(code, survey_period)
     forv_id, name = forvaltning["forvaltning_id"], kommun["kommun_name"]
-    charts.show(charts.survey_indices(index, "forvaltning", forv_id))
-    st.html(survey_tables.index_table(index, forv_id, name).as_raw_html())
+    charts.show_built(charts.survey_indices, index, "forvaltning", forv_id)
+    widgets.table(survey_tables.index_table, index, forv_id, name)
     time_use = queries.survey_time_use(code, survey_period)
     if not time_use.empty:
-        charts.show(charts.time_use(time_use, forv_id, name))
-        st.html(survey_tables.time_use_table(time_use, forv_id, name).as_raw_html())
+        charts.show_built(charts.time_use, time_use, forv_id, name)
+        widgets.table(survey_tables.time_use_table, time_use, forv_id, name)
 
 
 # --------------------------------------------------------------------------- key figures
@@ -235,19 +232,21 @@ def _key_figures(row: dict[str, Any] | None, threshold: int) -> None:
 
 # --------------------------------------------------------------------------- tables
 
-# Figures beyond the key figures: (mart_span_rollup column, Swedish label, unit, decimals).
+# Figures beyond the key figures: (mart_span_rollup column, Swedish label). Unit and decimals
+# come from the column's declaration (dashboards/declared.py), as on every other page.
 MORE_FIGURES = [
-    ("admin_support_fte_per_manager", "Administrativt stöd per chef (årsarbetare)", "fte", 2),
-    ("managers_without_hr_partner", "Chefer utan namngiven HR-partner", "antal", 0),
-    ("managers_without_controller", "Chefer utan namngiven controller/ekonom", "antal", 0),
-    ("workplaces_per_manager", "Arbetsställen per chef", "antal", 1),
-    ("mean_tenure_months", "Tid i nuvarande chefsroll, medel (månader)", "manader", 0),
-    ("manager_turnover_pct", "Chefsomsättning sedan förra perioden", "pct", 1),
-    ("share_hourly_pct", "Andel timavlönade", "pct", 1),
-    ("share_visstid_pct", "Andel visstidsanställda", "pct", 1),
-    ("employees_monthly_paid", "Månadsavlönade medarbetare", "antal", 0),
-    ("fte_monthly_paid", "Årsarbetare (månadsavlönade)", "fte", 1),
+    ("admin_support_fte_per_manager", "Administrativt stöd per chef (årsarbetare)"),
+    ("managers_without_hr_partner", "Chefer utan namngiven HR-partner"),
+    ("managers_without_controller", "Chefer utan namngiven controller/ekonom"),
+    ("workplaces_per_manager", "Arbetsställen per chef"),
+    ("mean_tenure_months", "Tid i nuvarande chefsroll, medel (månader)"),
+    ("manager_turnover_pct", "Chefsomsättning sedan förra perioden"),
+    ("share_hourly_pct", "Andel timavlönade"),
+    ("share_visstid_pct", "Andel visstidsanställda"),
+    ("employees_monthly_paid", "Månadsavlönade medarbetare"),
+    ("fte_monthly_paid", "Årsarbetare (månadsavlönade)"),
 ]
+ROLLUP = "mart_span_rollup"
 SICK_GROUPS = {"alla": "Alla", "K": "Kvinnor", "M": "Män"}
 
 
@@ -261,9 +260,9 @@ def more_figures_table(
     f, k = forv_row or {}, kommun_row or {}
     data = pd.DataFrame(
         {
-            "figure": [label for _, label, _, _ in MORE_FIGURES],
-            "forvaltning": [fmt.figure(f.get(c), u, d) for c, _, u, d in MORE_FIGURES],
-            "kommun": [fmt.figure(k.get(c), u, d) for c, _, u, d in MORE_FIGURES],
+            "figure": [label for _, label in MORE_FIGURES],
+            "forvaltning": [declared.value(ROLLUP, c, f.get(c)) for c, _ in MORE_FIGURES],
+            "kommun": [declared.value(ROLLUP, c, k.get(c)) for c, _ in MORE_FIGURES],
         }
     )
     return (
@@ -312,9 +311,7 @@ def sick_leave_table(sick: pd.DataFrame, anonymity_k: Any) -> GT:
     )
 
 
-def _manager_table(
-    team: pd.DataFrame, forvaltning_name: str, period: dt.date, threshold: int
-) -> GT:
+def manager_table(team: pd.DataFrame, forvaltning_name: str, period: dt.date, threshold: int) -> GT:
     data = team.copy()
     data["above_label"] = data["is_above_threshold"].map(lambda above: "Ja" if above else "")
     # The mart already orders by span; sort again so the table never depends on that.

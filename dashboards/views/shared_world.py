@@ -33,7 +33,7 @@ def render() -> None:
         "högsta ledningen har besvarat samma frågor; varje sida visas bara med minst k svar."
     )
     st.subheader("Områden")
-    charts.show(charts.dela_varld(frame))
+    charts.show_built(charts.dela_varld, frame)
     st.html(survey_tables.dela_varld_table(frame, "construct").as_raw_html())
     hidden = frame["managers_suppressed"] | frame["top_management_suppressed"]
     table = pd.DataFrame(

@@ -19,15 +19,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import duckdb
 import pandas as pd
-import yaml
 
 from schemas.kolada import GENDERS, configured_kpis
 
-DEFAULT_URL = "https://api.kolada.se/v3/"
 TIMEOUT_SECONDS = 5  # a refresh without network (or the survey fast path) waits at most this
 MAX_PAGES = 200  # a guard against a next_url that never ends
 PER_PAGE = 5000
@@ -36,18 +33,6 @@ MAX_PAGE_BYTES = 50 * 2**20  # a page of 5000 values is well under 2 MB
 
 class KoladaUnavailable(Exception):
     """Kolada could not be reached or answered something unreadable (message in Swedish)."""
-
-
-def kolada_url(inbox: Path) -> str | None:
-    """The manifest's `kolada` section: the API's base URL, or None when not configured."""
-    data = yaml.safe_load((inbox / "manifest.yaml").read_text(encoding="utf-8")) or {}
-    section = data.get("kolada")
-    if not section:
-        return None
-    url = str(section.get("url") or DEFAULT_URL) if isinstance(section, dict) else DEFAULT_URL
-    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-        raise KoladaUnavailable(f"kolada.url ska vara en http(s)-adress, inte {url!r}")
-    return url.rstrip("/") + "/"
 
 
 def _get(url: str) -> dict:
@@ -135,13 +120,14 @@ def _fetch(base_url: str, kpi_ids: list[str], kommun_codes: list[str]) -> pd.Dat
 
 
 def refresh_kolada(
-    con: duckdb.DuckDBPyConnection, inbox: Path, kommun_codes: list[str]
+    con: duckdb.DuckDBPyConnection, url: str | None, kommun_codes: list[str]
 ) -> str | None:
-    """Fetch into the store (open on `con`); offline, keep the last values. Returns a report line."""
+    """Fetch into the store (open on `con`); offline, keep the last values. Returns a report line.
+
+    `url` is the manifest's checked `kolada` section (None: not configured, nothing fetched)."""
+    if url is None:
+        return None
     try:
-        url = kolada_url(inbox)
-        if url is None:
-            return None
         frame = fetch(url, [k.kpi_id for k in configured_kpis()], kommun_codes)
     except KoladaUnavailable as exc:
         _log(con, False, 0, str(exc))

@@ -120,8 +120,9 @@ def test_the_attacker_finds_participation_manager_and_breakdown_leaks(tmp_path: 
             "INSERT INTO mart_span_of_control (kommun_code, kommun_name, period_date, manager_id, "
             "unit_ids, unit_names, manager_level, is_first_line, employees_monthly_paid, "
             "employees_hourly, fte_monthly_paid, managers_led, span_threshold, "
-            "is_above_threshold, workplaces, admin_support_fte, sick_leave_pct) VALUES "
-            "(?, 'Lomma', ?, 'mE11', 'E11', 'E11', 1, true, 6, 0, 6, 0, 30, false, 1, 0, 3.0)",
+            "is_above_threshold, workplaces, admin_support_fte, sick_leave_pct, co_managers) "
+            "VALUES (?, 'Lomma', ?, 'mE11', 'E11', 'E11', 1, true, 6, 0, 6, 0, 30, false, 1, 0, "
+            "3.0, 0)",
             [K, P],
         )
     report = attack(db, knowledge())

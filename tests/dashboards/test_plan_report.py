@@ -14,7 +14,9 @@ from pipelines.cli import main
 pytestmark = pytest.mark.browser  # prints through headless Chromium
 
 
-def test_plan_report_writes_workbook_and_summary(demo_warehouse: Path, tmp_path: Path) -> None:
+def test_plan_report_writes_workbook_and_summary(
+    demo_warehouse: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert (
         main(
             [
@@ -29,6 +31,9 @@ def test_plan_report_writes_workbook_and_summary(demo_warehouse: Path, tmp_path:
         )
         == 0
     )
+    progress = capsys.readouterr().out.splitlines()  # one line per file, as it is written
+    assert progress[0].startswith("Skrev [1/2] ") and "handlingsplan_1261.xlsx" in progress[0]
+    assert progress[1].startswith("Skrev [2/2] ") and "sammanfattning_1261.pdf" in progress[1]
 
     con = duckdb.connect(str(demo_warehouse / "published" / "chefskartan.duckdb"), read_only=True)
     try:

@@ -72,7 +72,11 @@ def test_different_seed_changes_every_export(tmp_path: Path) -> None:
     a, b = _files(tmp_path / "a"), _files(tmp_path / "b")
     assert a.keys() == b.keys()
     plans = {name for names in PLAN_FILES.values() for name in names}  # written by hand
-    assert sorted(name for name in a if a[name] == b[name]) == sorted({"manifest.yaml"} | plans)
+    follow_ups = {follow_up for _, follow_up in PLAN_FILES.values()}
+    same = {name for name in a if a[name] == b[name]}
+    # A plan's targets may move to fit the other seed's baselines (baselines.py); nothing else
+    # stays the same but the manifest and the hand-written texts.
+    assert {"manifest.yaml"} | follow_ups <= same <= {"manifest.yaml"} | plans
 
 
 @pytest.mark.parametrize("period", PERIODS)
@@ -149,7 +153,7 @@ def test_tiny_kommuner_keep_every_forvaltning_and_a_staffed_tree(
     tmp_path_factory: pytest.TempPathFactory, exports: dict, seed: int
 ) -> None:
     out = tmp_path_factory.mktemp("tiny")
-    generate_inbox(out, seed=seed, scale=0.05)
+    generate_inbox(out, seed=seed, scale=0.05, plans=False)  # HR exports only: no plan refresh
     for code, read in READERS.items():
         tiny, full = read(out), exports[code]
         levels = Counter(u.level for u in tiny.units.values())

@@ -18,7 +18,9 @@ staff_totals AS (
            count(*) FILTER (WHERE NOT is_monthly_paid) AS employees_hourly,
            count(*) FILTER (WHERE is_monthly_paid AND NOT has_tillsvidare) AS employees_visstid,
            round(sum(fte), 2) AS fte_monthly_paid,
-           length(list_distinct(flatten(list(workplace_ids)))) AS workplaces
+           length(list_distinct(flatten(list(workplace_ids)))) AS workplaces,
+           count(*) FILTER (WHERE coalesce(len(workplace_ids), 0) > 0) AS staff_with_workplace,
+           count(*) AS staff
     FROM staff
     GROUP BY ALL
 ),
@@ -108,7 +110,11 @@ SELECT s.kommun_code, k.kommun_name, s.period_date, s.scope_type, s.scope_id, s.
        round(100.0 * st.employees_hourly
              / nullif(st.employees_monthly_paid + st.employees_hourly, 0), 1) AS share_hourly_pct,
        coalesce(st.workplaces, 0) AS workplaces,
-       round(st.workplaces / nullif(mt.managers, 0), 1) AS workplaces_per_manager,
+       -- Unknown (NULL, "uppgift saknas") unless at least half the scope's staff have a known
+       -- arbetsställe: an export without workplaces would otherwise read as 0,0 (a "strength").
+       CASE WHEN st.staff_with_workplace > 0 AND 2 * st.staff_with_workplace >= st.staff
+            THEN round(st.workplaces / nullif(mt.managers, 0), 1)
+       END AS workplaces_per_manager,
        round(coalesce(mt.admin_support_fte, 0), 2) AS admin_support_fte,
        round(mt.admin_support_fte / nullif(mt.managers, 0), 2) AS admin_support_fte_per_manager,
        mt.managers_without_hr_partner,

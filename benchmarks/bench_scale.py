@@ -1,0 +1,177 @@
+"""Scaling benchmark: refresh steps, `chefskartan refresh` and a bare-DuckDB baseline, per size.
+
+At each size (demo `--scale 1`, mid `--scale 10`, national `--kommuner 290`; `--sizes` picks) it
+generates the inbox, then times three child processes on it: the refresh's steps without
+Prefect (as bench_refresh.py), the CLI refresh as users run it, and benchmarks/baseline_duckdb.py.
+It checks the baseline's per-manager figures equal mart_span_of_control's (exits non-zero if
+not) and prints wall time, CPU seconds and peak RSS summed over each process tree, and ratios.
+Usage: python benchmarks/bench_scale.py [--sizes demo,mid,national]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+KEY = "benchmark-key"
+SIZES = {
+    "demo": ["--scale", "1"],
+    "mid": ["--scale", "10"],
+    "national": ["--kommuner", "290"],
+}
+STEPS = """
+import sys
+from pathlib import Path
+from pipelines.refresh import run_steps
+run_steps(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3].encode())
+"""
+BASELINE = """
+import sys
+from pathlib import Path
+sys.path.insert(0, "benchmarks")
+from baseline_duckdb import span_figures
+per_manager, rollup = span_figures(Path(sys.argv[1]), sys.argv[2].encode())
+per_manager.to_parquet(sys.argv[3])
+"""
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _tree_rss(root: int) -> int:
+    """Bytes resident in `root` and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+            rss[int(entry.name)] = int(fields[21]) * PAGE
+        except (OSError, ValueError, IndexError):
+            continue
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo += children.get(pid, [])
+    return total
+
+
+def timed(args: list[str], env: dict[str, str] | None = None) -> dict[str, float]:
+    """Wall s, CPU s (user + system, children included) and peak RSS MiB of the process tree."""
+    before = os.times()
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    peak = 0
+    done = threading.Event()
+
+    def poll() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            done.wait(0.2)
+
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
+    out, err = proc.communicate()
+    wall = time.perf_counter() - start
+    done.set()
+    poller.join()
+    after = os.times()
+    if proc.returncode:
+        sys.exit(f"{' '.join(args[:4])} failed ({proc.returncode}):\n{err.decode()[-3000:]}")
+    cpu = (after.children_user - before.children_user) + (
+        after.children_system - before.children_system
+    )
+    return {"wall_s": wall, "cpu_s": cpu, "peak_mib": peak / 2**20}
+
+
+def check_equal(warehouse: Path, baseline: Path) -> int:
+    """Managers compared; exits when the baseline and mart_span_of_control disagree."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse / "published" / "chefskartan.duckdb"), read_only=True)
+    cols = "kommun_code, period_date, manager_id"
+    figures = "employees_monthly_paid, employees_hourly, round(fte_monthly_paid, 2)"
+    diff = con.sql(f"""
+        WITH mart AS (SELECT {cols}, {figures} FROM mart_span_of_control),
+             base AS (SELECT {cols}, {figures} FROM read_parquet('{baseline}'))
+        (SELECT 'mart only' AS side, * FROM (FROM mart EXCEPT FROM base))
+        UNION ALL
+        (SELECT 'baseline only', * FROM (FROM base EXCEPT FROM mart))""").fetchall()
+    if diff:
+        shown = "\n".join(map(str, diff[:20]))
+        sys.exit(f"baseline and mart_span_of_control differ in {len(diff)} rows:\n{shown}")
+    return con.execute("SELECT count(*) FROM mart_span_of_control").fetchall()[0][0]
+
+
+def employments(warehouse: Path) -> int:
+    import duckdb
+
+    con = duckdb.connect(str(warehouse / "published" / "chefskartan.duckdb"), read_only=True)
+    return int(con.execute("SELECT sum(employees_monthly_paid + employees_hourly) "
+                       "FROM mart_span_of_control").fetchall()[0][0])  # fmt: skip
+
+
+def run_size(name: str, work: Path) -> dict:
+    py = sys.executable
+    inbox, env = work / name / "inbox", {**os.environ, "CHEFSKARTAN_PSEUDONYM_KEY": KEY}
+    gen = timed([py, "-m", "pipelines.cli", "generate", "--out", str(inbox), *SIZES[name]])
+    files = len(list(inbox.iterdir())) - 1
+    steps = timed([py, "-c", STEPS, str(inbox), str(work / name / "steps"), KEY])
+    cli = [py, "-m", "pipelines.cli", "refresh", "--inbox", str(inbox)]
+    cli_run = timed([*cli, "--warehouse", str(work / name / "cli")], env)
+    parquet = work / name / "baseline.parquet"
+    base = timed([py, "-c", BASELINE, str(inbox), KEY, str(parquet)])
+    managers = check_equal(work / name / "steps", parquet)
+    return {
+        "size": name,
+        "files": files,
+        "staff_per_manager_sum": employments(work / name / "steps"),
+        "managers_checked": managers,
+        "generate": gen,
+        "refresh_steps": steps,
+        "cli_refresh": cli_run,
+        "baseline_duckdb": base,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes", default="demo,mid,national", help="comma-separated: " + ",".join(SIZES)
+    )
+    args = parser.parse_args()
+    sizes = args.sizes.split(",")
+    if unknown := set(sizes) - set(SIZES):
+        parser.error(f"unknown sizes {sorted(unknown)}")
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in sizes:
+            results.append(run_size(name, Path(tmp)))
+            print(f"{name}: done", file=sys.stderr)
+    header = f"{'size':9} {'run':16} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9} {'÷ baseline':>11}"
+    print(header)
+    for r in results:
+        base = r["baseline_duckdb"]
+        print(f"{r['size']:9} files={r['files']} staff_per_manager_sum={r['staff_per_manager_sum']} "
+              f"managers={r['managers_checked']} (baseline figures equal the mart's)")  # fmt: skip
+        for run in ("generate", "refresh_steps", "cli_refresh", "baseline_duckdb"):
+            m = r[run]
+            ratio = f"{m['wall_s'] / base['wall_s']:.1f}× / {m['cpu_s'] / base['cpu_s']:.1f}×"
+            print(f"{'':9} {run:16} {m['wall_s']:8.1f} {m['cpu_s']:8.1f} {m['peak_mib']:9.0f} "
+                  f"{ratio:>11}")  # fmt: skip
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
