@@ -11,17 +11,6 @@ from tests.attack.knowledge import Knowledge
 from tests.attack.traps import TRAPS
 from tests.attack.world import refresh
 
-# What the protection of issue 9 (warehouse/disclosure/) does not yet close: sick-leave
-# combinations across sibling scopes (avdelningar minus their förvaltning leaving the persons
-# placed directly on the förvaltning) and figures within the span of shown ones. Strict, so the
-# day it stops failing is noticed; raises=AssertionError: a crash is a real failure.
-LEAKS_TODAY = pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="issue 9 residual: sick-leave combinations across sibling scopes still isolate "
-    "persons (python benchmarks/bench_attack.py lists them)",
-)
-
 
 @pytest.fixture(scope="session")
 def demo_attack(demo_warehouse: Path, demo_published_db: Path) -> Report:

@@ -96,3 +96,49 @@ def test_group_cut_rule_never_shows_fewer_org_cells_and_its_result_passes_the_au
     assert dropped == (len(shown_full) < 0.5 * len(shown))
     assert len(shown) >= len(shown_full)
     assert audit(t, set(protection.hidden), 5, never_called) == []
+
+
+def _sick_leave_leaks(persons: list[tuple], scopes: dict, rows: list[tuple], k: int) -> list:
+    """Signed sums of up to three shown sick-leave cells that pick out 1..k-1 whole persons."""
+    from itertools import combinations, product
+
+    def members(scope: str, breakdown: str, group: str) -> np.ndarray:
+        field = {"alla": None, "kön": 1, "ålder": 2}[breakdown]
+        return np.array([bool(set(p[0]) & scopes[scope]) and (field is None or p[field] == group)
+                         for p in persons], dtype=int)  # fmt: skip
+
+    shown = [members(r[2], r[3], r[4]) for r in rows if r[0] == "scope" and r[6]]
+    leaks = []
+    for size in (1, 2, 3):
+        for cells in combinations(range(len(shown)), size):
+            for signs in product((1, -1), repeat=size):
+                v = sum(s * shown[c] for s, c in zip(signs, cells, strict=True))
+                if set(v.tolist()) <= {0, 1} and 1 <= v.sum() <= k - 1:
+                    leaks.append((cells, signs))
+    return leaks
+
+
+def test_sick_leave_closes_parent_minus_children_and_sex_minus_age_band() -> None:
+    import pandas as pd
+
+    from warehouse.disclosure.sick_leave import protect_kommun_period
+
+    # F with children A and B; one woman works in both A and B (A + B - F = her); one woman is
+    # placed on F itself (F - A - B = her too); in A, women minus the 50+ leaves the 2 young women.
+    persons = [(("A",), "K", "30-49")] * 2 + [(("A",), "K", "50-")] * 4
+    persons += [(("A",), "M", "30-49")] * 4 + [(("B",), "K", "30-49")] * 6
+    persons += [(("B",), "M", "50-")] * 5 + [(("A", "B"), "K", "50-"), (("F",), "K", "-29")]
+    scopes = {"K1": {"F", "A", "B"}, "F": {"F", "A", "B"}, "A": {"A"}, "B": {"B"}}
+    kinds = {"K1": "kommun", "F": "forvaltning", "A": "avdelning", "B": "avdelning"}
+    frame = pd.DataFrame(persons, columns=["units", "sex", "age_band"])
+    atoms = frame.groupby(["units", "sex", "age_band"]).size().rename("persons").reset_index()
+    scope_rows = [(kinds[s], s, u) for s, units in scopes.items() for u in sorted(units)]
+    rows = protect_kommun_period(
+        atoms,
+        pd.DataFrame(scope_rows, columns=["scope_type", "scope_id", "unit_id"]),
+        pd.DataFrame({"unit_id": ["A"], "leader_id": ["m1"]}),
+        pd.DataFrame({"unit_id": ["F", "A", "B"], "parent_unit_id": [None, "F", "F"]}),
+        k=3,
+    )
+    assert _sick_leave_leaks(persons, scopes, rows, 3) == []
+    assert any(r[6] for r in rows if r[0] == "scope" and r[3] != "alla")  # not all hidden

@@ -1,12 +1,14 @@
 """The sick-leave step: one linked table per kommun and period over persons (health data).
 
-Atoms are persons per unit x sex (and per unit x age band). Cells are every scope (kommun, förvaltning,
-avdelning, enhet, each with the units below it) for all staff, by sex and by age band
-(mart_sick_leave, and mart_span_rollup's figures = the scope's 'alla'), and every manager's units
-(mart_span_of_control: the units the manager is registered on with the units below them, the
-manager included, i.e. the rollup of the manager's unit). So "all" minus
-the shown bands, a parent minus its children, and a unit's rollup beside its manager's figure
-are all linear relations the audit sees at once.
+Atoms are persons per set of units they have hours in x sex x age band (the roster tells the
+attacker each person's sex and age band, so sex-and-age combinations are derivations like any
+other). Cells are every scope (kommun, förvaltning, avdelning, enhet, each with the units below
+it) for all staff, by sex and by age band (mart_sick_leave, and mart_span_rollup's figures = the
+scope's 'alla'), and every manager's units (mart_span_of_control: the units the manager is
+registered on with the units below them, the manager included, i.e. the rollup of the manager's
+unit). So "all" minus the shown bands, a parent minus its children (the persons placed on the
+parent unit itself, or counted in two children, are what is left), and a unit's rollup beside its
+manager's figure are all linear relations the audit sees at once, in one table.
 """
 
 from __future__ import annotations
@@ -31,49 +33,66 @@ def _reason(protection: Protection, cell: str) -> str | None:
     return "secondary" if cell in protection.forced else None
 
 
-def _dimension_table(
-    atoms: pd.DataFrame, column: str, breakdown: str, scope_units: dict, led: dict, parents: dict
+def _joint_table(
+    atoms: pd.DataFrame, scope_units: dict, led: dict, parents: dict
 ) -> tuple[LinkedTable, dict[str, tuple]]:
-    """The scope x <sex or age band> table (with the totals and the managers' figures)."""
-    keys = sorted(
-        {(u, v) for u, v in zip(atoms["unit_id"], atoms[column], strict=True)},
-        key=lambda x: (str(x[0]), str(x[1])),
-    )
+    """The scope x sex and scope x age-band cells over one set of atoms: unit x sex x age band.
+
+    One table, so the exact audit sees combinations across the breakdowns too (a scope's women
+    minus its 50- leaves the women under 50 when no man is 50-; the roster tells the attacker
+    who is who, so only the hours are secret). An atom is a set of units a person has hours in:
+    a scope's cells hold every atom touching one of its units, once.
+    """
+    rows = [
+        ((tuple(u), s, a), int(n))
+        for u, s, a, n in zip(
+            atoms["units"], atoms["sex"], atoms["age_band"], atoms["persons"], strict=True
+        )
+    ]
+    keys = sorted({key for key, _ in rows}, key=lambda x: tuple(str(v) for v in x))
     index = {key: i for i, key in enumerate(keys)}
     counts = np.zeros(len(keys), dtype=np.int64)
-    for u, v, n in zip(atoms["unit_id"], atoms[column], atoms["persons"], strict=True):
-        counts[index[(u, v)]] += int(n)
+    for key, n in rows:
+        counts[index[key]] += n
     by_unit: dict[str, list[int]] = defaultdict(list)
-    for i, (unit, _) in enumerate(keys):
-        by_unit[unit].append(i)
-    values = sorted({v for _, v in keys if v is not None})
+    for i, key in enumerate(keys):
+        for unit in key[0]:
+            by_unit[unit].append(i)
+    breakdowns = [
+        ("kön", 1, sorted({k[1] for k in keys if k[1] is not None}, key=str)),
+        ("ålder", 2, sorted({k[2] for k in keys if k[2] is not None}, key=str)),
+    ]
+    groups = [("alla", "alla")] + [(name, v) for name, _, vs in breakdowns for v in vs]
     cells: dict[str, frozenset[int]] = {}
     labels: dict[str, tuple] = {}
     for (scope_type, scope_id), units in scope_units.items():
-        members = [i for u in units for i in by_unit.get(u, ())]
-        groups = [("alla", "alla", members)]
-        groups += [(breakdown, v, [i for i in members if keys[i][1] == v]) for v in values]
-        for name, group, atom_list in groups:
-            cell = f"{scope_type}:{scope_id}|{name}|{group}"
-            cells[cell] = frozenset(atom_list)
-            labels[cell] = ("scope", scope_type, scope_id, name, group, None)
+        members = sorted({i for u in units for i in by_unit.get(u, ())})
+        cells[f"{scope_type}:{scope_id}|alla|alla"] = frozenset(members)
+        for name, pos, values in breakdowns:
+            for v in values:
+                cells[f"{scope_type}:{scope_id}|{name}|{v}"] = frozenset(
+                    i for i in members if keys[i][pos] == v
+                )
+        for name, group in groups:
+            labels[f"{scope_type}:{scope_id}|{name}|{group}"] = (
+                "scope", scope_type, scope_id, name, group, None
+            )  # fmt: skip
     for manager, units in led.items():
         cells[f"manager:{manager}"] = frozenset(i for u in units for i in by_unit.get(u, ()))
         labels[f"manager:{manager}"] = ("manager", None, None, "alla", "alla", manager)
     roots = frozenset(c for c in cells if c.startswith("kommun:") and c.endswith("|alla|alla"))
-    atom_names = [f"{u}|{v}" for u, v in keys]
-    equations = [
-        (f"{t}:{i}|alla|alla", tuple(f"{t}:{i}|{breakdown}|{v}" for v in values))
-        for t, i in scope_units
-    ]
+    atom_names = [f"{'+'.join(u)}|{s}|{a}" for u, s, a in keys]
+    # Each equation is one partition of its parent: the breakdown's groups, or the child scopes
+    # (the persons placed on the parent unit itself are the remainder nobody publishes).
+    merged: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for t, i in scope_units:
+        for name, _, values in breakdowns:
+            merged[(f"{t}:{i}|alla|alla", name)] += [f"{t}:{i}|{name}|{v}" for v in values]
     for (t, i), (pt, pi) in parents.items():
-        for name, group in [("alla", "alla")] + [(breakdown, v) for v in values]:
-            equations.append((f"{pt}:{pi}|{name}|{group}", (f"{t}:{i}|{name}|{group}",)))
-    merged: dict[str, list[str]] = defaultdict(list)
-    for parent, kids in equations:
-        merged[parent] += kids
+        for name, group in groups:
+            merged[(f"{pt}:{pi}|{name}|{group}", "scope")].append(f"{t}:{i}|{name}|{group}")
     table = LinkedTable(atom_names, counts, cells, roots)
-    table.equations = [(p, tuple(k)) for p, k in merged.items()]
+    table.equations = [(p, tuple(kids)) for (p, _), kids in merged.items() if kids]
     return table, labels
 
 
@@ -91,11 +110,7 @@ def _scope_parents(scopes: pd.DataFrame, tree: pd.DataFrame) -> dict[tuple, tupl
 def protect_kommun_period(
     atoms: pd.DataFrame, scopes: pd.DataFrame, leaders: pd.DataFrame, tree: pd.DataFrame, k: int
 ) -> list[tuple]:
-    """Rows (cell_kind, scope_type, scope_id, breakdown, group, manager_id, shown, reason).
-
-    The scope x sex and scope x age-band tables share the totals and the managers' figures:
-    each is protected with the shared cells the other hid, until neither hides a new one.
-    """
+    """Rows (cell_kind, scope_type, scope_id, breakdown, group, manager_id, shown, reason)."""
     scope_units: dict[tuple[str, str], list[str]] = defaultdict(list)
     for scope_type, scope_id, unit in zip(
         scopes["scope_type"], scopes["scope_id"], scopes["unit_id"], strict=True
@@ -105,30 +120,12 @@ def protect_kommun_period(
     led: dict[str, list[str]] = defaultdict(list)
     for unit, leader in zip(leaders["unit_id"], leaders["leader_id"], strict=True):
         led[leader].append(unit)
-    tables = [
-        _dimension_table(atoms, "sex", "kön", scope_units, led, parents),
-        _dimension_table(atoms, "age_band", "ålder", scope_units, led, parents),
-    ]
-    shared = {c for c in tables[0][0].cells if c in tables[1][0].cells}
-    forced: set[str] = set()
-    results: list[Protection | None] = [None, None]
-    stable = 0
-    while stable < 2:
-        for i, (table, _) in enumerate(tables):
-            earlier = results[i].hidden - results[i].empty if results[i] else set()
-            results[i] = protect(table, k, forced=forced | earlier, intervals=False)  # see audit
-            new = (results[i].hidden & shared) - forced
-            stable = 0 if new else stable + 1
-            forced |= new
-            if stable == 2:
-                break
-    rows: dict[str, tuple] = {}
-    for (table, labels), protection in zip(tables, results, strict=True):
-        for cell in table.cells:
-            reason = _reason(protection, cell)
-            if cell in shared and cell in forced and reason is None:
-                reason = "secondary"
-            rows[cell] = (*labels[cell], reason is None, reason)
+    table, labels = _joint_table(atoms, scope_units, led, parents)
+    protection = protect(table, k, intervals=False)  # counts are no secret: see audit
+    rows = {}
+    for cell in table.cells:
+        reason = _reason(protection, cell)
+        rows[cell] = (*labels[cell], reason is None, reason)
     return [rows[c] for c in sorted(rows)]
 
 

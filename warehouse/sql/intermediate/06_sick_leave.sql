@@ -32,16 +32,17 @@ JOIN hist_employment e USING (kommun_code, period_date, unit_id)
 WHERE e.employment_form IN ('tillsvidare', 'visstid') AND e.contracted_hours > 0
 GROUP BY ALL;
 
--- Atoms for disclosure control (warehouse/disclosure/sick_leave.py): persons per unit (the one
--- with most of their hours), sex and age band. Every sick-leave figure is a sum over atoms.
+-- Atoms for disclosure control (warehouse/disclosure/sick_leave.py): persons per set of units
+-- they have hours in, sex and age band. A person with hours in two units is in the figures of
+-- both (once in a scope holding both), so every sick-leave figure's persons are a union of atoms.
 CREATE OR REPLACE TEMP TABLE int_sick_leave_atom AS
 WITH person AS (
-    SELECT kommun_code, period_date, person_id, arg_max(unit_id, contracted_hours) AS unit_id,
+    SELECT kommun_code, period_date, person_id, list(DISTINCT unit_id ORDER BY unit_id) AS units,
            any_value(sex) AS sex, any_value(age_band) AS age_band
     FROM hist_employment
     WHERE employment_form IN ('tillsvidare', 'visstid') AND contracted_hours > 0
     GROUP BY ALL
 )
-SELECT kommun_code, period_date, unit_id, sex, age_band, count(*) AS persons
+SELECT kommun_code, period_date, units, sex, age_band, count(*) AS persons
 FROM person
 GROUP BY ALL;
