@@ -33,7 +33,7 @@ def test_mart_dictionary_lists_every_published_column_with_its_label(
         assert chefstathet[2:] == (
             "Chefstäthet (medarbetare per chef)",
             "personer",
-            "Faktavägg; Jämförelse; Workshop",
+            "Faktavägg; Jämförelse",
         )
 
 
