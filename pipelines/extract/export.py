@@ -37,6 +37,10 @@ class Export:
         column = self.header_of.get(field_name, field_name) if field_name else None
         self.report.issues.append(Issue(self.entry.name, row, column, value, rule))
 
+    def warn(self, rule: str) -> None:
+        """A warning about the whole file (no row, column or value): loaded, and reported."""
+        self.report.issues.append(Issue(self.entry.name, None, None, None, rule, WARNING))
+
 
 def open_export(entry: InboxFile, sha256: str) -> Export:
     """Read the file and keep only recognised columns; names never go further than this."""

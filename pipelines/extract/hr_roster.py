@@ -100,16 +100,9 @@ FIGURE_COLUMNS = {
 def warn_absent_columns(export: Export) -> None:
     for name, consequence in FIGURE_COLUMNS.items():
         if name not in export.raw.columns:
-            export.report.issues.append(
-                Issue(
-                    export.entry.name,
-                    None,
-                    None,
-                    None,
-                    f"ingen kolumn känns igen som {consequence} "
-                    "(mappa en rubrik under 'columns' i manifestet)",
-                    WARNING,
-                )
+            export.warn(
+                f"ingen kolumn känns igen som {consequence} "
+                "(mappa en rubrik under 'columns' i manifestet)"
             )
 
 

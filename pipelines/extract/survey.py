@@ -18,7 +18,7 @@ from pipelines.extract.files import ROW_COLUMN, ReadOptions, UnreadableFile, rea
 from pipelines.extract.headers import NAME_FIELDS, match_headers
 from pipelines.manifest import InboxFile
 from pipelines.normalise import blank_to_na, parse_date, validate_table
-from pipelines.report import WARNING, FileReport, Issue
+from pipelines.report import FileReport, Issue
 from schemas.codes import code_table
 from schemas.questionnaire import (
     AmbiguousQuestion,
@@ -128,16 +128,9 @@ def _warn_untied(export: Export) -> None:
     if any(f in export.raw.columns for f in TIE_FIELDS) or export.entry.respondents != "manager":
         return  # top management answers for the whole kommun (Dela värld)
     ignored = ", ".join(f'"{h}"' for h in export.report.ignored_columns[:8]) or "inga"
-    export.report.issues.append(
-        Issue(
-            export.entry.name,
-            None,
-            None,
-            None,
-            "ingen kolumn för enhet, förvaltning eller personnummer känns igen: svaren räknas "
-            f"bara i hela kommunen (ej igenkända kolumner: {ignored}; mappa under 'columns')",
-            WARNING,
-        )
+    export.warn(
+        "ingen kolumn för enhet, förvaltning eller personnummer känns igen: svaren räknas "
+        f"bara i hela kommunen (ej igenkända kolumner: {ignored}; mappa under 'columns')"
     )
 
 
@@ -145,16 +138,7 @@ def _warn_missing_questions(export: Export, questionnaire: Questionnaire, asked:
     present = {c.removeprefix(QUESTION_PREFIX) for c in asked}
     absent = [q.id for q in questionnaire.questions if q.id not in present and not q.is_free_text]
     if absent:
-        export.report.issues.append(
-            Issue(
-                export.entry.name,
-                None,
-                None,
-                None,
-                f"frågor saknas i filen och räknas som obesvarade: {', '.join(absent)}",
-                WARNING,
-            )
-        )
+        export.warn(f"frågor saknas i filen och räknas som obesvarade: {', '.join(absent)}")
 
 
 def response_table(
