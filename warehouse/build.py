@@ -60,7 +60,8 @@ def build_marts(store: Path, out: Path) -> pd.DataFrame:
     """
     con = duckdb.connect()
     try:
-        con.execute(f"ATTACH {sql_literal(str(store))} AS store (READ_ONLY)")
+        # read-write: the refresh's private copy, where disclosure control caches its results
+        con.execute(f"ATTACH {sql_literal(str(store))} AS store")
         attach_new_published(con, out)
         con.execute("SET search_path = 'pub.main,store.main'")
         con.register("indicator_catalogue", catalogue_frame())

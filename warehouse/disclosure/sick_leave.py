@@ -14,16 +14,29 @@ manager's figure are all linear relations the audit sees at once, in one table.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 import duckdb
 import numpy as np
 import pandas as pd
 
+from warehouse.disclosure.cache import (
+    CATALOG,
+    ResultCache,
+    canonical,
+    fingerprint,
+    key_of,
+    key_set,
+    writable,
+)
 from warehouse.disclosure.linked import LinkedTable, Protection, protect
 from warehouse.disclosure.surveys import _write
 
 COLUMNS = ["kommun_code", "period_date", "cell_kind", "scope_type", "scope_id", "breakdown",
            "breakdown_group", "manager_id", "is_shown", "suppression"]  # fmt: skip
+CACHE_KEY = {"kommun_code": "VARCHAR", "period_date": "DATE"}
+CACHE_COLUMNS = {**dict.fromkeys(COLUMNS[2:8], "VARCHAR"), "is_shown": "BOOLEAN",
+                 "suppression": "VARCHAR"}  # fmt: skip
 
 
 def _reason(protection: Protection, cell: str) -> str | None:
@@ -129,40 +142,100 @@ def protect_kommun_period(
     return [rows[c] for c in sorted(rows)]
 
 
-def protect_sick_leave(con: duckdb.DuckDBPyConnection) -> None:
-    """Read int_sick_leave_atom, the scopes and the managers' units; write TEMP table
-    int_sick_leave_protection (is_shown and the reason per scope x breakdown and manager)."""
+@dataclass(frozen=True)
+class SickLeaveTable:
+    """One kommun and period's inputs: all its protection depends on (rows in canonical order)."""
+
+    kommun_code: str
+    period_date: object
+    atoms: pd.DataFrame  # units, sex, age_band, persons
+    scopes: pd.DataFrame  # scope_type, scope_id, unit_id
+    leaders: pd.DataFrame  # unit_id, leader_id
+    tree: pd.DataFrame  # unit_id, parent_unit_id
+    k: int
+
+    @property
+    def key(self) -> tuple:
+        return (self.kommun_code, self.period_date)
+
+    def fingerprint(self) -> str:
+        return fingerprint((self.atoms, self.scopes, self.leaders, self.tree), self.k)
+
+    def protect(self) -> pd.DataFrame:
+        """The protection's rows (COLUMNS) for this kommun and period."""
+        found = protect_kommun_period(self.atoms, self.scopes, self.leaders, self.tree, self.k)
+        return _frame([(self.kommun_code, self.period_date, *row) for row in found])
+
+
+def sick_leave_tables(con: duckdb.DuckDBPyConnection) -> list[SickLeaveTable]:
+    """The linked tables to protect: one per kommun and period in int_sick_leave_atom."""
+    key = ["kommun_code", "period_date"]
     atoms = con.execute(
         "SELECT a.*, k.anonymity_k FROM int_sick_leave_atom a JOIN kommun k USING (kommun_code)"
     ).df()
-    scopes = con.execute(
-        "SELECT DISTINCT kommun_code, period_date, scope_type, scope_id, unit_id "
-        "FROM int_scope_unit"
-    ).df()
-    leaders = con.execute(
-        "SELECT kommun_code, period_date, unit_id, manager_id AS leader_id "
-        "FROM int_manager_scope_unit"
-    ).df()
     for column in ("sex", "age_band"):
         atoms[column] = atoms[column].astype(object).where(atoms[column].notna(), None)
-    tree = con.execute(
-        "SELECT kommun_code, period_date, unit_id, parent_unit_id FROM int_unit_tree"
-    ).df()
-    key = ["kommun_code", "period_date"]
-    scope_parts = dict(iter(scopes.groupby(key, sort=False)))
-    leader_parts = dict(iter(leaders.groupby(key, sort=False)))
-    tree_parts = dict(iter(tree.groupby(key, sort=False)))
-    rows = []
-    for (kommun, period), part in atoms.groupby(key, sort=True):
-        found = protect_kommun_period(
-            part.reset_index(drop=True),
-            scope_parts.get((kommun, period), scopes.iloc[0:0]),
-            leader_parts.get((kommun, period), leaders.iloc[0:0]),
-            tree_parts.get((kommun, period), tree.iloc[0:0]),
-            int(part["anonymity_k"].iloc[0]),
+    parts = {
+        name: dict(iter(con.execute(sql).df().groupby(key, sort=False)))
+        for name, sql in (
+            ("scopes", "SELECT DISTINCT kommun_code, period_date, scope_type, scope_id, unit_id "
+                       "FROM int_scope_unit"),
+            ("leaders", "SELECT kommun_code, period_date, unit_id, manager_id AS leader_id "
+                        "FROM int_manager_scope_unit"),
+            ("tree", "SELECT kommun_code, period_date, unit_id, parent_unit_id FROM int_unit_tree"),
         )
-        rows += [(kommun, period, *row) for row in found]
+    }  # fmt: skip
+    columns = {"scopes": ["scope_type", "scope_id", "unit_id"], "leaders": ["unit_id", "leader_id"],
+               "tree": ["unit_id", "parent_unit_id"]}  # fmt: skip
+    tables = []
+    for (kommun, period), part in atoms.groupby(key, sort=True):
+        picked = {
+            name: canonical(
+                by_key[(kommun, period)][columns[name]]
+                if (kommun, period) in by_key
+                else pd.DataFrame(columns=columns[name])
+            )
+            for name, by_key in parts.items()
+        }
+        tables.append(
+            SickLeaveTable(
+                kommun,
+                period,
+                canonical(part[["units", "sex", "age_band", "persons"]]),
+                picked["scopes"],
+                picked["leaders"],
+                picked["tree"],
+                int(part["anonymity_k"].iloc[0]),
+            )  # fmt: skip
+        )
+    return tables
+
+
+def protect_sick_leave(con: duckdb.DuckDBPyConnection, catalog: str | None = CATALOG) -> None:
+    """Read int_sick_leave_atom, the scopes and the managers' units; write TEMP table
+    int_sick_leave_protection (is_shown and the reason per scope x breakdown and manager).
+
+    Each kommun and period whose inputs are unchanged since a result was cached in `catalog`
+    (the store) reuses it; the others are protected and their results cached.
+    """
+    tables = sick_leave_tables(con)
+    cache = ResultCache(
+        con, "sick_leave_protection", CACHE_KEY, CACHE_COLUMNS,
+        catalog if catalog and writable(con, catalog) else None,
+    )  # fmt: skip
+    prints = {t.key: t.fingerprint() for t in tables}
+    cached = cache.lookup(prints)
+    have = key_set(cached, list(CACHE_KEY))
+    todo = [t for t in tables if key_of(t.key) not in have]
+    fresh = [t.protect() for t in todo]
+    new = pd.concat(fresh, ignore_index=True) if fresh else _frame([])
+    cache.store({t.key: prints[t.key] for t in todo}, new)
+    frame = pd.concat([f for f in (cached, new) if not f.empty], ignore_index=True)
+    _write(con, "int_sick_leave_protection", frame if len(frame.columns) else _frame([]))
+
+
+def _frame(rows: list[tuple]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["is_shown"] = frame["is_shown"].astype(bool)
     frame["manager_id"] = frame["manager_id"].astype(object)
-    _write(con, "int_sick_leave_protection", frame)
+    return frame

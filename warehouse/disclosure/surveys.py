@@ -20,6 +20,15 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from warehouse.disclosure.cache import (
+    CATALOG,
+    ResultCache,
+    canonical,
+    fingerprint,
+    key_of,
+    key_set,
+    writable,
+)
 from warehouse.disclosure.linked import LinkedTable, Protection, protect
 
 SURVEY_KEY = ["kommun_code", "period_date", "survey_id", "respondent_role"]
@@ -146,9 +155,9 @@ def protect_survey(
     return frame, [g.removeprefix("group:") for g in groups] if dropped else []
 
 
-def protect_surveys(con: duckdb.DuckDBPyConnection) -> None:
-    """Read the survey cells and atoms, write TEMP tables int_survey_suppression (one row per
-    cell and measure: is_suppressed, suppression reason) and int_survey_group_cut."""
+def survey_inputs(con: duckdb.DuckDBPyConnection) -> dict[tuple, dict[str, pd.DataFrame]]:
+    """Per survey table (SURVEY_KEY) its cells, atoms, bounds and ancestors, rows in canonical
+    order: all its protection depends on."""
     cells = con.execute(
         "SELECT DISTINCT kommun_code, period_date, survey_id, respondent_role, measure_id, "
         "cell_id, parent_cell_id, hierarchy, k FROM int_survey_cell"
@@ -165,28 +174,61 @@ def protect_surveys(con: duckdb.DuckDBPyConnection) -> None:
         frame[["atom_unit", "atom_group"]] = frame[["atom_unit", "atom_group"]].where(
             frame[["atom_unit", "atom_group"]].notna(), None
         )
-    parts, cuts = [], []
-    by = {name: dict(iter(f.groupby(SURVEY_KEY, sort=False))) for name, f in
-          (("atoms", atoms), ("bounds", bounds), ("ancestors", ancestors))}  # fmt: skip
-    empty = {name: f.iloc[0:0] for name, f in (("atoms", atoms), ("bounds", bounds),
-                                                 ("ancestors", ancestors))}  # fmt: skip
+    frames = {"atoms": atoms, "bounds": bounds, "ancestors": ancestors}
+    by = {name: dict(iter(f.groupby(SURVEY_KEY, sort=False))) for name, f in frames.items()}
+    inputs = {}
     for key, survey_cells in cells.groupby(SURVEY_KEY, sort=True):
-        picked = {name: by[name].get(key, empty[name]) for name in by}
+        picked = {"cells": survey_cells}
+        picked |= {name: by[name].get(key, frames[name].iloc[0:0]) for name in by}
+        inputs[key] = {
+            name: canonical(f[[c for c in f.columns if c not in SURVEY_KEY]])
+            for name, f in picked.items()
+        }
+    return inputs
+
+
+def protect_surveys(con: duckdb.DuckDBPyConnection, catalog: str | None = CATALOG) -> None:
+    """Read the survey cells and atoms, write TEMP tables int_survey_suppression (one row per
+    cell and measure: is_suppressed, suppression reason) and int_survey_group_cut.
+
+    Each survey table whose inputs are unchanged since a result was cached in `catalog` (the
+    store) reuses it; the others are protected and their results cached.
+    """
+    inputs = survey_inputs(con)
+    catalog = catalog if catalog and writable(con, catalog) else None
+    key_types = {"kommun_code": "VARCHAR", "period_date": "DATE", "survey_id": "VARCHAR",
+                 "respondent_role": "VARCHAR"}  # fmt: skip
+    suppression_cache = ResultCache(
+        con, "survey_suppression", key_types,
+        {"measure_id": "VARCHAR", "cell_id": "VARCHAR", "suppression": "VARCHAR"}, catalog,
+    )  # fmt: skip
+    cut_cache = ResultCache(con, "survey_group_cut", key_types, {"group_name": "VARCHAR"}, catalog)
+    prints = {key: fingerprint(list(parts.values())) for key, parts in inputs.items()}
+    cached = suppression_cache.lookup(prints)
+    have = key_set(cached, SURVEY_KEY)
+    hits = {key: f for key, f in prints.items() if key_of(key) in have}
+    cached_cuts = cut_cache.lookup(hits)
+    parts, cuts = [], []
+    for key, picked in inputs.items():
+        if key in hits:
+            continue
         frame, dropped = protect_survey(
-            survey_cells, picked["atoms"], picked["bounds"], picked["ancestors"]
+            picked["cells"], picked["atoms"], picked["bounds"], picked["ancestors"]
         )
         parts.append(frame.assign(**dict(zip(SURVEY_KEY, key, strict=True))))
         cuts += [(*key, group) for group in dropped]
-    out = (
-        pd.concat(parts, ignore_index=True)
-        if parts
-        else pd.DataFrame(columns=[*SURVEY_KEY, "cell_id", "measure_id", "suppression"])
-    )
+    columns = [*SURVEY_KEY, "measure_id", "cell_id", "suppression"]
+    new = pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+    new_cuts = pd.DataFrame(cuts, columns=[*SURVEY_KEY, "group_name"])
+    computed = {key: f for key, f in prints.items() if key not in hits}
+    suppression_cache.store(computed, new)
+    cut_cache.store(computed, new_cuts)
+    out = pd.concat([f for f in (cached, new) if not f.empty] or [new], ignore_index=True)
     out["is_suppressed"] = out["suppression"].notna()
     out = out[[*SURVEY_KEY, "measure_id", "cell_id", "is_suppressed", "suppression"]]
-    cut_frame = pd.DataFrame(cuts, columns=[*SURVEY_KEY, "group_name"]).astype(
-        {"kommun_code": str, "survey_id": str, "respondent_role": str, "group_name": str}
-    )
+    cut_frame = pd.concat(
+        [f for f in (cached_cuts, new_cuts) if not f.empty] or [new_cuts], ignore_index=True
+    ).astype({"kommun_code": str, "survey_id": str, "respondent_role": str, "group_name": str})
     cut_frame["period_date"] = pd.to_datetime(cut_frame["period_date"])
     _write(con, "int_survey_suppression", out)
     _write(con, "int_survey_group_cut", cut_frame)
