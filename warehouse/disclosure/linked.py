@@ -43,6 +43,23 @@ class LinkedTable:
     def count(self, cell: str) -> int:
         return self._counts[cell]
 
+    def restricted(self, cells: Iterable[str]) -> LinkedTable:
+        """The same atoms with only `cells` published or hidden: what an attacker holding just
+        those cells knows (any derivation there is one in the whole table too)."""
+        keep = [c for c in self.cells if c in set(cells)]
+        part = LinkedTable.__new__(LinkedTable)
+        part.atoms, part.atom_counts, part.atom_bounds = (
+            self.atoms,
+            self.atom_counts,
+            self.atom_bounds,
+        )
+        part.cells = {c: self.cells[c] for c in keep}
+        part.roots = self.roots & set(keep)
+        part.cell_bounds = {c: b for c, b in self.cell_bounds.items() if c in part.cells}
+        part.equations = [(p, kids) for p, kids in self.equations if p in part.cells]
+        part._counts = {c: self._counts[c] for c in keep}
+        return part
+
     def shape(self) -> tuple:
         """Everything the rule depends on: equal shapes get equal suppression."""
         return (
@@ -69,23 +86,42 @@ class Protection:
 
 
 def protect(
-    table: LinkedTable, k: int, forced: Iterable[str] = (), intervals: bool = True
+    table: LinkedTable,
+    k: int,
+    forced: Iterable[str] = (),
+    intervals: bool = True,
+    parts: Iterable[Iterable[str]] = (),
 ) -> Protection:
-    """Hide cells until the attacker's audit passes (see the module docstring and `audit`)."""
-    from warehouse.disclosure.audit import audit
+    """Hide cells until the attacker's audit passes (see the module docstring and `audit`).
 
+    `parts` are groups of cells (e.g. one förvaltning's scopes and managers), smallest first, to
+    audit on their own before the whole table. A derivation from a part's published cells is
+    one from the whole table's too, so fixing it there is what the whole audit would ask for;
+    the small MIPs are much cheaper, and the whole table's audit still has the last word.
+    """
     empty = frozenset(c for c in table.cells if table.count(c) == 0)
     primary = frozenset(c for c in table.cells if 0 < table.count(c) < k)
     forced_set = frozenset(forced) & set(table.cells)
     hidden = set(empty | primary | forced_set)
     _close_remainders(table, hidden, k)
+    for cells in [*parts, None]:
+        part = table if cells is None else table.restricted(cells)
+        if part.cells:
+            _audit_until_safe(part, hidden, k, intervals)
+    secondary = frozenset(hidden - empty - primary - forced_set)
+    return Protection(empty, primary, secondary, forced_set - empty - primary)
+
+
+def _audit_until_safe(table: LinkedTable, hidden: set[str], k: int, intervals: bool) -> None:
+    """Add to `hidden` (cells of `table` and others) until the audit of `table` finds nothing."""
+    from warehouse.disclosure.audit import audit
+
     while True:
         added: set[str] = set()
         choose = partial(_choose_into, table, hidden, added)
         violations = audit(table, hidden, k, choose, intervals)
         if not violations:
-            secondary = frozenset(hidden - empty - primary - forced_set)
-            return Protection(empty, primary, secondary, forced_set - empty - primary)
+            return
         for violation in violations:
             if violation.kind == "interval" and not added & set(violation.uses):
                 choose(violation.uses)  # unless this round's choices already break it

@@ -120,6 +120,40 @@ def _scope_parents(scopes: pd.DataFrame, tree: pd.DataFrame) -> dict[tuple, tupl
     return {s: p for s, p in parents.items() if p is not None}
 
 
+def _local_parts(
+    table: LinkedTable, scope_units: dict, parents: dict, led: dict
+) -> list[list[str]]:
+    """Per scope with scopes below it (avdelning, förvaltning): the cells of its subtree and of
+    the managers leading only units in it; smallest first, to audit before the whole kommun."""
+    below: dict[tuple, list[tuple]] = defaultdict(list)  # scope -> scopes in its subtree
+    for scope in scope_units:
+        node, seen = scope, set()
+        while node is not None and node not in seen:
+            seen.add(node)
+            below[node].append(scope)
+            node = parents.get(node)
+    cells_of: dict[tuple, list[str]] = defaultdict(list)
+    for cell in table.cells:
+        head = cell.split("|", 1)[0]
+        if not head.startswith("manager:"):
+            t, _, i = head.partition(":")
+            cells_of[(t, i)].append(cell)
+    containing: dict[str, set[tuple]] = defaultdict(set)
+    for scope, units in scope_units.items():
+        for unit in units:
+            containing[unit].add(scope)
+    managers_in: dict[tuple, list[str]] = defaultdict(list)
+    for manager, units in led.items():
+        for scope in set.intersection(*(containing[u] for u in units)) if units else ():
+            managers_in[scope].append(f"manager:{manager}")
+    parts = [
+        [c for member in members for c in cells_of[member]] + managers_in[scope]
+        for scope, members in below.items()
+        if scope[0] != "kommun" and len(members) > 1
+    ]
+    return sorted(parts, key=len)
+
+
 def protect_kommun_period(
     atoms: pd.DataFrame, scopes: pd.DataFrame, leaders: pd.DataFrame, tree: pd.DataFrame, k: int
 ) -> list[tuple]:
@@ -134,7 +168,8 @@ def protect_kommun_period(
     for unit, leader in zip(leaders["unit_id"], leaders["leader_id"], strict=True):
         led[leader].append(unit)
     table, labels = _joint_table(atoms, scope_units, led, parents)
-    protection = protect(table, k, intervals=False)  # counts are no secret: see audit
+    parts = _local_parts(table, scope_units, parents, led)
+    protection = protect(table, k, intervals=False, parts=parts)  # counts are no secret: audit
     rows = {}
     for cell in table.cells:
         reason = _reason(protection, cell)
