@@ -1,15 +1,21 @@
-"""Disclosure control: cells hidden before and after, and the time it adds to building the marts.
+"""Disclosure control: the time protection + audit add to the refresh, and the cells they hide.
 
-Generates demo exports (seed 1, `--scale S`), loads them once into a store with this checkout,
-then builds the published marts from that same store twice, each in a fresh process:
-  before  the code at `--before` (default: the commit before warehouse/disclosure existed), taken
-          with `git archive` into a temporary folder
-  after   this checkout
-and reports, per mart, the cells with at least one person that are hidden (before: rows with
-is_suppressed / not shown; after: mart_disclosure_report's primary + secondary + group cut), and
-the wall and CPU seconds of each build (the difference is the added refresh time). Action-plan
-files are left out of the inbox: they do not touch disclosure and a scaled demo may reject them.
-Usage: python benchmarks/bench_disclosure.py [--scale 20] [--before REF]
+Generates demo exports (seed 1, `--scale S`; action plans left out: they do not touch
+disclosure and a scaled demo may reject them) and extracts and loads them once into a store with
+this checkout (timed: the part of the refresh before the build). Then builds the published marts
+from a fresh copy of that store, each in a new process, and times the whole build and, inside
+it, the disclosure steps (warehouse.build.PYTHON_STEPS: protect_surveys, protect_sick_leave):
+  <ref> cold   the code at each `--before` ref (git archive into a temporary folder)
+  this cold    this checkout, nothing cached: what a refresh pays when every input changed
+  this warm    this checkout again on the store the cold build left (results cached per
+               kommun x period and survey): what a refresh pays when no input changed
+Refresh total = extract + load + build. Then, per mart, the cells with at least one person that
+are hidden (mart_disclosure_report: primary + secondary + group cut; for code from before
+warehouse/disclosure, the old layout's suppressed rows) per code, and whether the warm build
+published exactly what the cold one did. `--profile` prints where this checkout's cold
+disclosure time goes (cProfile, cumulative).
+`--store` builds from a store loaded before (e.g. by an earlier run at that scale) instead.
+Usage: python benchmarks/bench_disclosure.py [--scale 20] [--before REF ...] [--profile] [--store S]
 The survey fast path is measured by benchmarks/bench_survey_fast_path.py.
 """
 
@@ -17,10 +23,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import duckdb
@@ -28,17 +34,71 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-BEFORE = "8c29c10"  # main when issue 9 started: warehouse/anonymity.py and the SQL sick-leave rule
-BUILD = """
-import resource, sys, time
+OLD_RULE = (
+    "8c29c10"  # main when issue 9 started: warehouse/anonymity.py and the SQL sick-leave rule
+)
+TIMER = """
+import cProfile, io, json, pstats, resource, sys, time
 from pathlib import Path
-from warehouse.build import build_marts
-start = time.perf_counter()
-build_marts(Path(sys.argv[1]), Path(sys.argv[2]))
-usage = resource.getrusage(resource.RUSAGE_SELF)
-print(time.perf_counter() - start, usage.ru_utime + usage.ru_stime)
+
+def clock():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return time.perf_counter(), usage.ru_utime + usage.ru_stime
+
+spent = {"wall": 0.0, "cpu": 0.0}
+profile = cProfile.Profile() if sys.argv[3] == "profile" else None
+
+def timed(step):
+    def run(*args, **kwargs):
+        wall, cpu = clock()
+        if profile: profile.enable()
+        try:
+            return step(*args, **kwargs)
+        finally:
+            if profile: profile.disable()
+            spent["wall"] += clock()[0] - wall
+            spent["cpu"] += clock()[1] - cpu
+    return run
 """
-HIDDEN_BEFORE = {  # mart -> SQL counting hidden cells with at least one person (old layout)
+BUILD = (
+    TIMER
+    + """
+import warehouse.build as build
+build.PYTHON_STEPS = tuple(timed(s) for s in getattr(build, "PYTHON_STEPS", ()))
+wall, cpu = clock()
+build.build_marts(Path(sys.argv[1]), Path(sys.argv[2]))
+end_wall, end_cpu = clock()
+text = None
+if profile:
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(25)
+    text = out.getvalue()
+print(json.dumps({"wall": end_wall - wall, "cpu": end_cpu - cpu,
+                  "disclosure_wall": spent["wall"], "disclosure_cpu": spent["cpu"],
+                  "has_steps": bool(build.PYTHON_STEPS), "profile": text}))
+"""
+)
+LOAD = (
+    TIMER
+    + """
+from pipelines.manifest import load_manifest
+from pipelines import refresh
+from warehouse.store import replace_store
+paths = refresh.WarehousePaths(Path(sys.argv[2]))
+manifest = load_manifest(Path(sys.argv[1]))
+rid = refresh.new_refresh_id()
+wall, cpu = clock()
+results = [refresh.extract_and_stage(e, paths.work(rid), b"benchmark-key", i)
+           for i, e in enumerate(manifest.files)]
+assert all(r.report.ok for r in results), [r.report.text() for r in results]
+work_store, results = refresh.load(paths, manifest, results, rid)
+assert all(r.report.ok for r in results), [r.report.text() for r in results]
+replace_store(work_store, paths.store)
+end_wall, end_cpu = clock()
+print(json.dumps({"wall": end_wall - wall, "cpu": end_cpu - cpu}))
+"""
+)
+HIDDEN_OLD = {  # mart -> SQL counting hidden cells with at least one person (old layout)
     "mart_survey_responses": "SELECT count(*) FILTER (WHERE is_suppressed), count(*) "
     "FROM mart_survey_responses",
     "mart_survey_index": "SELECT count(*) FILTER (WHERE is_suppressed), count(*) "
@@ -52,49 +112,70 @@ HIDDEN_BEFORE = {  # mart -> SQL counting hidden cells with at least one person 
     "mart_span_of_control": "SELECT count(*) FILTER (WHERE sick_leave_pct IS NULL), count(*) "
     "FROM mart_span_of_control",
 }
-HIDDEN_AFTER = (
-    "SELECT mart, sum(cells_primary + cells_secondary + cells_group_cut), "
+HIDDEN = (  # mart -> hidden (primary + secondary + group cut), primary, cells with people
+    "SELECT mart, sum(cells_primary + cells_secondary + cells_group_cut), sum(cells_primary), "
     "sum(cells - cells_empty) FROM mart_disclosure_report GROUP BY mart"
 )
 
 
-def make_store(tmp: Path, scale: float) -> Path:
-    """Demo exports (no action plans) loaded into a store by this checkout; its path."""
+def make_inbox(inbox: Path, scale: float) -> None:
+    """Demo exports without action plans and follow-ups."""
     from pipelines.generate import generate_inbox
 
-    inbox, warehouse = tmp / "inbox", tmp / "warehouse"
     generate_inbox(inbox, seed=1, scale=scale)
     manifest = yaml.safe_load((inbox / "manifest.yaml").read_text(encoding="utf-8"))
     manifest["files"] = [
         f for f in manifest["files"] if f["source"] not in ("action_plan", "follow_up")
     ]
     (inbox / "manifest.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True), "utf-8")
-    script = (
-        "import sys; from pathlib import Path; from pipelines.refresh import run_steps; "
-        "run_steps(Path(sys.argv[1]), Path(sys.argv[2]), b'benchmark-key')"
-    )
-    subprocess.run([sys.executable, "-c", script, str(inbox), str(warehouse)], cwd=ROOT, check=True)
-    return warehouse / "store.duckdb"
 
 
-def timed_build(code: Path, store: Path, out: Path) -> tuple[float, float]:
+def run_json(code: Path, script: str, *args: str) -> dict:
     done = subprocess.run(
-        [sys.executable, "-c", BUILD, str(store), str(out)],
-        cwd=code,
-        check=True,
-        capture_output=True,
-        text=True,
+        [sys.executable, "-c", script, *args], cwd=code, check=True, capture_output=True, text=True
     )
-    wall, cpu = done.stdout.split()[-2:]
-    return float(wall), float(cpu)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def hidden(published: Path, queries: dict[str, str] | None) -> dict[str, tuple[int, int]]:
+def checkout(ref: str, into: Path) -> Path:
+    """The code at `ref` in a folder of its own."""
+    into.mkdir()
+    archive = subprocess.run(["git", "archive", ref], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return into
+
+
+def hidden(published: Path) -> dict[str, list[int]]:
+    """Per mart: [hidden, primary (None if unknown), cells with people]."""
     con = duckdb.connect(str(published), read_only=True)
     try:
-        if queries is None:
-            return {m: (int(h), int(n)) for m, h, n in con.execute(HIDDEN_AFTER).fetchall()}
-        return {m: tuple(int(v) for v in con.execute(q).fetchone()) for m, q in queries.items()}
+        marts = {t for (t,) in con.execute("SHOW TABLES").fetchall()}
+        if "mart_disclosure_report" in marts:
+            rows = con.execute(HIDDEN).fetchall()
+            return {m: [int(h), int(p), int(n)] for m, h, p, n in rows}
+        return {
+            m: [int(h), None, int(n)]
+            for m, q in HIDDEN_OLD.items()
+            for h, n in [con.execute(q).fetchone()]
+        }
+    finally:
+        con.close()
+
+
+def same_marts(a: Path, b: Path) -> bool:
+    """Whether two published files hold the same rows in every disclosure-relevant mart."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH '{a}' AS a (READ_ONLY)")
+        con.execute(f"ATTACH '{b}' AS b (READ_ONLY)")
+        for mart in [*HIDDEN_OLD, "mart_disclosure_report", "mart_span_rollup"]:
+            differ = con.execute(
+                f"SELECT count(*) FROM ((FROM a.{mart} EXCEPT ALL FROM b.{mart}) "
+                f"UNION ALL (FROM b.{mart} EXCEPT ALL FROM a.{mart}))"
+            ).fetchone()[0]
+            if differ:
+                return False
+        return True
     finally:
         con.close()
 
@@ -102,33 +183,64 @@ def hidden(published: Path, queries: dict[str, str] | None) -> dict[str, tuple[i
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--before", default=BEFORE, help="git ref of the old rule")
+    parser.add_argument("--before", nargs="*", default=[OLD_RULE], help="git refs to compare")
+    parser.add_argument("--profile", action="store_true", help="cProfile this checkout's cold run")
+    parser.add_argument("--store", type=Path, help="a loaded store to build from (skips the load)")
     args = parser.parse_args()
+    runs: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        store = make_store(tmp, args.scale)
-        old = tmp / "before"
-        old.mkdir()
-        archive = subprocess.run(
-            ["git", "archive", args.before], cwd=ROOT, check=True, capture_output=True
-        ).stdout
-        subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
-        start = time.perf_counter()
-        before_time = timed_build(old, store, tmp / "before.duckdb")
-        after_time = timed_build(ROOT, store, tmp / "after.duckdb")
-        before = hidden(tmp / "before.duckdb", HIDDEN_BEFORE)
-        after = hidden(tmp / "after.duckdb", None)
-        elapsed = time.perf_counter() - start
-    print(f"demo data seed 1, scale {args.scale}; before = {args.before}")
-    print(f"{'mart':26} {'hidden before':>14} {'hidden after':>13} {'cells (n>0)':>12}")
-    for mart in HIDDEN_BEFORE:
-        b, a = before.get(mart, (0, 0)), after.get(mart, (0, 0))
-        print(f"{mart:26} {b[0]:14} {a[0]:13} {a[1]:12}")
-    print(f"build marts: before {before_time[0]:.1f} s wall / {before_time[1]:.1f} s CPU, "
-          f"after {after_time[0]:.1f} s wall / {after_time[1]:.1f} s CPU; "
-          f"added {after_time[1] - before_time[1]:.1f} s CPU")  # fmt: skip
-    print(json.dumps({"before": before, "after": after, "build_before": before_time,
-                      "build_after": after_time, "bench_s": elapsed}))  # fmt: skip
+        if args.store:  # timed elsewhere: refresh totals then count the build only
+            store, load = args.store, {"wall": 0.0, "cpu": 0.0}
+        else:
+            make_inbox(tmp / "inbox", args.scale)
+            load = run_json(ROOT, LOAD, str(tmp / "inbox"), str(tmp / "warehouse"), "-")
+            store = tmp / "warehouse" / "store.duckdb"
+        codes = [(ref, checkout(ref, tmp / f"code_{n}")) for n, ref in enumerate(args.before)]
+        codes.append(("this", ROOT))
+        files = {}
+        for name, code in codes:
+            copy = tmp / f"store_{name}.duckdb"
+            shutil.copyfile(store, copy)
+            states = ["cold", "warm"] if name == "this" else ["cold"]
+            for state in states:
+                out = tmp / f"{name}_{state}.duckdb"
+                mode = "profile" if args.profile and name == "this" and state == "cold" else "-"
+                runs[f"{name} {state}"] = run_json(code, BUILD, str(copy), str(out), mode)
+                files[f"{name} {state}"] = out
+        counts = {name: hidden(path) for name, path in files.items() if "cold" in name}
+        warm_same = same_marts(files["this cold"], files["this warm"])
+    profile = runs["this cold"].pop("profile")
+    print(f"demo data seed 1, scale {args.scale:g}")
+    print(f"extract + load (this checkout): {load['wall']:.1f} s wall, {load['cpu']:.1f} s CPU")
+    head = ["code", "build wall", "build CPU", "discl. wall", "discl. CPU"]
+    head += ["refresh wall", "refresh CPU"]
+    print(f"{head[0]:18}" + "".join(f"{h:>13}" for h in head[1:]))
+    for name, r in runs.items():
+        r.pop("profile", None)
+        disclosure = (
+            [f"{r['disclosure_wall']:13.1f}", f"{r['disclosure_cpu']:13.1f}"]
+            if r["has_steps"]
+            else [f"{'(in SQL)':>13}"] * 2
+        )
+        print(
+            f"{name:18}{r['wall']:13.1f}{r['cpu']:13.1f}" + "".join(disclosure)
+            + f"{load['wall'] + r['wall']:13.1f}{load['cpu'] + r['cpu']:13.1f}"
+        )  # fmt: skip
+    print(f"warm build published the same as the cold one: {'yes' if warm_same else 'NO'}")
+    print("hidden cells with people (primary in brackets) / cells with people, per code")
+    names = list(counts)
+    print(f"{'mart':26}" + "".join(f"{n:>20}" for n in names))
+    for mart in HIDDEN_OLD:
+        cells = []
+        for n in names:
+            h, p, total = counts[n].get(mart, [0, None, 0])
+            cells.append(f"{h}{f' ({p})' if p is not None else ''} / {total}")
+        print(f"{mart:26}" + "".join(f"{c:>20}" for c in cells))
+    if profile:
+        print(profile)
+    print(json.dumps({"scale": args.scale, "load": load, "builds": runs, "hidden": counts,
+                      "warm_same": warm_same}))  # fmt: skip
 
 
 if __name__ == "__main__":
