@@ -121,21 +121,27 @@ def _frames(world: World) -> dict[str, pd.DataFrame]:
     }
 
 
+def survey_connection(world: World) -> duckdb.DuckDBPyConnection:
+    """A connection holding the world's tables and the warehouse's survey cells and atoms."""
+    con = duckdb.connect(config={"threads": 1})  # tiny tables: threads only add overhead
+    for name, frame in _frames(world).items():
+        con.register(f"{name}_frame", frame)
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_frame")
+    con.execute("ALTER TABLE int_survey_respondent ALTER unit_id TYPE VARCHAR")
+    con.execute("ALTER TABLE int_survey_respondent ALTER group_name TYPE VARCHAR")
+    con.execute("ALTER TABLE int_unit_tree ALTER parent_unit_id TYPE VARCHAR")
+    con.execute("ALTER TABLE hist_manager_group ALTER period_date TYPE DATE")
+    con.execute("ALTER TABLE int_manager_unit ALTER period_date TYPE DATE")
+    con.execute("ALTER TABLE int_manager_unit ALTER depth TYPE INTEGER")
+    con.execute((SQL_DIR / "intermediate" / "12_survey_cell.sql").read_text(encoding="utf-8"))
+    return con
+
+
 def suppressed_cells(world: World) -> pd.DataFrame:
     """cell_id, n, is_suppressed for the construct figure, as the warehouse decides them: one
     row per unit, manager group and the kommun, also where nobody answered."""
-    con = duckdb.connect(config={"threads": 1})  # tiny tables: threads only add overhead
+    con = survey_connection(world)
     try:
-        for name, frame in _frames(world).items():
-            con.register(f"{name}_frame", frame)
-            con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_frame")
-        con.execute("ALTER TABLE int_survey_respondent ALTER unit_id TYPE VARCHAR")
-        con.execute("ALTER TABLE int_survey_respondent ALTER group_name TYPE VARCHAR")
-        con.execute("ALTER TABLE int_unit_tree ALTER parent_unit_id TYPE VARCHAR")
-        con.execute("ALTER TABLE hist_manager_group ALTER period_date TYPE DATE")
-        con.execute("ALTER TABLE int_manager_unit ALTER period_date TYPE DATE")
-        con.execute("ALTER TABLE int_manager_unit ALTER depth TYPE INTEGER")
-        con.execute((SQL_DIR / "intermediate" / "12_survey_cell.sql").read_text(encoding="utf-8"))
         protect_surveys(con)
         return con.execute(
             "SELECT c.cell_id, c.n, s.is_suppressed FROM int_survey_cell c "
