@@ -69,7 +69,7 @@ def chosen_kommuner(frame: pd.DataFrame) -> tuple[str, ...] | None:
     if len(frame) <= MAX_COLUMNS:
         return None
     names = dict(zip(frame["kommun_code"], frame["kommun_name"], strict=True))
-    remembered = state.remembered().get("kommun")
+    remembered = st.query_params.get("kommun") or state.remembered().get("kommun")
     picked = st.multiselect(
         f"Kommuner i tabellen (högst {MAX_COLUMNS}), bredvid spridningen för alla "
         f"{fmt.integer(len(frame))}",
