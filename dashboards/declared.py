@@ -36,12 +36,6 @@ def value(mart: str, column: str, v: Any) -> str:
     return fmt.number(v, decimals(mart, column))
 
 
-def column(mart: str, column: str, values: Any) -> list[str]:
-    """A whole column as value() formats each of its values (see format.column)."""
-    pct = field(mart, column).unit == "%"
-    return fmt.column(values, 1 if pct else decimals(mart, column), pct=pct)
-
-
 def excel_unit(mart: str, column: str) -> tuple[str, int]:
     """(unit, decimals) in the vocabulary downloads.excel_format takes."""
     unit = field(mart, column).unit
