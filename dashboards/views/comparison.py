@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 from great_tables import GT
 
+from dashboards import downloads, queries, widgets
 from dashboards import format as fmt
-from dashboards import queries, widgets
 
 TITLE = "Jämförelse"
 
@@ -46,6 +46,8 @@ def render() -> None:
         "sammanställningar visas: sjukfrånvaro för färre än k personer är dold redan i lagret."
     )
     st.html(comparison_table(frame).as_raw_html())
+    data, formats = comparison_data(frame)
+    downloads.offer(data, "jamforelse_kommuner", formats)
     st.subheader("Chefsenkäterna")
     surveys = (
         queries.survey_kommun_index() if "mart_survey_index" in queries.published_marts() else None
@@ -54,6 +56,10 @@ def render() -> None:
         st.info(widgets.NO_SURVEY)
     else:
         st.html(survey_comparison_table(surveys).as_raw_html())
+        data = survey_comparison_data(surveys)
+        index_columns = [c for c in data.columns if c not in SURVEY_TEXT_COLUMNS]
+        code = downloads.excel_format("antal", 1)
+        downloads.offer(data, "jamforelse_enkater", dict.fromkeys(index_columns, code))
 
 
 def survey_comparison_table(surveys: pd.DataFrame) -> GT:
@@ -96,3 +102,40 @@ def comparison_table(frame: pd.DataFrame) -> GT:
         .tab_source_note(f"Period: {periods}.")
         .tab_options(table_width="100%", table_font_size="18px")
     )
+
+
+# --------------------------------------------------------------------------- downloads
+
+
+def comparison_data(frame: pd.DataFrame) -> tuple[pd.DataFrame, downloads.Formats]:
+    """The comparison as numbers: a row per figure, a column per kommun (its period in the
+    header), each row in its figure's number format."""
+    columns = {
+        f"{r['kommun_name']} ({fmt.iso_date(r['period_date'])})": [r[c] for c, *_ in FIGURES]
+        for r in frame.to_dict("records")
+    }
+    data = pd.DataFrame({"Nyckeltal": [label for _, label, _, _ in FIGURES], **columns})
+    per_row = [downloads.excel_format(unit, decimals) for _, _, unit, decimals in FIGURES]
+    return data, dict.fromkeys(columns, per_row)
+
+
+SURVEY_TEXT_COLUMNS = ("Enkät", "Område", "Dolt (< k)")
+
+
+def survey_comparison_data(surveys: pd.DataFrame) -> pd.DataFrame:
+    """Whole-kommun indices (0–100) as numbers; a hidden one is empty and named in 'Dolt (< k)'."""
+    names = list(dict.fromkeys(surveys.sort_values("kommun_name")["kommun_name"]))
+    rows = []
+    for (_survey, construct), group in surveys.groupby(["survey_id", "construct"], sort=True):
+        by_kommun = {r["kommun_name"]: r for r in group.to_dict("records")}
+        row = {
+            "Enkät": next(iter(by_kommun.values()))["survey_title"],
+            "Område": widgets.CONSTRUCT_LABEL.get(construct, construct),
+        }
+        hidden = [n for n in names if n in by_kommun and by_kommun[n]["is_suppressed"]]
+        for name in names:
+            r = by_kommun.get(name)
+            row[name] = None if r is None or r["is_suppressed"] else r["index_0_100"]
+        row["Dolt (< k)"] = ", ".join(hidden)
+        rows.append(row)
+    return pd.DataFrame(rows)
