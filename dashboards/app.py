@@ -64,7 +64,11 @@ def main() -> None:
     # Only the role's pages are in the menu and have a URL; the queries check the grant again.
     allowed = [p for p in PAGES if p.url_path in grant.pages()]
     st.session_state[_ALLOWED] = [p.url_path for p in allowed]
-    page = st.navigation([START, *allowed], position="hidden")
+    # Another page's address (a link from an HR colleague) forwards to the first page too.
+    elsewhere = [
+        st.Page(start, title=p.title, url_path=p.url_path) for p in PAGES if p not in allowed
+    ]
+    page = st.navigation([START, *allowed, *elsewhere], position="hidden")
     menu = st.sidebar.empty()  # first in the sidebar: drawn now, again once the page has run
     draw_menu(menu, allowed, {})
     login.sidebar(grant)

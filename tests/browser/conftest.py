@@ -17,6 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+MENU = '[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]'  # the app's page menu
 
 
 @pytest.fixture(scope="session")
