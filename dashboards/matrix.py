@@ -50,10 +50,17 @@ def css(font_px: int, scope: str = ".matris", printed: bool = False) -> str:
 """
 
 
+# Parts a förvaltning's compound name is built from: a soft hyphen before each lets the name
+# break where a reader expects ("Samhälls-/byggnads-/förvaltningen"), never mid-word.
+NAME_PARTS = (
+    "förvaltning|kontor|nämnd|styrelse|byggnad|omsorg|utbildning|fritid|ledning|service|teknik"
+)
+
+
 def breakable(name: str) -> str:
-    """A soft hyphen before "förvaltning(en)" in a long compound, so a name such as
-    "Samhällsbyggnads-/förvaltningen" breaks where a reader expects, in a title or a header."""
-    return re.sub(r"(?<=\w{6})(förvaltning)", "\u00ad\\1", name)
+    """`name` with a soft hyphen before each part of a compound (NAME_PARTS), for titles and
+    column headers at large type."""
+    return re.sub(rf"(?<=\w{{3}})({NAME_PARTS})", "\u00ad\\1", name)
 
 
 def cell_text(r: dict[str, Any], anonymity_k: Any) -> str:
@@ -63,17 +70,15 @@ def cell_text(r: dict[str, Any], anonymity_k: Any) -> str:
     return f"{mark} {value}" if mark else value
 
 
-def matrix_html(
-    flags: pd.DataFrame, kommun: dict[str, Any], table_id: str = "matris", printed: bool = False
-) -> str:
+def matrix_html(flags: pd.DataFrame, kommun: dict[str, Any], table_id: str = "matris") -> str:
     """The matrix as an HTML table (class "matris"); flags is mart_strengths_challenges for one
-    kommun and period. printed: förvaltning names break only at breakable()'s soft hyphens."""
+    kommun and period. A förvaltning's name breaks at breakable()'s soft hyphens."""
     if flags.empty:
         return ""
     metrics = flags.drop_duplicates("metric")  # the query orders by metric_position
     names = list(dict.fromkeys(flags.sort_values("forvaltning_name")["forvaltning_name"]))
     by_cell = {(r["forvaltning_name"], r["metric"]): r for r in flags.to_dict("records")}
-    head = "".join(f"<th>{html.escape(breakable(n) if printed else n)}</th>" for n in names)
+    head = "".join(f"<th>{html.escape(breakable(n))}</th>" for n in names)
     rows = []
     for m in metrics.to_dict("records"):
         cells = []

@@ -97,7 +97,7 @@ def combined_wall(kommun: dict[str, Any], period: dt.date) -> str:
     else:
         body += [
             f"<style>{matrix.css(BODY_PX, printed=True)}</style>",
-            matrix.matrix_html(flags, kommun, "vagg", printed=True),
+            matrix.matrix_html(flags, kommun, "vagg"),
             f'<p class="meta">{matrix.LEGEND}</p>',
         ]
     return _document(f"Faktavägg {kommun['kommun_name']}", "".join(body))
