@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from dashboards import format as fmt
 from dashboards.matrix import breakable
@@ -137,11 +137,34 @@ def test_every_page_opens_at_its_own_url(browser: Browser, app_url: str, mart: d
             expect(picker).to_have_value(name)
         if path not in PROJECTED:  # a projected page opens with its sidebar closed
             expect(page.locator(MENU)).to_have_text(MENU_TITLES)
+        if path in TABLE_PAGES:  # the page's own figures, and its tables' downloads
+            TABLE_PAGES[path](main, mart)
+            expect(main.get_by_role("button", name="Ladda ner Excel").first).to_be_visible()
         shown = raw_code.findall(page.locator("body").inner_text())
         assert shown == [], (path, shown)
         page.wait_for_timeout(300)  # charts draw after the script finishes
         page.screenshot(path=str(ARTIFACTS / f"page_{path}.png"))
     page.close()
+
+
+def comparison_shows_each_kommun(main: Locator, mart: dict) -> None:
+    table = main.locator("#jamforelse")
+    for name, density in mart["kommuner"]:
+        expect(table.get_by_text(name, exact=True)).to_be_visible()
+        expect(table.get_by_text(fmt.number(density, 1), exact=True).first).to_be_visible()
+
+
+def data_quality_shows_files_and_warnings(main: Locator, _mart: dict) -> None:
+    grid = main.locator('[data-testid="stDataFrame"]').first
+    expect(grid).to_be_visible(timeout=30_000)  # the grid draws late on a busy machine
+    expect(main.get_by_text("Varningar från kontrollerna").first).to_be_visible()
+
+
+TABLE_PAGES = {
+    "jamforelse": comparison_shows_each_kommun,
+    "datakvalitet": data_quality_shows_files_and_warnings,
+    "uppfoljning": lambda main, _mart: None,
+}
 
 
 def open_page(browser: Browser, url: str, heading: str) -> Page:
@@ -175,15 +198,6 @@ def test_strengths_and_challenges(browser: Browser, app_url: str, mart: dict) ->
     finish(page, "styrkor_och_utmaningar")
 
 
-def test_comparison(browser: Browser, app_url: str, mart: dict) -> None:
-    page = open_page(browser, app_url + "jamforelse", "Jämförelse")
-    table = page.locator("#jamforelse")
-    for name, density in mart["kommuner"]:
-        expect(table.get_by_text(name, exact=True)).to_be_visible()
-        expect(table.get_by_text(fmt.number(density, 1), exact=True).first).to_be_visible()
-    finish(page, "jamforelse")
-
-
 def test_workshop_advances_with_the_arrow_key(browser: Browser, app_url: str, mart: dict) -> None:
     first, second = mart["forvaltningar"][:2]
     page = open_page(browser, app_url + "workshop", first)
@@ -196,14 +210,6 @@ def test_workshop_advances_with_the_arrow_key(browser: Browser, app_url: str, ma
     page.keyboard.press("ArrowRight")
     expect(main.get_by_role("heading", name=second)).to_be_visible(timeout=10_000)
     finish(page, "workshop")
-
-
-def test_data_quality(browser: Browser, app_url: str, mart: dict) -> None:
-    page = open_page(browser, app_url + "datakvalitet", "Datakvalitet")
-    grid = page.locator('[data-testid="stDataFrame"]').first
-    expect(grid).to_be_visible(timeout=30_000)  # the grid draws late on a busy machine
-    expect(page.get_by_text("Varningar från kontrollerna").first).to_be_visible()
-    finish(page, "datakvalitet")
 
 
 def test_a_suppressed_survey_group_is_not_shown(
