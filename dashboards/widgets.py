@@ -26,21 +26,20 @@ PAGE_CSS = """<style>
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 </style>"""
-# Streamlit serves <html lang="en">; the pages are Swedish (screen readers, hyphenation).
-LANG_SCRIPT = "<script>window.parent.document.documentElement.lang = 'sv';</script>"
+# Streamlit serves <html lang="en"> and has no setting for it; the pages are Swedish (screen
+# readers, hyphenation). st.html runs the script in the page itself (no iframe component).
+LANG_SCRIPT = "<script>document.documentElement.lang = 'sv';</script>"
 
 
 def page_setup() -> None:
-    """What every page needs once per run: Swedish document language, unabridged labels."""
-    import streamlit.components.v1 as components
-
+    """What every page needs once per run (app.py calls it, in the sidebar menu): Swedish
+    document language, unabridged labels."""
     st.html(PAGE_CSS)
-    components.html(LANG_SCRIPT, height=0)
+    st.html(LANG_SCRIPT, unsafe_allow_javascript=True)
 
 
 def select_kommun_period() -> tuple[dict[str, Any], dt.date] | None:
     """Kommun and period chosen in the sidebar; None (with a message) when there are none."""
-    page_setup()
     kommun_frame = queries.kommuner()
     if kommun_frame.empty:
         st.info("Det publicerade lagret innehåller inga kommuner ännu.")

@@ -61,6 +61,10 @@ def render() -> None:
         st.info(widgets.NO_SURVEY)
     else:
         widgets.table(survey_comparison_table, surveys, codes)
+        data = survey_comparison_data(surveys)
+        index_columns = [c for c in data.columns if c not in SURVEY_TEXT_COLUMNS]
+        code = downloads.excel_format("antal", 1)
+        downloads.offer(data, "jamforelse_enkater", dict.fromkeys(index_columns, code))
 
 
 def chosen_kommuner(frame: pd.DataFrame) -> tuple[str, ...] | None:
@@ -157,3 +161,25 @@ def all_kommuner_download(frame: pd.DataFrame) -> tuple[pd.DataFrame, str, dict[
     data = data.assign(**{label: frame[c] for c, label, _u, _d in FIGURES})
     formats = {label: downloads.excel_format(u, d) for _c, label, u, d in FIGURES}
     return data, "jamforelse_kommuner", formats
+
+
+SURVEY_TEXT_COLUMNS = ("Enkät", "Område", "Dolt (< k)")
+
+
+def survey_comparison_data(surveys: pd.DataFrame) -> pd.DataFrame:
+    """Whole-kommun indices (0–100) as numbers; a hidden one is empty and named in 'Dolt (< k)'."""
+    names = list(dict.fromkeys(surveys.sort_values("kommun_name")["kommun_name"]))
+    rows = []
+    for (_survey, construct), group in surveys.groupby(["survey_id", "construct"], sort=True):
+        by_kommun = {r["kommun_name"]: r for r in group.to_dict("records")}
+        row = {
+            "Enkät": next(iter(by_kommun.values()))["survey_title"],
+            "Område": widgets.CONSTRUCT_LABEL.get(construct, construct),
+        }
+        hidden = [n for n in names if n in by_kommun and by_kommun[n]["is_suppressed"]]
+        for name in names:
+            r = by_kommun.get(name)
+            row[name] = None if r is None or r["is_suppressed"] else r["index_0_100"]
+        row["Dolt (< k)"] = ", ".join(hidden)
+        rows.append(row)
+    return pd.DataFrame(rows)

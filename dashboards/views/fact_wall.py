@@ -115,6 +115,9 @@ def render() -> None:
         st.caption("Exporten saknar arbetad tid och sjuktimmar – ingen sjukfrånvaro att visa.")
     else:
         widgets.table(sick_leave_table, sick, kommun["anonymity_k"])
+        downloads.offer(
+            sick_leave_frame(sick), f"sjukfranvaro_{forvaltning['forvaltning_id']}", COUNTS, "pct"
+        )
 
     st.markdown("#### Enkätresultat")
     survey_section(kommun, forvaltning)
@@ -167,6 +170,8 @@ def drill_down(
                 index, scope_id, kommun["kommun_name"], scope_type=scope_type
             ).as_raw_html()
         )
+        frame = survey_tables.index_frame(index, scope_id, kommun["kommun_name"], scope_type)
+        downloads.offer(frame, f"enkatindex_urval_{scope_id}", COUNTS, "index")
 
 
 def survey_section(kommun: dict[str, Any], forvaltning: dict[str, Any]) -> None:
@@ -181,10 +186,14 @@ def survey_section(kommun: dict[str, Any], forvaltning: dict[str, Any]) -> None:
     forv_id, name = forvaltning["forvaltning_id"], kommun["kommun_name"]
     charts.show_built(charts.survey_indices, index, "forvaltning", forv_id)
     widgets.table(survey_tables.index_table, index, forv_id, name)
+    frame = survey_tables.index_frame(index, forv_id, name)
+    downloads.offer(frame, f"enkatindex_{forv_id}", COUNTS, "index")
     time_use = queries.survey_time_use(code, survey_period)
     if not time_use.empty:
         charts.show_built(charts.time_use, time_use, forv_id, name)
         widgets.table(survey_tables.time_use_table, time_use, forv_id, name)
+        frame = survey_tables.time_use_frame(time_use, forv_id, name)
+        downloads.offer(frame, f"tidsanvandning_{forv_id}", numbers="pct")
 
 
 # --------------------------------------------------------------------------- key figures
@@ -248,6 +257,7 @@ MORE_FIGURES = [
 ]
 ROLLUP = "mart_span_rollup"
 SICK_GROUPS = {"alla": "Alla", "K": "Kvinnor", "M": "Män"}
+COUNTS = {c: downloads.excel_format("antal", 0) for c in ("Personer", "Svar")}  # downloads
 
 
 def more_figures_table(
@@ -315,6 +325,20 @@ def sick_leave_table(sick: pd.DataFrame, anonymity_k: Any) -> GT:
 # employees (the ones above the threshold come first) and the download holds every one.
 TABLE_ROWS = 50
 COUNT_COLUMNS = ["manager_level", "employees_monthly_paid", "employees_hourly", "managers_led"]
+
+
+def sick_leave_frame(sick: pd.DataFrame) -> pd.DataFrame:
+    """The sick-leave table as numbers; a hidden group's cells are empty, never 0."""
+    shown = sick["is_shown"].astype(bool)
+    return pd.DataFrame(
+        {
+            "Grupp": [SICK_GROUPS.get(g, f"Ålder {g}") for g in sick["breakdown_group"]],
+            "Personer": sick["persons"].where(shown),
+            "Sjukfrånvaro": sick["sick_leave_pct"].where(shown),
+            "Andel 60 dagar eller mer": sick["long_term_sick_leave_share_pct"].where(shown),
+            "Dolt (< k)": ["" if s else "ja" for s in shown],
+        }
+    )
 
 
 def manager_table(team: pd.DataFrame, forvaltning_name: str, period: dt.date, threshold: int) -> GT:
