@@ -39,6 +39,7 @@ from pipelines.processes import cpu_seconds  # noqa: E402
 
 KEY = "benchmark-key"
 PATTERN = "Utforska Burlöv*.xlsx"
+ROOM_TEXT = "i hela kommunen"  # the Workshop page's "Enkäten i rummet: … N i hela kommunen"
 ENV = {**os.environ, "CHEFSKARTAN_PSEUDONYM_KEY": KEY, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
 COUNT_SQL = (  # the Workshop page's query (dashboards/queries.py "survey_responses"), kommun row
     "SELECT respondents FROM mart_survey_responses WHERE kommun_code = '1231' "
@@ -155,28 +156,29 @@ def open_workshop(warehouse: Path):
         executable_path="/usr/bin/chromium",
         args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
     )
-    page = browser.new_page(viewport={"width": 1600, "height": 1000})
-    deadline = time.time() + 60
-    while True:
-        try:
-            page.goto(f"http://localhost:{port}/workshop", wait_until="domcontentloaded")
-            page.get_by_text("Svar i hela kommunen").wait_for(timeout=30_000)
-            break
-        except Exception:
-            if time.time() > deadline:
-                raise
-            time.sleep(0.5)
-
-    def count() -> int | None:
-        text = page.inner_text("body")
-        found = re.search(r"Svar i hela kommunen\s*(\d+)", text)
-        return int(found.group(1)) if found else None
 
     def close() -> None:
         browser.close()
         pw.stop()
-        serve.terminate()
+        serve.terminate()  # serve stops its streamlit on SIGTERM (pipelines/processes.py)
         serve.wait(15)
+
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    deadline = time.time() + 120
+    while True:
+        try:
+            page.goto(f"http://localhost:{port}/workshop", wait_until="domcontentloaded")
+            page.get_by_text(ROOM_TEXT).wait_for(timeout=30_000)
+            break
+        except Exception:
+            if time.time() > deadline:
+                close()
+                raise
+            time.sleep(0.5)
+
+    def count() -> int | None:
+        found = re.search(rf"(\d+) {ROOM_TEXT}", page.inner_text("body"))
+        return int(found.group(1)) if found else None
 
     return count, close
 
@@ -205,10 +207,12 @@ def main() -> None:
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
         out = Output(watcher.stdout)
         out.wait(0, "Bevakar")
-        page_count, close = open_workshop(warehouse) if args.page else (None, None)
         names = ("noticed", "fast path", "published", "page", "cpu")
         times: dict[str, list[float]] = {name: [] for name in names}
+        page_count = close = None
         try:
+            if args.page:
+                page_count, close = open_workshop(warehouse)
             for expected, responses in exports:
                 cpu_before = cpu_seconds(watcher.pid)
                 landed = land(inbox, responses)
