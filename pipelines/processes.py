@@ -2,7 +2,8 @@
 
 Each child runs in its own process group, so a temporary Prefect server or Streamlit's helpers
 that the child starts belong to that group too; stopping the child stops the whole group, and
-whatever a finished child left behind is stopped as well.
+whatever a finished child left behind is stopped as well. Below, the process tree as /proc shows
+it (children, a group, CPU seconds): what the stop tests check and the benchmarks count.
 """
 
 from __future__ import annotations
