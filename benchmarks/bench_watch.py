@@ -4,11 +4,14 @@ On the demo data (seed 1) the warehouse is refreshed once, Burlöv's in-room sur
 the pattern `Utforska Burlöv*.xlsx`, and `chefskartan watch` runs (a running process: no Prefect
 server start in the path). Each round a new Microsoft Forms export with another response count
 lands the way a browser download does (written under a temporary name, then renamed to
-`Utforska Burlöv(1-N).xlsx`); the clock starts at that rename and stops when:
+`Utforska Burlöv(1-N).xlsx`); the clock starts at that rename. Per round:
+  noticed    the watch says it saw the new file (watchfiles waits for 200 ms of quiet)
+  fast path  the watch's own time for the publish (its line "Publicerat på X s": validate and
+             load the one export, rebuild, publish), a part of `published`
   published  the published file, queried as the Workshop page queries it, has the new count
   page       (with --page) the Workshop page in headless Chromium shows it: the page re-reads the
-             published file every LIVE_SECONDS, so this adds up to that much on top
-  cpu        CPU seconds the watch process spent per publish (user + system, all threads): on a
+             published file every few seconds (LIVE_SECONDS), so this adds up to that much
+  cpu        CPU seconds the watch process spent per round (user + system, all threads): on a
              shared machine the wall times above grow with the load, this does not
 Usage: python benchmarks/bench_watch.py [--repeat 5] [--page]
 """
@@ -24,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -31,8 +35,11 @@ import duckdb
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from pipelines.processes import cpu_seconds  # noqa: E402
+
 KEY = "benchmark-key"
 PATTERN = "Utforska Burlöv*.xlsx"
+ROOM_TEXT = "i hela kommunen"  # the Workshop page's "Enkäten i rummet: … N i hela kommunen"
 ENV = {**os.environ, "CHEFSKARTAN_PSEUDONYM_KEY": KEY, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
 COUNT_SQL = (  # the Workshop page's query (dashboards/queries.py "survey_responses"), kommun row
     "SELECT respondents FROM mart_survey_responses WHERE kommun_code = '1231' "
@@ -83,18 +90,38 @@ def published_count(db: Path) -> int | None:
         con.close()
 
 
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def wait_for(check, timeout: float = 120.0) -> float:
+def wait_for(check, timeout: float = 600.0) -> float:
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
         if check():
             return time.perf_counter()
         time.sleep(0.05)
     raise TimeoutError("the new count never showed")
+
+
+class Output:
+    """The watch process's output, each line with the moment it was read (it flushes each)."""
+
+    def __init__(self, stream) -> None:
+        self.lines: list[tuple[float, str]] = []
+        threading.Thread(target=self._read, args=(stream,), daemon=True).start()
+
+    def _read(self, stream) -> None:
+        for line in stream:
+            self.lines.append((time.perf_counter(), line.rstrip("\n")))
+
+    def after(self, since: float, text: str) -> tuple[float, str] | None:
+        """The first line holding text read at or after since."""
+        return next(
+            ((t, line) for t, line in list(self.lines) if t >= since and text in line), None
+        )
+
+    def wait(self, since: float, text: str) -> tuple[float, str]:
+        wait_for(lambda: self.after(since, text) is not None)
+        return self.after(since, text)
+
+    def __str__(self) -> str:
+        return "\n".join(line for _, line in self.lines)
 
 
 def free_port() -> int:
@@ -129,28 +156,29 @@ def open_workshop(warehouse: Path):
         executable_path="/usr/bin/chromium",
         args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
     )
-    page = browser.new_page(viewport={"width": 1600, "height": 1000})
-    deadline = time.time() + 60
-    while True:
-        try:
-            page.goto(f"http://localhost:{port}/workshop", wait_until="domcontentloaded")
-            page.get_by_text("Svar i hela kommunen").wait_for(timeout=30_000)
-            break
-        except Exception:
-            if time.time() > deadline:
-                raise
-            time.sleep(0.5)
-
-    def count() -> int | None:
-        text = page.inner_text("body")
-        found = re.search(r"Svar i hela kommunen\s*(\d+)", text)
-        return int(found.group(1)) if found else None
 
     def close() -> None:
         browser.close()
         pw.stop()
-        serve.terminate()
+        serve.terminate()  # serve stops its streamlit on SIGTERM (pipelines/processes.py)
         serve.wait(15)
+
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    deadline = time.time() + 120
+    while True:
+        try:
+            page.goto(f"http://localhost:{port}/workshop", wait_until="domcontentloaded")
+            page.get_by_text(ROOM_TEXT).wait_for(timeout=30_000)
+            break
+        except Exception:
+            if time.time() > deadline:
+                close()
+                raise
+            time.sleep(0.5)
+
+    def count() -> int | None:
+        found = re.search(rf"(\d+) {ROOM_TEXT}", page.inner_text("body"))
+        return int(found.group(1)) if found else None
 
     return count, close
 
@@ -177,16 +205,23 @@ def main() -> None:
         db = warehouse / "published" / "chefskartan.duckdb"
         watcher = subprocess.Popen([*cli, "watch", *where], cwd=ROOT, env=ENV, text=True,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
-        assert "Bevakar" in watcher.stdout.readline()
-        page_count, close = open_workshop(warehouse) if args.page else (None, None)
-        times: dict[str, list[float]] = {"published": [], "page": [], "cpu": []}
+        out = Output(watcher.stdout)
+        out.wait(0, "Bevakar")
+        names = ("noticed", "fast path", "published", "page", "cpu")
+        times: dict[str, list[float]] = {name: [] for name in names}
+        page_count = close = None
         try:
+            if args.page:
+                page_count, close = open_workshop(warehouse)
             for expected, responses in exports:
                 cpu_before = cpu_seconds(watcher.pid)
                 landed = land(inbox, responses)
-                times["published"].append(
-                    wait_for(lambda n=expected: published_count(db) == n) - landed
-                )
+                shown = wait_for(lambda n=expected: published_count(db) == n)
+                times["published"].append(shown - landed)
+                times["noticed"].append(out.wait(landed, "Ny eller ändrad fil")[0] - landed)
+                said = out.wait(landed, "Publicerat på")[1]
+                fast = re.search(r"Publicerat på ([\d,]+) s", said).group(1)
+                times["fast path"].append(float(fast.replace(",", ".")))
                 times["cpu"].append(cpu_seconds(watcher.pid) - cpu_before)
                 if page_count is not None:
                     times["page"].append(wait_for(lambda n=expected: page_count() == n) - landed)
@@ -194,8 +229,8 @@ def main() -> None:
             if close is not None:
                 close()
             watcher.terminate()
-            log = watcher.communicate(timeout=30)[0]
-    print(log)
+            watcher.wait(timeout=30)
+            print(out)  # what the watch said, also when a round failed
     print(f"demo data seed 1; {PATTERN}; counts {[n for n, _ in exports]}; repeat={args.repeat}")
     results = {k: v for k, v in times.items() if v}
     for name, values in results.items():

@@ -7,13 +7,17 @@ with a byte-order mark. Headers are the Swedish labels the page shows, never col
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from dashboards import format as fmt
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -32,6 +36,32 @@ def _plain(value: Any) -> Any:
 
 
 Formats = dict[str, str | list[str]]
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A mart's date (date, Timestamp or ISO text) as a date cell; None when missing."""
+    return None if fmt._is_missing(value) else dt.date.fromisoformat(fmt.iso_date(value))
+
+
+def as_swedish_time(value: Any) -> dt.datetime | None:
+    """A mart's UTC timestamp as naive Swedish wall-clock time (Excel cells have no zone)."""
+    return None if fmt._is_missing(value) else dt.datetime.fromisoformat(fmt.iso_datetime(value))
+
+
+# Tables whose number columns share one unit: offer(..., numbers="pct") formats every number
+# column not named in `formats` this way.
+SHARED = {"pct": excel_format("pct", 1), "index": excel_format("antal", 1)}
+
+
+def with_shared(frame: pd.DataFrame, formats: Formats | None, numbers: str | None) -> Formats:
+    """`formats`, plus the shared format for every other number column."""
+    out: Formats = dict(formats or {})
+    if numbers:
+        for column in frame.columns:
+            numeric = pd.api.types.is_numeric_dtype(frame[column])
+            if numeric and not pd.api.types.is_bool_dtype(frame[column]):
+                out.setdefault(column, SHARED[numbers])
+    return out
 
 
 def xlsx_bytes(frame: pd.DataFrame, formats: Formats | None = None, sheet: str = "Data") -> bytes:
@@ -67,9 +97,14 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
 
 
-def offer(frame: pd.DataFrame, stem: str, formats: Formats | None = None) -> None:
+def offer(
+    frame: pd.DataFrame, stem: str, formats: Formats | None = None, numbers: str | None = None
+) -> None:
     """Two small download buttons under a table: Excel and CSV, named after the table. The files
-    are made when a button is clicked (deferred), not on every run of the page."""
+    are made when a button is clicked (deferred), not on every run of the page. `numbers`
+    ("pct", "index"): the format of every number column `formats` does not name."""
+    formats = with_shared(frame, formats, numbers)
+    stem = re.sub(r"[^\w-]+", "_", stem).strip("_")  # a förvaltning's name may hold / or spaces
     left, right, _rest = st.columns([1, 1, 4])
     left.download_button(
         "Ladda ner Excel", lambda: xlsx_bytes(frame, formats), f"{stem}.xlsx", XLSX_MIME,

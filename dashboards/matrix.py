@@ -9,6 +9,7 @@ bold carry the meaning in black and white.
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 import pandas as pd
@@ -28,23 +29,38 @@ TINT = {"utmaning": "#ffd9a8", "styrka": "#d6ecd6"}
 MARK = {"utmaning": "▲", "styrka": "✓"}
 
 
-def css(font_px: int, scope: str = ".matris", wrap_labels: bool = True) -> str:
-    """The matrix's style at `font_px`; wrap_labels=False keeps each figure's name on one line
-    (a landscape poster has the width, and rows stay one line high)."""
-    label_wrap = "normal" if wrap_labels else "nowrap"
+def css(font_px: int, scope: str = ".matris", printed: bool = False) -> str:
+    """The matrix's style at `font_px`. printed: a förvaltning's name breaks only where
+    breakable() allows and a figure's name wraps only below 12em (the printed wall takes a
+    larger sheet rather than cut a word)."""
+    label_width = "12em" if printed else "auto"
+    head_wrap = "normal" if printed else "anywhere"
     return f"""
 {scope} {{ border-collapse: collapse; width: 100%; font-size: {font_px}px; color: #000;
           font-family: 'DejaVu Sans', 'Source Sans Pro', Arial, sans-serif; }}
 {scope} th, {scope} td {{ border-bottom: 1px solid #999; padding: 3px 6px; }}
 {scope} thead th {{ vertical-align: bottom; text-align: right; font-weight: bold;
-                   overflow-wrap: anywhere; border-bottom: 2px solid #000; }}
+                   overflow-wrap: {head_wrap}; border-bottom: 2px solid #000; }}
 {scope} thead th:first-child, {scope} tbody th {{ text-align: left; font-weight: normal;
-                                                 white-space: {label_wrap}; }}
+                                                 min-width: {label_width}; }}
 {scope} td {{ text-align: right; white-space: nowrap; }}
 {scope} td.utmaning {{ background: {TINT["utmaning"]}; font-weight: bold; }}
 {scope} td.styrka {{ background: {TINT["styrka"]}; }}
 {scope} td.kommun {{ border-left: 2px solid #000; }}
 """
+
+
+# Parts a förvaltning's compound name is built from: a soft hyphen before each lets the name
+# break where a reader expects ("Samhälls-/byggnads-/förvaltningen"), never mid-word.
+NAME_PARTS = (
+    "förvaltning|kontor|nämnd|styrelse|byggnad|omsorg|utbildning|fritid|ledning|service|teknik"
+)
+
+
+def breakable(name: str) -> str:
+    """`name` with a soft hyphen before each part of a compound (NAME_PARTS), for titles and
+    column headers at large type."""
+    return re.sub(rf"(?<=\w{{3}})({NAME_PARTS})", "\u00ad\\1", name)
 
 
 def cell_text(r: dict[str, Any], anonymity_k: Any) -> str:
@@ -56,13 +72,13 @@ def cell_text(r: dict[str, Any], anonymity_k: Any) -> str:
 
 def matrix_html(flags: pd.DataFrame, kommun: dict[str, Any], table_id: str = "matris") -> str:
     """The matrix as an HTML table (class "matris"); flags is mart_strengths_challenges for one
-    kommun and period."""
+    kommun and period. A förvaltning's name breaks at breakable()'s soft hyphens."""
     if flags.empty:
         return ""
     metrics = flags.drop_duplicates("metric")  # the query orders by metric_position
     names = list(dict.fromkeys(flags.sort_values("forvaltning_name")["forvaltning_name"]))
     by_cell = {(r["forvaltning_name"], r["metric"]): r for r in flags.to_dict("records")}
-    head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
+    head = "".join(f"<th>{html.escape(breakable(n))}</th>" for n in names)
     rows = []
     for m in metrics.to_dict("records"):
         cells = []

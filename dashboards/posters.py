@@ -25,9 +25,10 @@ from dashboards import format as fmt
 # title 48 pt = 64 px, key figures 60 pt = 80 px, body 16 pt = 21.3 px, charts 14 pt = 18.7 px.
 SHEET_W, SHEET_H = printing.sheet_px("A3")
 MAX_FLAGS = 3  # per kind on a poster; the page Styrkor och utmaningar lists every one
+BODY_PX = 22  # 16.5 pt: body text, and every cell of the combined wall's matrix
 POSTER_CSS = f"""
 body {{ font-family: 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif; color: #000;
-       margin: 0; font-size: 22px; }}
+       margin: 0; font-size: {BODY_PX}px; }}
 .sheet {{ width: {SHEET_W}px; height: {SHEET_H}px; overflow: hidden; display: flex;
          flex-direction: column; justify-content: space-between; }}
 .sheet > * {{ flex-shrink: 0; }}
@@ -95,7 +96,7 @@ def combined_wall(kommun: dict[str, Any], period: dt.date) -> str:
         body += ["<p>Inga förvaltningar publicerade för perioden.</p>"]
     else:
         body += [
-            f"<style>{matrix.css(20, wrap_labels=False)}</style>",
+            f"<style>{matrix.css(BODY_PX, printed=True)}</style>",
             matrix.matrix_html(flags, kommun, "vagg"),
             f'<p class="meta">{matrix.LEGEND}</p>',
         ]
@@ -117,7 +118,7 @@ def forvaltning_poster(kommun: dict[str, Any], period: dt.date, forv: dict[str, 
     if span is not None:
         span = span.properties(height=180)
     parts = [
-        f"<header><h1>{html.escape(breakable(name))}</h1>{_meta(kommun, period)}</header>",
+        f"<header><h1>{html.escape(matrix.breakable(name))}</h1>{_meta(kommun, period)}</header>",
         matrix.tiles_html(flags, kommun),
         '<div class="row"><div>',
         _svg(span) or "<p>Inga chefer i första linjen.</p>",
@@ -127,12 +128,6 @@ def forvaltning_poster(kommun: dict[str, Any], period: dt.date, forv: dict[str, 
         _survey(kommun, forv_id),
     ]
     return _document(f"Faktavägg {name}", f'<div class="sheet">{"".join(parts)}</div>')
-
-
-def breakable(name: str) -> str:
-    """A soft hyphen before "förvaltning(en)" in a long compound, so a title such as
-    "Samhällsbyggnads-/förvaltningen" breaks where a reader expects at 48 pt and more."""
-    return re.sub(r"(?<=\w{6})(förvaltning)", "\u00ad\\1", name)
 
 
 def _flag_lists(flags: pd.DataFrame, kommun: dict[str, Any]) -> str:

@@ -22,6 +22,17 @@ MARGIN_PX = round(MARGIN_MM / 25.4 * 96)
 # A poster is laid out once on A3 and printed scaled up: A2 is √2 times A3, A1 twice.
 POSTER_SCALE = {"A3": 1.0, "A2": 2**0.5, "A1": 2.0}
 PNG_DPI = 150  # of an A3 sheet; larger sheets at fewer dpi, so every PNG has the same pixels
+ZOOMS = [round(1.5 - 0.05 * i, 2) for i in range(11)]  # 1.5 … 1.0: the largest that fits
+# The bottom and right edge of everything laid out (documentElement's scroll size is never
+# less than the viewport, so it cannot say whether a document fits).
+CONTENT_SIZE_JS = """() => {
+  let right = 0, bottom = 0;
+  for (const el of document.body.querySelectorAll('*')) {
+    const box = el.getBoundingClientRect();
+    right = Math.max(right, box.right); bottom = Math.max(bottom, box.bottom);
+  }
+  return [Math.ceil(Math.max(right, document.documentElement.scrollWidth)), Math.ceil(bottom)];
+}"""
 
 
 def sheet_px(paper: str) -> tuple[int, int]:
@@ -131,6 +142,39 @@ class Printer:
         finally:
             page.close()
         return path
+
+    def landscape_pdf(self, html: str, path: Path, papers: tuple[str, ...]) -> str:
+        """Print `html` landscape on the first of `papers` that holds it at full size, so no
+        text shrinks (a wide matrix takes a larger sheet, not smaller type), grown by the
+        largest zoom that still fits so the sheet is filled; on the last paper it is scaled
+        down if even that is too small. Returns the paper used."""
+        for paper in papers:
+            width, height = _size(paper, landscape=True)
+            inner_w, inner_h = width - 2 * MARGIN_PX, height - 2 * MARGIN_PX - 4  # rounding
+            page = self._page(html, inner_w, inner_h)
+            try:
+                page.emulate_media(media="print")
+                for zoom in ZOOMS:
+                    page.evaluate(f"document.documentElement.style.zoom = '{zoom}'")
+                    content_w, content_h = page.evaluate(CONTENT_SIZE_JS)
+                    if content_w <= inner_w and content_h <= inner_h:
+                        break
+                else:
+                    if paper != papers[-1]:
+                        continue
+                margin = f"{MARGIN_MM}mm"
+                page.pdf(
+                    path=str(path),
+                    format=paper,
+                    landscape=True,
+                    print_background=True,
+                    scale=max(0.1, min(1.0, inner_w / content_w, inner_h / content_h)),
+                    margin={"top": margin, "bottom": margin, "left": margin, "right": margin},
+                )
+                return paper
+            finally:
+                page.close()
+        raise ValueError("no paper given")
 
     def poster_pdf(self, html: str, path: Path, paper: str = "A3") -> Path:
         """A poster laid out on A3 (sheet_px) printed on `paper`, scaled up with its margins."""

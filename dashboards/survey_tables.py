@@ -143,3 +143,53 @@ def dela_varld_table(frame: pd.DataFrame, measure_type: str) -> GT:
         )
         .tab_options(table_width="100%", table_font_size="16px")
     )
+
+
+# --------------------------------------------------------------------------- downloads
+# The same tables as numbers (what downloads.offer writes): a hidden figure is an empty cell
+# with "ja" in its "Dolt (< k)" column, never a 0.
+
+
+def index_frame(
+    index: pd.DataFrame, forv_id: str, kommun_name: str, scope_type: str = "forvaltning"
+) -> pd.DataFrame:
+    forv = _scope(index, scope_type, forv_id).set_index(["survey_id", "construct"])
+    whole = _scope(index, "kommun").set_index(["survey_id", "construct"])
+    scope = f"{SCOPE_LABEL.get(scope_type, 'Urvalet')} (0–100)"
+    rows = []
+    for key, k in whole.iterrows():
+        f = forv.loc[key].to_dict() if key in forv.index else {}
+        hidden = bool(f.get("is_suppressed"))
+        rows.append(
+            {
+                "Enkät": k["survey_title"],
+                "Område": CONSTRUCT_LABEL.get(key[1], key[1]),
+                scope: None if hidden else f.get("index_0_100"),
+                "Svar": None if hidden else f.get("respondents"),
+                "Dolt (< k)": "ja" if hidden else "",
+                f"Hela {kommun_name} (0–100)": None if k["is_suppressed"] else k["index_0_100"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def time_use_frame(time_use: pd.DataFrame, forv_id: str, kommun_name: str) -> pd.DataFrame:
+    forv = _scope(time_use, "forvaltning", forv_id).set_index("category")
+    whole = _scope(time_use, "kommun").set_index("category")
+
+    def share(part: pd.DataFrame, cat: str) -> Any:
+        if cat not in part.index or part.loc[cat, "is_suppressed"]:
+            return None
+        return part.loc[cat, "mean_share_pct"]
+
+    return pd.DataFrame(
+        [
+            {
+                "Tidsdagbok": TIME_LABEL.get(cat, cat),
+                "Förvaltningen": share(forv, cat),
+                "Dolt (< k)": "ja" if cat in forv.index and forv.loc[cat, "is_suppressed"] else "",
+                f"Hela {kommun_name}": share(whole, cat),
+            }
+            for cat in whole.index
+        ]
+    )

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from dashboards import posters, printing, queries, workbook
 
+WALL_PAPERS = ("A3", "A2", "A1")
+
 
 class WallError(Exception):
     """The wall cannot be made (no such kommun or period); the message is Swedish."""
@@ -61,10 +63,14 @@ def write_wall(
     total = len(forvaltningar) + 1
     dpi = printing.PNG_DPI / printing.POSTER_SCALE[size]
     with printing.Printer() as printer:
-        wall_html = posters.combined_wall(kommun, period)
-        pdf = printer.pdf(wall_html, out / f"{stem}_vagg.pdf", landscape=True, fit_to_page=True)
-        result.files += [pdf, printing.pdf_to_png(pdf, pdf.with_suffix(".png"))]
-        say(f"[1/{total}] {pdf.name} (hela kommunen)")
+        # The whole kommun's matrix at poster body size (16 pt): on A3 landscape when it fits,
+        # else on the next larger sheet (six förvaltningar need A2); never below `size`.
+        pdf = out / f"{stem}_vagg.pdf"
+        papers = WALL_PAPERS[WALL_PAPERS.index(size) :]
+        paper = printer.landscape_pdf(posters.combined_wall(kommun, period), pdf, papers)
+        wall_dpi = printing.PNG_DPI / printing.POSTER_SCALE[paper]
+        result.files += [pdf, printing.pdf_to_png(pdf, pdf.with_suffix(".png"), wall_dpi)]
+        say(f"[1/{total}] {pdf.name} (hela kommunen, {paper} liggande)")
         for i, forv in enumerate(forvaltningar, start=2):
             html = posters.forvaltning_poster(kommun, period, forv)
             pdf = out / f"{stem}_{slug(forv['forvaltning_name'])}.pdf"

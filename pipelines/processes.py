@@ -2,7 +2,8 @@
 
 Each child runs in its own process group, so a temporary Prefect server or Streamlit's helpers
 that the child starts belong to that group too; stopping the child stops the whole group, and
-whatever a finished child left behind is stopped as well.
+whatever a finished child left behind is stopped as well. Below, the process tree as /proc shows
+it (children, a group, CPU seconds): what the stop tests check and the benchmarks count.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import subprocess
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 GRACE_SECONDS = 10.0
 INTERRUPTED = 130  # the shell's exit status after Ctrl-C
@@ -74,3 +76,68 @@ def run_child(
             return INTERRUPTED
         stop_group(proc, grace)  # a finished child's leftovers (e.g. a temporary server)
         return status
+
+
+# The process tree, read from /proc (Linux): what a stop must reach and what a benchmark counts.
+
+
+def _stat(pid: int) -> list[str] | None:
+    """/proc/PID/stat's fields after the command name (state first), or None when gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return text.rsplit(")", 1)[1].split()
+
+
+def alive(pid: int) -> bool:
+    """Running, not a zombie waiting to be reaped."""
+    fields = _stat(pid)
+    return fields is not None and fields[0] != "Z"
+
+
+def _running() -> Iterator[tuple[int, list[str]]]:
+    """(pid, stat fields) of every process but zombies."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        pid = int(stat.parent.name)
+        fields = _stat(pid)
+        if fields is not None and fields[0] != "Z":
+            yield pid, fields
+
+
+def children(pid: int) -> list[int]:
+    return [child for child, fields in _running() if int(fields[1]) == pid]
+
+
+def group(pgid: int) -> list[int]:
+    """The running processes of a process group (a stopped unit's, say)."""
+    return [pid for pid, fields in _running() if int(fields[2]) == pgid]
+
+
+def descendants(pid: int) -> list[int]:
+    """Children, grandchildren and so on (those running now)."""
+    found, todo = [], [pid]
+    while todo:
+        kids = children(todo.pop())
+        found += kids
+        todo += kids
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system, all threads) of pid and everything it started, finished
+    children included once reaped."""
+    total = 0
+    for each in [pid, *descendants(pid)]:
+        fields = _stat(each)
+        if fields is not None:
+            total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def wait_gone(pids: Sequence[int], timeout: float = 20.0) -> list[int]:
+    """Wait until none of pids runs; returns those still running after timeout."""
+    deadline = time.monotonic() + timeout
+    while any(alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return [p for p in pids if alive(p)]

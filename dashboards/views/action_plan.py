@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from great_tables import GT, loc, style
 
-from dashboards import charts, downloads, queries, state, widgets
+from dashboards import charts, downloads, queries, state
 from dashboards import format as fmt
 from dashboards import plan_labels as labels
 from dashboards.inert import md
@@ -38,7 +38,7 @@ def render() -> None:
     )
     status_counts(plan)
     rows = table_rows(plan, queries.indicator_trends(kommun["kommun_code"]))
-    downloads.offer(plan_frame(rows), f"handlingsplan_{kommun['kommun_code']}")
+    downloads.offer(plan_frame(rows), f"handlingsplan_{kommun['kommun_code']}", plan_formats(rows))
     for area_code in labels.area_order(rows["area"]):
         st.subheader(md(labels.area(area_code)))
         area_rows = rows[rows["area"] == area_code]
@@ -66,6 +66,17 @@ def plan_frame(rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def plan_formats(rows: pd.DataFrame) -> downloads.Formats:
+    """Each row's values in its indicator's unit: '12,3 %', 16 managers, 0,45 FTE."""
+    per_row = [
+        downloads.excel_format("%", 1)
+        if unit == "%"
+        else downloads.excel_format("antal", labels.UNIT_DECIMALS.get(unit, 1))
+        for unit in rows["indicator_unit"]
+    ]
+    return dict.fromkeys(["Utgångsvärde", "Nu", "Mål"], per_row)
+
+
 def trend_charts(rows: pd.DataFrame) -> None:
     """Each indicator's value per period against its target: a line per measure, two a row."""
     drawn = []
@@ -86,7 +97,6 @@ def trend_charts(rows: pd.DataFrame) -> None:
 
 
 def pick_kommun() -> dict | None:
-    widgets.page_setup()
     kommuner = queries.kommuner()
     if kommuner.empty:
         st.info("Det publicerade lagret har inga kommuner ännu.")

@@ -115,6 +115,9 @@ def render() -> None:
         st.caption("Exporten saknar arbetad tid och sjuktimmar – ingen sjukfrånvaro att visa.")
     else:
         widgets.table(sick_leave_table, sick, kommun["anonymity_k"])
+        downloads.offer(
+            sick_leave_frame(sick), f"sjukfranvaro_{forvaltning['forvaltning_id']}", COUNTS, "pct"
+        )
 
     st.markdown("#### Enkätresultat")
     survey_section(kommun, forvaltning)
@@ -167,6 +170,8 @@ def drill_down(
                 index, scope_id, kommun["kommun_name"], scope_type=scope_type
             ).as_raw_html()
         )
+        frame = survey_tables.index_frame(index, scope_id, kommun["kommun_name"], scope_type)
+        downloads.offer(frame, f"enkatindex_urval_{scope_id}", COUNTS, "index")
 
 
 def survey_section(kommun: dict[str, Any], forvaltning: dict[str, Any]) -> None:
@@ -181,10 +186,14 @@ def survey_section(kommun: dict[str, Any], forvaltning: dict[str, Any]) -> None:
     forv_id, name = forvaltning["forvaltning_id"], kommun["kommun_name"]
     charts.show_built(charts.survey_indices, index, "forvaltning", forv_id)
     widgets.table(survey_tables.index_table, index, forv_id, name)
+    frame = survey_tables.index_frame(index, forv_id, name)
+    downloads.offer(frame, f"enkatindex_{forv_id}", COUNTS, "index")
     time_use = queries.survey_time_use(code, survey_period)
     if not time_use.empty:
         charts.show_built(charts.time_use, time_use, forv_id, name)
         widgets.table(survey_tables.time_use_table, time_use, forv_id, name)
+        frame = survey_tables.time_use_frame(time_use, forv_id, name)
+        downloads.offer(frame, f"tidsanvandning_{forv_id}", numbers="pct")
 
 
 # --------------------------------------------------------------------------- key figures
@@ -248,6 +257,7 @@ MORE_FIGURES = [
 ]
 ROLLUP = "mart_span_rollup"
 SICK_GROUPS = {"alla": "Alla", "K": "Kvinnor", "M": "Män"}
+COUNTS = {c: downloads.excel_format("antal", 0) for c in ("Personer", "Svar")}  # downloads
 
 
 def more_figures_table(
@@ -311,40 +321,56 @@ def sick_leave_table(sick: pd.DataFrame, anonymity_k: Any) -> GT:
     )
 
 
+# A förvaltning of a large city has 1 700 managers: the page shows those with the most
+# employees (the ones above the threshold come first) and the download holds every one.
+TABLE_ROWS = 50
+COUNT_COLUMNS = ["manager_level", "employees_monthly_paid", "employees_hourly", "managers_led"]
+
+
+def sick_leave_frame(sick: pd.DataFrame) -> pd.DataFrame:
+    """The sick-leave table as numbers; a hidden group's cells are empty, never 0."""
+    shown = sick["is_shown"].astype(bool)
+    return pd.DataFrame(
+        {
+            "Grupp": [SICK_GROUPS.get(g, f"Ålder {g}") for g in sick["breakdown_group"]],
+            "Personer": sick["persons"].where(shown),
+            "Sjukfrånvaro": sick["sick_leave_pct"].where(shown),
+            "Andel 60 dagar eller mer": sick["long_term_sick_leave_share_pct"].where(shown),
+            "Dolt (< k)": ["" if s else "ja" for s in shown],
+        }
+    )
+
+
 def manager_table(team: pd.DataFrame, forvaltning_name: str, period: dt.date, threshold: int) -> GT:
-    data = team.copy()
-    data["above_label"] = data["is_above_threshold"].map(lambda above: "Ja" if above else "")
     # The mart already orders by span; sort again so the table never depends on that.
-    data = data.sort_values(
+    data = team.sort_values(
         ["employees_monthly_paid", "manager_level"], ascending=[False, True], kind="stable"
     ).reset_index(drop=True)
+    total = len(data)
+    data = data.head(TABLE_ROWS)
     above_rows = [i for i, above in enumerate(data["is_above_threshold"]) if above]
-    data = data[list(TABLE_COLUMNS)]
-
+    # Whole columns formatted up front: great-tables' per-cell formatters cost ~1 ms a cell.
+    shown = pd.DataFrame({c: data[c].astype(object) for c in ("unit_names", "verksamhet")})
+    shown = shown.assign(**{c: fmt.column(data[c]) for c in COUNT_COLUMNS})
+    shown["fte_monthly_paid"] = fmt.column(data["fte_monthly_paid"], 1)
+    shown["above_label"] = ["Ja" if above else "" for above in data["is_above_threshold"]]
+    shown = shown[list(TABLE_COLUMNS)].fillna(fmt.MISSING)
+    cut = (
+        f" · de {fmt.integer(TABLE_ROWS)} med flest av {fmt.integer(total)} chefer; "
+        "alla finns i nedladdningen nedan"
+        if total > TABLE_ROWS
+        else ""
+    )
     table = (
-        GT(data, locale="sv")
+        GT(shown, locale="sv")
         .with_id("chefer")  # a fixed id keeps the HTML (and its CSS) stable between runs
         .tab_header(
             title=f"Chefer i {forvaltning_name}",
-            subtitle=f"Period {fmt.iso_date(period)} · sorterat efter antal medarbetare per chef",
+            subtitle=f"Period {fmt.iso_date(period)} · sorterat efter antal medarbetare per chef"
+            + cut,
         )
         .cols_label(cases=TABLE_COLUMNS)
-        .fmt(
-            fmt.integer,
-            columns=["manager_level", "employees_monthly_paid", "employees_hourly", "managers_led"],
-        )
-        .fmt(lambda v: fmt.number(v, 1), columns=["fte_monthly_paid"])
-        .sub_missing(missing_text=fmt.MISSING)
-        .cols_align(
-            "right",
-            columns=[
-                "manager_level",
-                "employees_monthly_paid",
-                "employees_hourly",
-                "fte_monthly_paid",
-                "managers_led",
-            ],
-        )
+        .cols_align("right", columns=[*COUNT_COLUMNS, "fte_monthly_paid"])
         .cols_align("center", columns=["above_label"])
         .tab_source_note(
             f"Markerade rader (fetstil, färg, ”Ja”): chefer i första linjen med fler än "

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from dashboards import downloads, queries, state
 from dashboards import format as fmt
 from dashboards import plan_labels as labels
-from dashboards import queries, state
 from dashboards.inert import md
 from dashboards.views.action_plan import pick_kommun, published_plan
 
@@ -50,28 +51,30 @@ def render() -> None:
             if answers.empty:
                 st.caption("Ingen uppföljning gjord ännu.")
                 continue
-            st.dataframe(
-                answers.assign(
-                    Datum=answers["follow_up_date"].map(fmt.iso_date),
-                    **{
-                        "Genomförd som planerat": answers["done_as_planned"].map(labels.answer),
-                        "Avsedd effekt": answers["intended_effect"].map(labels.answer),
-                        "Bidragit till målet": answers["helped_reach_goal"].map(labels.answer),
-                        "Nya insikter": answers["new_insights"].fillna(""),
-                        "Sidoeffekter": answers["side_effects"].fillna(""),
-                        "Nästa uppföljning": answers["next_follow_up_date"].map(fmt.iso_date),
-                    },
-                )[
-                    [
-                        "Datum",
-                        "Genomförd som planerat",
-                        "Avsedd effekt",
-                        "Bidragit till målet",
-                        "Nya insikter",
-                        "Sidoeffekter",
-                        "Nästa uppföljning",
-                    ]
-                ],
-                hide_index=True,
-                use_container_width=True,
-            )
+            shown = answers_frame(answers).drop(columns="Åtgärd")
+            for column in DATE_COLUMNS:
+                shown[column] = shown[column].map(fmt.iso_date)
+            st.dataframe(shown, hide_index=True, width="stretch")
+    done = follow_ups[follow_ups["scope_name"] == scope]
+    if not done.empty:
+        st.caption("Uppföljningarna ovan, alla åtgärder i en fil:")
+        downloads.offer(answers_frame(done), f"uppfoljning_{kommun['kommun_code']}_{scope}")
+
+
+DATE_COLUMNS = ("Datum", "Nästa uppföljning")
+
+
+def answers_frame(answers: pd.DataFrame) -> pd.DataFrame:
+    """The follow-ups' answers in Swedish, dates as dates (what the download holds)."""
+    return pd.DataFrame(
+        {
+            "Åtgärd": answers["measure_id"],
+            "Datum": answers["follow_up_date"].map(downloads.as_date),
+            "Genomförd som planerat": answers["done_as_planned"].map(labels.answer),
+            "Avsedd effekt": answers["intended_effect"].map(labels.answer),
+            "Bidragit till målet": answers["helped_reach_goal"].map(labels.answer),
+            "Nya insikter": answers["new_insights"].fillna(""),
+            "Sidoeffekter": answers["side_effects"].fillna(""),
+            "Nästa uppföljning": answers["next_follow_up_date"].map(downloads.as_date),
+        }
+    )

@@ -15,6 +15,8 @@ TITLE = "Styrkor och utmaningar"
 
 
 def render() -> None:
+    # Projected to the room: the matrix gets the whole width (the sidebar opens with the arrow).
+    st.set_page_config(initial_sidebar_state="collapsed")
     st.title(TITLE)
     chosen = widgets.select_kommun_period()
     if chosen is None:

@@ -1,15 +1,16 @@
 """Plan targets that fit a seed's own figures: the baselines come from the warehouse itself.
 
-handlingsplaner.yaml states targets against seed 1's figures. Another seed draws other units
-and people, so a target may lie on the wrong side of that seed's baseline, which the refresh
-rightly rejects. For such seeds the generated HR exports of the plan's period are refreshed
-into a throw-away warehouse (the same SQL that publishes the figures, so no metric is defined
-twice), and each target that is not an improvement on its baseline is moved to one.
+handlingsplaner.yaml states targets against seed 1's figures at scale 1. Another seed or scale
+draws other units and people, so a target may lie on the wrong side of that baseline, which the
+refresh rightly rejects. For such seeds and scales the generated HR exports of the plan's period
+are refreshed into a throw-away warehouse (the same SQL that publishes the figures, so no metric
+is defined twice), and each target that is not an improvement on its baseline is moved to one.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import shutil
 import tempfile
 from pathlib import Path
@@ -67,7 +68,8 @@ def fit_targets(plans: KommunPlans, baselines: dict[tuple[str, str], float]) -> 
                 continue
             sign = 1 if better[indicator] == "higher" else -1
             if (target - base) * sign < 0:
-                moved = base * (1 + sign * STEP)
-                targets[indicator] = round(max(moved, 0.0), 1)
+                # Rounded away from the baseline: 0.04 FTE, a tenth better, is 0.1, not 0.0.
+                moved = max(base * (1 + sign * STEP), 0.0) * 10
+                targets[indicator] = (math.ceil(moved) if sign > 0 else math.floor(moved)) / 10
         measures.append({**m, "Indikatorer": targets})
     return dataclasses.replace(plans, measures=tuple(measures))

@@ -17,6 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+MENU = '[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]'  # the app's page menu
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +32,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_healthy(url: str, server: subprocess.Popen[bytes], timeout_s: float = 20) -> None:
+def _wait_healthy(url: str, server: subprocess.Popen[bytes], timeout_s: float = 60) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if server.poll() is not None:

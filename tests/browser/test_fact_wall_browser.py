@@ -78,7 +78,9 @@ def test_fact_wall_renders_in_chromium(app_url: str, fact_wall_db: Path) -> None
             main = page.locator('[data-testid="stMain"]')
             expect(main.get_by_role("heading", name="Faktavägg")).to_be_visible(timeout=60_000)
             metrics = page.locator('[data-testid="stMetricValue"]')
-            expect(metrics.filter(has_text=want["kommun_chefstathet"]).first).to_be_visible()
+            expect(metrics.filter(has_text=want["kommun_chefstathet"]).first).to_be_visible(
+                timeout=30_000
+            )
             expect(metrics.filter(has_text=want["kommun_share_above"]).first).to_be_visible()
             # The Vega chart draws into a canvas or svg once its JavaScript has run.
             # (the key-figures chart waits in a closed expander: look at the visible ones)

@@ -21,7 +21,7 @@ import pytest
 from oidc_provider_mock import User, run_server_in_thread
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, _wait_healthy
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, MENU, _free_port, _wait_healthy
 from tests.dashboards import published_fixture as fx
 from warehouse.build import build_kommun_file
 
@@ -114,7 +114,8 @@ def log_in(browser: Browser, app: str, sub: str) -> Page:
 
 
 def nav_titles(page: Page) -> list[str]:
-    return page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+    expect(page.locator(MENU).first).to_be_visible(timeout=WAIT)
+    return page.locator(MENU).all_inner_texts()
 
 
 def test_workshop_user_sees_lommas_wall_without_per_manager_rows(
@@ -135,6 +136,7 @@ def test_workshop_user_sees_lommas_wall_without_per_manager_rows(
     # Tampering: the HR page and another kommun by URL. Nothing from Burlöv or Kävlinge.
     page.goto(f"{app}datakvalitet?kommun=1231", wait_until="domcontentloaded")
     expect(main.get_by_role("heading", name="Faktavägg")).to_be_visible(timeout=WAIT)
+    assert page.url.startswith(f"{app}faktavagg?")  # forwarded, not "Page not found"
     page.goto(f"{app}jamforelse?kommun=1231&kommun=1261", wait_until="domcontentloaded")
     expect(main.get_by_role("heading", name="Faktavägg")).to_be_visible(timeout=WAIT)
     expect(main.get_by_text("Lomma").first).to_be_visible(timeout=WAIT)
@@ -167,7 +169,7 @@ def test_unknown_user_sees_the_refusal_and_nothing_else(
     app, warehouse = login_server
     page = log_in(browser, app, "stranger")
     expect(page.get_by_text("har ingen behörighet i Chefskartan")).to_be_visible(timeout=WAIT)
-    assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+    assert page.locator(MENU).count() == 0
     assert page.locator('[data-testid="stMetricValue"]').count() == 0
 
     # The audit trail: who logged in, refused, opened which page of which kommun; no figures.

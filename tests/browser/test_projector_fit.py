@@ -16,9 +16,7 @@ pytestmark = pytest.mark.browser
 SIZES = [(1280, 720), (1920, 1080)]
 PAGES = {  # url path -> heading that shows the page has run
     "workshop": None,  # the förvaltning's name
-    # Faktavägg is the start page: st.navigation serves it at "/" only ("/faktavagg" still shows
-    # Streamlit's "Page not found" dialog before falling back to it; open in issue 12).
-    "": "Faktavägg",
+    "faktavagg": "Faktavägg",
     "dela-varld": "Dela värld",
     "handlingsplan": "Handlingsplan",
 }
@@ -79,7 +77,7 @@ def test_projected_pages_fit(browser: Browser, app_url: str, width: int, height:
             if path == "workshop":
                 workshop_on_one_screen(page, height)
             ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / f"projector_{path or 'faktavagg'}_{width}.png"))
+            page.screenshot(path=str(ARTIFACTS / f"projector_{path}_{width}.png"))
         finally:
             page.close()
 

@@ -7,7 +7,7 @@ import math
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashboards import format as fmt
@@ -94,3 +94,17 @@ def test_grouping_agrees_with_cldr_swedish(value: float) -> None:
         "-", babel_numbers.get_minus_sign_symbol("sv")
     )
     assert fmt.integer(whole) == cldr
+
+
+@given(
+    st.lists(
+        st.one_of(st.none(), st.just(math.nan), st.floats(-1e7, 1e7), st.integers(-(10**6), 10**6)),
+        max_size=30,
+    ),
+    st.integers(0, 2),
+    st.booleans(),
+)
+@settings(deadline=None, max_examples=50)  # a shared machine must not fail it on time
+def test_a_whole_column_reads_as_each_value_alone(values: list, decimals: int, pct: bool) -> None:
+    one = fmt.percent if pct else fmt.number
+    assert fmt.column(values, decimals, pct=pct) == [one(v, decimals) for v in values]

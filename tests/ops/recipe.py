@@ -16,6 +16,8 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
+from pipelines.processes import group, wait_gone
+
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 INSTALLED = "/opt/chefskartan"  # where the unit files expect the checkout
@@ -75,34 +77,24 @@ def api(api_url: str, path: str, body: dict | None = None) -> object:
         return json.loads(response.read())
 
 
-def group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
-def stop(proc: subprocess.Popen, signum: int, timeout: float = 30) -> bool:
+def stop(proc: subprocess.Popen, signum: int, timeout: float = 30) -> float | None:
     """Stop as systemd does: KillSignal to the main process, then after the stop timeout SIGKILL
-    to the whole group (KillMode=mixed). True when the signal alone stopped it; either way no
-    process of the group may be left."""
+    to the whole group (KillMode=mixed). Returns the seconds the signal alone took, None when it
+    needed the SIGKILL; either way no process of the group may be left."""
+    sent = time.monotonic()
     proc.send_signal(signum)
     try:
         proc.wait(timeout=timeout)
-        clean = True
+        took = time.monotonic() - sent
     except subprocess.TimeoutExpired:
-        clean = False
+        took = None
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
-    deadline = time.monotonic() + 10
-    while group_alive(proc.pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    left = group_alive(proc.pid)
-    if left:
-        os.killpg(proc.pid, signal.SIGKILL)
+    left = wait_gone(group(proc.pid), timeout=10)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
     assert not left, f"{proc.args[:3]} left processes behind"
-    return clean
+    return took
 
 
 class Webhook:

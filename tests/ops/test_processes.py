@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.processes import children, wait_gone
 from tests.ops.recipe import ROOT, free_port
 
 # A parent that runs a child through run_child; the child starts a grandchild (as a refresh
@@ -27,34 +28,6 @@ child = (
 )
 sys.exit(run_child([sys.executable, "-c", child, sys.argv[1]]))
 """
-
-
-def alive(pid: int) -> bool:
-    """Running, not a zombie waiting to be reaped."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def wait_gone(pids: list[int], timeout: float = 20) -> list[int]:
-    deadline = time.monotonic() + timeout
-    while any(alive(p) for p in pids) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return [p for p in pids if alive(p)]
 
 
 def start_parent(child_seconds: float) -> tuple[subprocess.Popen, list[int]]:

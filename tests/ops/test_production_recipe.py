@@ -1,18 +1,25 @@
 """The production recipe end to end with a real Prefect server, worker and deployments.
 
-As README "Drift" says, with deploy/'s env file and unit commands: start the server, create the
-process pool, deploy prefect.yaml, declare the failure alert, start the worker, run
-refresh/nightly-hr-refresh by name; then a run that must fail, and everything stops cleanly.
+As README "Drift" says, with deploy/'s env file: start the server, create the process pool,
+deploy prefect.yaml, declare the failure alert, start the worker, run refresh/nightly-hr-refresh
+by name (and beside it a run that must fail); then each process stops on its unit's KillSignal.
+The server and the worker run as their units' ExecStart lines; the recipe's one-off steps run
+Prefect's own CLI (and deploy/notifications.py) in this process with the env file's environment,
+which spares a Python start with Prefect's imports per step.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
+import runpy
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -33,7 +40,8 @@ from tests.ops.recipe import (
 from tests.ops.room_inbox import KOMMUN, room_inbox
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(900)]
-PREFECT = str(ROOT / ".venv" / "bin" / "prefect")
+NIGHTLY = "refresh/nightly-hr-refresh"
+WORKER_STOP_SECONDS = 15  # the worker must stop on its unit's KillSignal within this
 
 
 def recipe_env(tmp_path: Path) -> dict[str, str]:
@@ -63,18 +71,58 @@ def recipe_env(tmp_path: Path) -> dict[str, str]:
     return {**inherited, **template, **overrides}
 
 
-def run(command: list[str], env: dict[str, str], timeout: float = 240) -> str:
-    done = subprocess.run(
-        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
-    )
-    assert done.returncode == 0, f"{command[:4]}\n{done.stdout}\n{done.stderr}"
-    return done.stdout + done.stderr
+@contextmanager
+def recipe_shell(env: dict[str, str]) -> Iterator[None]:
+    """This process as the recipe's shell after `set -a && . chefskartan.env`: that environment,
+    and Prefect settings read from it (not the test harness's)."""
+    from prefect.context import SettingsContext, get_settings_context
+    from prefect.settings import Settings
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name in [n for n in os.environ if n.startswith(("PREFECT_", "CHEFSKARTAN_"))]:
+            patch.delenv(name)
+        for name, value in env.items():
+            if name.startswith(("PREFECT_", "CHEFSKARTAN_")):
+                patch.setenv(name, value)
+        patch.chdir(ROOT)  # the recipe runs them in /opt/chefskartan
+        with SettingsContext(profile=get_settings_context().profile, settings=Settings()):
+            yield
 
 
-def failed_runs(api_url: str) -> list[dict]:
-    return api(
-        api_url, "/flow_runs/filter", {"flow_runs": {"state": {"type": {"any_": ["FAILED"]}}}}
-    )
+def prefect(*args: str, ok: bool = True) -> str:
+    """`prefect ARGS` as the recipe types it, through Prefect's CLI in this process."""
+    from prefect.testing.cli import CycloptsCliRunner
+
+    done = CycloptsCliRunner().invoke(list(args))
+    assert (done.exit_code == 0) == ok, f"prefect {' '.join(args)}: {done.exit_code}\n{done.output}"
+    return done.output
+
+
+def start_unit(unit: str, env: dict[str, str], log: Path) -> subprocess.Popen:
+    """The unit's ExecStart in its own process group (its cgroup), output to log."""
+    with log.open("w") as out:
+        return subprocess.Popen(
+            exec_start(unit, env),
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def wait_final(run_id: object, timeout: float = 300) -> dict:
+    """The flow run once it has ended (Completed, Failed, Crashed...)."""
+    from prefect import get_client
+
+    deadline = time.monotonic() + timeout
+    with get_client(sync_client=True) as client:
+        while time.monotonic() < deadline:
+            run = client.read_flow_run(run_id)
+            if run.state is not None and run.state.is_final():
+                return {"type": run.state.type.value, "message": run.state.message or ""}
+            time.sleep(0.5)
+    raise TimeoutError(f"flow run {run_id} did not end in {timeout} s")
 
 
 class Clock:
@@ -94,56 +142,46 @@ class Clock:
 
 
 def test_nightly_run_through_server_worker_and_deployment(tmp_path: Path) -> None:
+    clock = Clock()
     env = recipe_env(tmp_path)
     home = Path(env["CHEFSKARTAN_HOME"])
-    room_inbox(home / "inbox")
     api_url = env["PREFECT_API_URL"]
-    logs = {name: open(tmp_path / f"{name}.log", "w+") for name in ("server", "worker")}  # noqa: SIM115
     hook = Webhook()
-    server = subprocess.Popen(
-        exec_start("prefect-server.service", env),
-        cwd=ROOT,
-        env=env,
-        stdout=logs["server"],
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    server = start_unit("prefect-server.service", env, tmp_path / "server.log")
     worker = None
-    clock = Clock()
+    stopped: dict[str, float | None] = {}
     try:
+        # While the server migrates its new database: the inbox, and the imports the steps need.
+        room_inbox(home / "inbox")
+        (empty := tmp_path / "tom").mkdir()
+        for module in ("prefect.cli.deploy", "prefect.testing.cli", "pipelines.flows.refresh"):
+            importlib.import_module(module)
+
         wait_healthy(api_url, server)
         clock("server start")
-        run([PREFECT, "work-pool", "create", "chefskartan", "--type", "process"], env)
-        deployed = run([PREFECT, "deploy", "--all"], env)
-        assert "refresh/nightly-hr-refresh" in deployed
-        assert "refresh-survey/survey-window-refresh" in deployed
-        clock("pool + deploy")
-        env_alert = {**env, "CHEFSKARTAN_ALERT_WEBHOOK_URL": hook.url}
-        run([sys.executable, "deploy/notifications.py"], env_alert)
-        clock("alert")
-        worker = subprocess.Popen(
-            exec_start("prefect-worker.service", env),
-            cwd=ROOT,
-            env=env,
-            stdout=logs["worker"],
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        with recipe_shell({**env, "CHEFSKARTAN_ALERT_WEBHOOK_URL": hook.url}):
+            from prefect.deployments import run_deployment
 
-        out = run(
-            [
-                PREFECT,
-                "deployment",
-                "run",
-                "refresh/nightly-hr-refresh",
-                "--watch",
-                "--watch-interval",
-                "1",
-            ],  # fmt: skip
-            env,
-        )
-        assert "Completed" in out, out
-        clock("nightly run")
+            prefect("work-pool", "create", "chefskartan", "--type", "process")
+            # The worker's start (its imports) overlaps the deploy; it finds the pool ready.
+            worker = start_unit("prefect-worker.service", env, tmp_path / "worker.log")
+            deployed = prefect("deploy", "--all")
+            assert NIGHTLY in deployed and "refresh-survey/survey-window-refresh" in deployed
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(sys, "argv", ["deploy/notifications.py"])
+                runpy.run_path(str(ROOT / "deploy" / "notifications.py"), run_name="__main__")
+            clock("pool, deploy, alert")
+
+            # An expected failure beside the nightly run: a run naming an inbox with no manifest.
+            failing = run_deployment(NIGHTLY, parameters={"inbox": str(empty)}, timeout=0)
+            out = prefect("deployment", "run", NIGHTLY, "--watch")
+            assert "Completed" in out, out
+            clock("nightly run")
+            ended = wait_final(failing.id)
+        assert ended["type"] == "FAILED" and ended["message"].startswith(
+            "Hittar ingen manifest.yaml"
+        ), ended
+
         published = home / "warehouse" / "published"
         assert sorted(p.name for p in published.glob("*.duckdb")) == [
             "chefskartan.duckdb",
@@ -153,41 +191,28 @@ def test_nightly_run_through_server_worker_and_deployment(tmp_path: Path) -> Non
         loaded = con.execute("SELECT count(*) FROM mart_refresh_log").fetchone()[0]
         con.close()
         assert loaded == 4
-        summary = api(
+        [summary] = api(
             api_url, "/artifacts/filter", {"artifacts": {"key": {"any_": ["refresh-summary"]}}}
         )
-        assert summary[0]["type"] == "table"
-        assert summary[0]["description"].startswith("**Publicerat: ")
-        rows = json.loads(summary[0]["data"])
+        assert summary["type"] == "table"
+        assert summary["description"].startswith("**Publicerat: ")
+        rows = json.loads(summary["data"])
         assert {r["kommun"] for r in rows} == {KOMMUN} and len(rows) == 4
         assert {"fil", "period", "rader", "avvisade rader", "varningar"} <= set(rows[0])
 
-        # An expected failure: no manifest. Failed, the Swedish message, no traceback, an alert.
-        empty = tmp_path / "tom"
-        empty.mkdir()
-        failed = subprocess.run(
-            [PREFECT, "deployment", "run", "refresh/nightly-hr-refresh", "--watch",
-             "--watch-interval", "1", "-p", f'inbox="{empty}"'],  # fmt: skip
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=240,
-        )  # fmt: skip
-        assert failed.returncode != 0
-        clock("failing run")
-        [state] = [r["state"] for r in failed_runs(api_url)]
-        assert state["message"].startswith("Hittar ingen manifest.yaml")
         alerts = hook.wait(60)
         assert alerts and "Hittar ingen manifest.yaml" in alerts[0]["text"], alerts
-        assert "refresh/nightly-hr-refresh misslyckades" in alerts[0]["text"]
-        clock("alert received")
+        assert f"{NIGHTLY} misslyckades" in alerts[0]["text"]
+        clock("failing run, alert")
     finally:
-        stopped = {}
         if worker is not None:
             kill_signal = getattr(signal, unit_setting("prefect-worker.service", "KillSignal"))
-            stopped["worker on SIGINT"] = stop(worker, kill_signal, timeout=10)
-        stopped["server on SIGTERM"] = stop(server, signal.SIGTERM)
+            stopped["worker"] = stop(worker, kill_signal, timeout=WORKER_STOP_SECONDS)
+        stopped["server"] = stop(server, signal.SIGTERM)
         hook.close()
         clock("stop")
-        print(f"production recipe {clock}; stopped by the signal alone: {stopped}")
-    assert stopped["server on SIGTERM"]
-    logs["worker"].seek(0)
-    runs_log = logs["worker"].read()  # the worker's and its flow runs' output
+        print(f"production recipe {clock}; seconds to stop on the unit's signal: {stopped}")
+    assert stopped["worker"] is not None, f"the worker ignored SIGINT for {WORKER_STOP_SECONDS} s"
+    assert stopped["server"] is not None, "the server ignored SIGTERM"
+    runs_log = (tmp_path / "worker.log").read_text()  # the worker's and its flow runs' output
     assert "Traceback" not in runs_log, runs_log[-3000:]
