@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -25,9 +26,24 @@ RULE_TEXT = {
 }
 
 
+def distinct_texts(values: pd.Series) -> list[str]:
+    """The column's distinct non-missing values as Python strings (one pass, no per-row work)."""
+    return np.asarray(values.dropna().unique(), dtype=object).tolist()
+
+
+def casefold_map(values: pd.Series, table: dict[str, str]) -> pd.Series:
+    """`values.str.casefold().map(table)`, folding each distinct value once, not each cell."""
+    mapping = {v: table[f] for v in distinct_texts(values) if (f := v.casefold()) in table}
+    return values.map(mapping, na_action="ignore").astype("string")
+
+
 def blank_to_na(values: pd.Series) -> pd.Series:
     """Empty strings and HR placeholders such as -1, Okänt, #SAKNAS mean missing."""
-    missing = values.isna() | values.str.casefold().isin(missing_placeholders()) | values.eq("")
+    words = missing_placeholders()
+    placeholders = [v for v in distinct_texts(values) if v.casefold() in words]
+    missing = values.isna() | values.eq("")
+    if placeholders:
+        missing |= values.isin(placeholders)
     return values.mask(missing)
 
 
@@ -65,7 +81,7 @@ def parse_field(values: pd.Series, field: Field) -> pd.Series:
     if field.kind == "date":
         return parse_date(values)
     if field.codes:
-        return values.str.casefold().map(code_table(field.codes)).astype("string")
+        return casefold_map(values, code_table(field.codes))
     return values
 
 
