@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import os
 import re
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -87,7 +88,14 @@ def load_key() -> bytes:
 
 
 def pseudonym(canonical_pnr: str, key: bytes) -> str:
-    return hmac.new(key, canonical_pnr.encode(), hashlib.sha256).hexdigest()
+    keyed = _keyed_hmac(key).copy()  # the key's HMAC state is prepared once, copied per number
+    keyed.update(canonical_pnr.encode())
+    return keyed.hexdigest()
+
+
+@cache
+def _keyed_hmac(key: bytes) -> hmac.HMAC:
+    return hmac.new(key, digestmod=hashlib.sha256)
 
 
 # Column-wise forms of the rules above: the same results, computed over a whole column at once.

@@ -89,9 +89,13 @@ def match_headers(
             continue
         contenders = [h for h, fs in candidates.items() if name in fs and h not in match.mapping]
         contenders = [h for h in contenders if h not in match.set_aside]
-        ranked = sorted(
-            contenders,
-            key=lambda h: (-_fit(values, h, name), len(candidates[h]) > 1, headers.index(h)),
+        ranked = (  # a lone contender needs no ranking, so its values are not parsed for it
+            contenders
+            if len(contenders) < 2
+            else sorted(
+                contenders,
+                key=lambda h: (-_fit(values, h, name), len(candidates[h]) > 1, headers.index(h)),
+            )
         )
         usable = [h for h in ranked if len(candidates[h]) == 1 or _fit(values, h, name) >= MIN_FIT]
         if not usable:
