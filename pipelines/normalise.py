@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
 
 from pipelines.extract.files import ROW_COLUMN
 from pipelines.report import Issue
@@ -25,10 +28,27 @@ RULE_TEXT = {
 }
 
 
+def distinct_texts(values: pd.Series) -> list[str]:
+    """The column's distinct non-missing values as Python strings (one pass, no per-row work)."""
+    return np.asarray(values.dropna().unique(), dtype=object).tolist()
+
+
+def casefold_map(values: pd.Series, table: dict[str, str]) -> pd.Series:
+    """`values.str.casefold().map(table)`, folding each distinct value once, not each cell."""
+    mapping = {v: table[f] for v in distinct_texts(values) if (f := v.casefold()) in table}
+    return values.map(mapping, na_action="ignore").astype("string")
+
+
 def blank_to_na(values: pd.Series) -> pd.Series:
     """Empty strings and HR placeholders such as -1, Okänt, #SAKNAS mean missing."""
-    missing = values.isna() | values.str.casefold().isin(missing_placeholders()) | values.eq("")
-    return values.mask(missing)
+    words = missing_placeholders()
+    # Folding never shortens text, so only values no longer than a placeholder can be one.
+    short = values[(values.str.len() <= max(map(len, words))).fillna(False)]
+    placeholders = [v for v in distinct_texts(short) if v.casefold() in words]
+    missing = values.eq("").fillna(True)
+    if placeholders:
+        missing |= values.isin(placeholders)
+    return values.mask(missing) if missing.any() else values
 
 
 def parse_decimal(values: pd.Series) -> pd.Series:
@@ -38,7 +58,9 @@ def parse_decimal(values: pd.Series) -> pd.Series:
     swedish = text.str.contains(",", regex=False).fillna(False).astype(bool)
     cleaned = text.where(~swedish, text.str.replace(r"[ .]", "", regex=True).str.replace(",", "."))
     cleaned = cleaned.str.replace(" ", "", regex=False)
-    return pd.to_numeric(cleaned.where(good), errors="coerce").astype("Float64")
+    # Only text of the pattern's shape is left ("-1234.5"): Arrow casts it without Python per cell.
+    numbers = pc.cast(pyarrow.array(cleaned.where(good).array), pyarrow.float64())
+    return pd.Series(numbers.to_pandas(), index=values.index).astype("Float64")
 
 
 def parse_date(values: pd.Series) -> pd.Series:
@@ -57,7 +79,11 @@ def parse_date(values: pd.Series) -> pd.Series:
 
 
 def parse_field(values: pd.Series, field: Field) -> pd.Series:
-    values = blank_to_na(values.astype("string"))
+    return parse_present(blank_to_na(values.astype("string")), field)
+
+
+def parse_present(values: pd.Series, field: Field) -> pd.Series:
+    """`parse_field` of values already through `blank_to_na`."""
     if field.kind == "decimal":
         return parse_decimal(values)
     if field.kind == "integer":
@@ -65,7 +91,7 @@ def parse_field(values: pd.Series, field: Field) -> pd.Series:
     if field.kind == "date":
         return parse_date(values)
     if field.codes:
-        return values.str.casefold().map(code_table(field.codes)).astype("string")
+        return casefold_map(values, code_table(field.codes))
     return values
 
 
@@ -78,8 +104,9 @@ def parse_fields(
     for field in table.fields:
         if field.name not in raw.columns:
             continue
-        parsed = parse_field(raw[field.name], field)
-        bad = parsed.isna() & blank_to_na(raw[field.name].astype("string")).notna()
+        present = blank_to_na(raw[field.name].astype("string"))
+        parsed = parse_present(present, field)
+        bad = parsed.isna() & present.notna()
         rule = (
             f"okänt värde (kända: se schemas/codes/{field.codes}.csv)"
             if field.codes

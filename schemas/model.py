@@ -184,6 +184,13 @@ class Table:
         raise KeyError(name)
 
     def pandera_schema(self) -> pa.DataFrameSchema:
+        """The declaration as a pandera schema, built once per table (not once per file)."""
+        cached = _SCHEMAS.get(id(self))
+        if cached is None or cached[0] is not self:
+            cached = _SCHEMAS[id(self)] = (self, self._build_pandera_schema())
+        return cached[1]
+
+    def _build_pandera_schema(self) -> pa.DataFrameSchema:
         return pa.DataFrameSchema(
             {f.name: f.pandera_column() for f in self.fields},
             unique=list(self.primary_key) or None,
@@ -224,6 +231,10 @@ class Table:
             f"COMMENT ON COLUMN {name}.{f.name} IS {sql_literal(f.comment)}" for f in self.fields
         ]
         return statements
+
+
+# Table id -> (table, its schema); the table is kept so its id is never reused while cached.
+_SCHEMAS: dict[int, tuple[Table, pa.DataFrameSchema]] = {}
 
 
 def sql_literal(text: str) -> str:

@@ -9,8 +9,8 @@ import pandas as pd
 from pipelines.extract.files import ROW_COLUMN, ReadOptions, read_table
 from pipelines.extract.headers import NAME_FIELDS, HeaderMatch, match_headers
 from pipelines.manifest import InboxFile
-from pipelines.normalise import blank_to_na, parse_fields, validate_table
-from pipelines.personnummer import canonical, pseudonym
+from pipelines.normalise import blank_to_na, distinct_texts, parse_fields, validate_table
+from pipelines.personnummer import canonical_column, pseudonym
 from pipelines.privacy import scan
 from pipelines.report import WARNING, FileReport, Issue
 from pipelines.templates import action_plan as action_plan_template
@@ -116,11 +116,8 @@ def require_columns(export: Export, *alternatives: tuple[str, ...]) -> bool:
 def valid_personnummer(export: Export, field_name: str, required: bool) -> pd.Series:
     """Canonical 12-digit personnummer per row (NA where missing); invalid ones are errors."""
     values = blank_to_na(export.raw[field_name].astype("string"))
-    # One rule check per distinct value, and the result built as one Series: assigning item by
-    # item into an Arrow-backed string Series copies the array each time (quadratic in rows).
-    period = export.entry.period
-    canon = {value: canonical(str(value), period) for value in values.dropna().unique()}
-    numbers = values.map(canon, na_action="ignore").astype("string")
+    # The rules run over the whole column at once (numpy and Arrow), not row by row.
+    numbers = canonical_column(values, export.entry.period)
     rows = export.raw[ROW_COLUMN]
     if required:
         for row in rows[values.isna()]:
@@ -136,7 +133,9 @@ def pseudonymise(
 ) -> pd.Series:
     """Keyed hash of each canonical personnummer, reported under the file's own header."""
     export.header_of[target] = export.header_of.get(field_name, field_name)
-    return numbers.map(lambda n: pseudonym(n, key), na_action="ignore").astype("string")
+    # One keyed hash per distinct person, not per row.
+    hashes = {n: pseudonym(n, key) for n in distinct_texts(numbers)}
+    return numbers.map(hashes, na_action="ignore").astype("string")
 
 
 def check_kommun_column(export: Export) -> None:

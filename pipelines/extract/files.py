@@ -207,6 +207,8 @@ def _read_excel_rows(path: Path, sheet: str | None) -> list[list[str]]:
 
 def _cell_text(value: object) -> str:
     """Typed Excel cells become the text a CSV export would hold (dates ISO, whole numbers plain)."""
+    if type(value) is str:  # most cells: checked first
+        return value
     if value is None:
         return ""
     if isinstance(value, dt.datetime):

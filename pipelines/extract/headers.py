@@ -89,9 +89,13 @@ def match_headers(
             continue
         contenders = [h for h, fs in candidates.items() if name in fs and h not in match.mapping]
         contenders = [h for h in contenders if h not in match.set_aside]
-        ranked = sorted(
-            contenders,
-            key=lambda h: (-_fit(values, h, name), len(candidates[h]) > 1, headers.index(h)),
+        ranked = (  # a lone contender needs no ranking, so its values are not parsed for it
+            contenders
+            if len(contenders) < 2
+            else sorted(
+                contenders,
+                key=lambda h: (-_fit(values, h, name), len(candidates[h]) > 1, headers.index(h)),
+            )
         )
         usable = [h for h in ranked if len(candidates[h]) == 1 or _fit(values, h, name) >= MIN_FIT]
         if not usable:
@@ -166,17 +170,22 @@ def has_rule(field_name: str) -> bool:
 
 
 def fit_share(values: pd.Series, field_name: str) -> float:
-    """Share of the column's non-empty values that the field's declaration accepts (0 if empty)."""
+    """Share of the column's non-empty values that the field's declaration accepts (0 if empty).
+
+    Each distinct value is parsed once and weighted by how often it occurs.
+    """
     from pipelines.normalise import blank_to_na, parse_field
 
     declared = _declared_fields().get(field_name)
-    text = blank_to_na(values.astype("string"))
-    present = text.notna()
+    counts = values.astype("string").value_counts(dropna=False)
+    distinct = pd.Series(counts.index, dtype="string")
+    weights = counts.to_numpy()
+    present = blank_to_na(distinct).notna()
     if not present.any():
         return 0.0
     if declared is None:
         return 1.0
-    parsed = parse_field(values, declared)
+    parsed = parse_field(distinct, declared)
     ok = parsed.notna() & present
     if declared.pattern:
         ok &= parsed.astype("string").str.match(declared.pattern).fillna(False).astype(bool)
@@ -186,4 +195,5 @@ def fit_share(values: pd.Series, field_name: str) -> float:
         ok &= (parsed >= declared.min_value).fillna(False).astype(bool)
     if declared.max_value is not None:
         ok &= (parsed <= declared.max_value).fillna(False).astype(bool)
-    return float(ok.sum() / present.sum())
+    ok_mask = ok.to_numpy(dtype=bool)
+    return float(weights[ok_mask].sum() / weights[present.to_numpy(dtype=bool)].sum())

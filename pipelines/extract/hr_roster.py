@@ -13,7 +13,7 @@ from pipelines.extract.export import (
 )
 from pipelines.extract.files import ROW_COLUMN
 from pipelines.normalise import blank_to_na, parse_decimal
-from pipelines.personnummer import age_band, sex
+from pipelines.personnummer import age_band_column, sex_column
 from pipelines.report import WARNING, Issue
 from schemas.tables import EMPLOYMENT, ORG_UNIT
 
@@ -40,8 +40,8 @@ def extract(export: Export, key: bytes) -> None:
     computed: dict[str, object] = {
         "person_id": pseudonymise(export, numbers, "personnummer", "person_id", key),
         # Derived before the number is dropped: SKR's sick-leave statistics need them.
-        "sex": numbers.map(sex, na_action="ignore").astype("string"),
-        "age_band": numbers.map(lambda n: age_band(n, period), na_action="ignore").astype("string"),
+        "sex": sex_column(numbers),
+        "age_band": age_band_column(numbers, period),
     }
     if "unit_id" not in raw.columns:
         computed["unit_id"] = unit_paths(raw)
@@ -131,33 +131,30 @@ def fte_as_percent(export: Export) -> None:
 
 def unit_paths(raw: pd.DataFrame) -> pd.Series:
     """The deepest filled level gives the unit; its id is the path of names from the förvaltning."""
-    levels = raw.reindex(columns=list(LEVEL_FIELDS), fill_value="").fillna("")
-    return levels.apply(lambda r: PATH_SEPARATOR.join(v for v in r if v), axis=1).astype("string")
+    levels = raw.reindex(columns=list(LEVEL_FIELDS), fill_value="").fillna("").astype("string")
+    path = levels[LEVEL_FIELDS[0]]
+    for name in LEVEL_FIELDS[1:]:  # column by column: no Python per row
+        level = levels[name]
+        path = (path + PATH_SEPARATOR + level).where((path != "") & (level != ""), path + level)
+    return path.astype("string")
 
 
 def units_from_levels(export: Export, unit_ids: pd.Series) -> pd.DataFrame:
     """One org unit per distinct path prefix; verksamhet is the most common one on its rows."""
     raw = export.raw
-    rows = []
-    for unit_id in sorted(set(unit_ids.dropna()) - {""}):
+    # Work per distinct unit, not per row: each unit's first row, then each path prefix's.
+    first_of_unit = raw[ROW_COLUMN].groupby(unit_ids.to_numpy(), dropna=True).min()
+    first_row: dict[str, int] = {}
+    for unit_id, row in first_of_unit.items():
+        if unit_id == "":
+            continue
         parts = unit_id.split(PATH_SEPARATOR)
         for depth in range(1, len(parts) + 1):
-            rows.append(PATH_SEPARATOR.join(parts[:depth]))
-    paths = sorted(set(rows))
-    verksamhet = (
-        raw.assign(unit_id=unit_ids)
-        .groupby("unit_id")["verksamhet"]
-        .agg(lambda s: s[s != ""].mode().iloc[0] if (s != "").any() else "")
-        if "verksamhet" in raw.columns
-        else pd.Series(dtype="string")
-    )
-    # A unit above the deepest level has no row of its own: point at the first row naming it.
-    first_row = {
-        p: int(
-            raw.loc[(unit_ids == p) | unit_ids.str.startswith(p + PATH_SEPARATOR), ROW_COLUMN].min()
-        )
-        for p in paths
-    }
+            prefix = PATH_SEPARATOR.join(parts[:depth])
+            first_row[prefix] = min(first_row.get(prefix, int(row)), int(row))
+    paths = sorted(first_row)
+    verksamhet = most_common_verksamhet(raw, unit_ids)
+    # A unit above the deepest level has no row of its own: it points at the first row naming it.
     units = pd.DataFrame(
         {
             "unit_id": paths,
@@ -172,3 +169,15 @@ def units_from_levels(export: Export, unit_ids: pd.Series) -> pd.DataFrame:
         export.entry, export.sha256, units.astype({"verksamhet": "string"}), {}, export.report
     )
     return typed_table(level_export, ORG_UNIT, {})
+
+
+def most_common_verksamhet(raw: pd.DataFrame, unit_ids: pd.Series) -> dict[str, str]:
+    """Per unit, its rows' most common non-empty verksamhet (ties: the first in sort order)."""
+    if "verksamhet" not in raw.columns:
+        return {}
+    pairs = pd.DataFrame({"unit_id": unit_ids, "verksamhet": raw["verksamhet"]}).dropna()
+    pairs = pairs[pairs["verksamhet"] != ""]
+    counts = pairs.value_counts().rename("n").reset_index()
+    counts = counts.sort_values(["unit_id", "n", "verksamhet"], ascending=[True, False, True])
+    first = counts.drop_duplicates("unit_id")
+    return dict(zip(first["unit_id"], first["verksamhet"], strict=True))

@@ -96,10 +96,11 @@ def _check_sheet(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo) 
                 )
                 rows, columns = int(last_row), column_number(last_col)
                 _check_extent(path, member, rows, columns, "anger")
-            for match in _CELL_REF.finditer(text):
-                rows = max(rows, int(match.group(2)))
-                if match.group(1):
-                    columns = max(columns, column_number(match.group(1)))
+            refs = _CELL_REF.findall(text)  # one pass in C; the maxima over distinct values
+            if refs:
+                letters, numbers = zip(*refs, strict=True)
+                rows = max(rows, max(map(int, set(numbers))))
+                columns = max([columns, *(column_number(c) for c in set(letters) if c)])
             _check_extent(path, member, rows, columns, "har celler på")
             tail = text[-64:]
 

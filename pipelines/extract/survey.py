@@ -17,7 +17,7 @@ from pipelines.extract.export import (
 from pipelines.extract.files import ROW_COLUMN, ReadOptions, UnreadableFile, read_table
 from pipelines.extract.headers import NAME_FIELDS, match_headers
 from pipelines.manifest import InboxFile
-from pipelines.normalise import blank_to_na, parse_date, validate_table
+from pipelines.normalise import blank_to_na, distinct_texts, parse_date, validate_table
 from pipelines.report import FileReport, Issue
 from schemas.codes import code_table
 from schemas.questionnaire import (
@@ -179,19 +179,20 @@ def response_table(
 def _manager_levels(export: Export) -> pd.Series:
     codes = code_table("manager_level")
     labels = blank_to_na(export.raw["manager_level_label"].astype("string"))
-    levels = pd.Series(pd.NA, index=labels.index, dtype="Int64")
-    for i, label in labels.dropna().items():
-        code = codes.get(label.strip().casefold())
-        if code is None:
-            export.issue(
-                int(export.raw.at[i, ROW_COLUMN]),
-                "manager_level_label",
-                label,
-                "okänd chefsnivå (kända: se schemas/codes/manager_level.csv)",
-            )
-        else:
-            levels[i] = int(code)
-    return levels
+    # Each distinct label is looked up once; only unknown ones are visited row by row.
+    known = {
+        v: c for v in distinct_texts(labels) if (c := codes.get(v.strip().casefold())) is not None
+    }
+    unknown = labels.notna() & ~labels.isin(list(known))
+    for i in labels.index[unknown]:
+        export.issue(
+            int(export.raw.at[i, ROW_COLUMN]),
+            "manager_level_label",
+            labels[i],
+            "okänd chefsnivå (kända: se schemas/codes/manager_level.csv)",
+        )
+    codes_of = {label: int(code) for label, code in known.items()}
+    return labels.map(codes_of, na_action="ignore").astype("Int64")
 
 
 def answer_table(export: Export, questionnaire: Questionnaire, asked: list[str]) -> pd.DataFrame:
@@ -226,8 +227,8 @@ def answer_table(export: Export, questionnaire: Questionnaire, asked: list[str])
                 {
                     "response_id": ids[ok].to_numpy(),
                     "question_id": question.id,
-                    "answer_label": [read[c][0] for c in cells[ok]],
-                    "score": [read[c][1] for c in cells[ok]],
+                    "answer_label": cells[ok].map({c: r[0] for c, r in read.items()}).to_numpy(),
+                    "score": cells[ok].map({c: r[1] for c, r in read.items()}).to_numpy(),
                     "source_row": raw.loc[ok, ROW_COLUMN].astype(int).to_numpy(),
                 }
             )

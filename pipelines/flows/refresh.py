@@ -114,8 +114,14 @@ def home_paths(inbox: Path | None, warehouse: Path | None) -> tuple[Path, Path]:
     return Path(inbox or Path(home) / "inbox"), Path(warehouse or Path(home) / "warehouse")
 
 
-# Bounded fan-out: hundreds of files must not start hundreds of threads at once.
-@flow(name="refresh", log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=4))
+# Bounded fan-out: hundreds of files must not start hundreds of threads at once. Extraction is
+# vectorised (Arrow, numpy, pandas) and partly releases the GIL, so a few threads are enough.
+EXTRACT_WORKERS = 4
+
+
+@flow(
+    name="refresh", log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=EXTRACT_WORKERS)
+)
 def refresh_flow(
     inbox: Path | None = None, warehouse: Path | None = None, wait_seconds: float = 0.0
 ) -> State:

@@ -1,0 +1,122 @@
+"""Extraction benchmark: the extract step alone (read, validate, type, pseudonymise, stage).
+
+Times `pipelines.refresh.extract_and_stage` over every file of one inbox in a child process
+(wall, CPU and peak RSS of the process tree, as bench_scale.py measures). With `--before REF` it
+also runs the same step from that git revision on the same inbox, in the same run, and checks
+that both produce identical staged tables and reports. `--profile N` prints the top N functions
+by cumulative time instead.
+Usage: python benchmarks/bench_extract.py (--inbox DIR | --generate "--scale 10") [--before REF]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_scale import ROOT, timed  # noqa: E402
+
+EXTRACT = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import cProfile, json, pstats, time
+from pathlib import Path
+from pipelines.manifest import load_manifest
+from pipelines.refresh import extract_and_stage
+inbox, out, top = Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
+files = load_manifest(inbox).files
+profile = cProfile.Profile() if top else None
+profile and profile.enable()
+start = time.perf_counter()
+results = [extract_and_stage(e, out / "staged", b"benchmark-key", i) for i, e in enumerate(files)]
+seconds = time.perf_counter() - start
+if profile:
+    profile.disable()
+    pstats.Stats(profile, stream=sys.stderr).sort_stats("cumtime").print_stats(top)
+reports = {r.report.file: r.report.text() for r in results}
+(out / "reports.json").write_text(json.dumps(reports, ensure_ascii=False, sort_keys=True))
+rows = sum(r.report.rows_read for r in results)
+summary = {"files": len(files), "rows": rows, "in_process_s": seconds}
+(out / "summary.json").write_text(json.dumps(summary))
+"""
+
+
+def run_extract(tree: Path, inbox: Path, out: Path, top: int = 0) -> dict:
+    out.mkdir(parents=True)
+    args = [sys.executable, "-c", EXTRACT, str(tree), str(inbox), str(out), str(top)]
+    if top:
+        subprocess.run(args, cwd=ROOT, check=True)
+        return {}
+    return timed(args) | json.loads((out / "summary.json").read_text())
+
+
+def staged_differences(before: Path, after: Path) -> list[str]:
+    """Names of staged tables or reports that differ between the two runs (empty: identical)."""
+    import pandas as pd
+
+    names = sorted({p.name for p in (before / "staged").glob("*.parquet")})
+    names_after = sorted({p.name for p in (after / "staged").glob("*.parquet")})
+    differ = [] if names == names_after else ["the set of staged tables"]
+    for name in set(names) & set(names_after):
+        a, b = pd.read_parquet(before / "staged" / name), pd.read_parquet(after / "staged" / name)
+        if not a.equals(b):
+            differ.append(name)
+    if (before / "reports.json").read_text() != (after / "reports.json").read_text():
+        differ.append("reports")
+    return sorted(differ)
+
+
+def export_revision(ref: str, target: Path) -> Path:
+    """The repository as it was at `ref`, unpacked (no checkout of the worktree is touched)."""
+    target.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", ref], cwd=ROOT, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--inbox", type=Path, help="an inbox with manifest.yaml")
+    where.add_argument("--generate", help='arguments for `chefskartan generate`, e.g. "--scale 10"')
+    parser.add_argument("--before", help="also time this git revision (e.g. main) and compare")
+    parser.add_argument("--profile", type=int, default=0, help="print the top N by cumtime")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        inbox = args.inbox
+        if inbox is None:
+            inbox = work / "inbox"
+            gen = [sys.executable, "-m", "pipelines.cli", "generate", "--out", str(inbox)]
+            subprocess.run([*gen, *shlex.split(args.generate)], cwd=ROOT, check=True)
+        if args.profile:
+            run_extract(ROOT, inbox, work / "profile", args.profile)
+            return
+        runs = {}
+        if args.before:
+            old = export_revision(args.before, work / "before-tree")
+            runs[f"before ({args.before})"] = run_extract(old, inbox, work / "before")
+        runs["after (worktree)"] = run_extract(ROOT, inbox, work / "after")
+        files = sum(1 for p in inbox.iterdir() if p.name != "manifest.yaml")
+        print(f"inbox {inbox} ({files} files)")
+        print(
+            f"{'run':24} {'rows':>8} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9} {'extract s':>10}"
+        )
+        for name, m in runs.items():
+            print(f"{name:24} {m['rows']:8} {m['wall_s']:8.1f} {m['cpu_s']:8.1f} "
+                  f"{m['peak_mib']:9.0f} {m['in_process_s']:10.1f}")  # fmt: skip
+        if args.before:
+            differ = staged_differences(work / "before", work / "after")
+            print("staged tables and reports identical" if not differ else f"DIFFER: {differ}")
+            if differ:
+                sys.exit(1)
+        print(json.dumps(runs))
+
+
+if __name__ == "__main__":
+    main()
