@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,14 +35,37 @@ def demo_inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_warehouse(
-    prefect_harness: None, demo_inbox: Path, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest, demo_inbox: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
-    """A warehouse refreshed once from demo_inbox by the real refresh flow (via the CLI)."""
+    """A warehouse refreshed once from demo_inbox by the real refresh flow (via the CLI).
+
+    Built once per test run: under pytest-xdist the first worker that needs it builds it in the
+    run's shared temp root while the others wait on a lock (each build costs ~45 s of CPU).
+    Tests only read it or copy it.
+    """
+    shared = shared_temp_root(tmp_path_factory)
+    warehouse, done = shared / "demo-warehouse", shared / "demo-warehouse.done"
+    with open(shared / "demo-warehouse.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            build_demo_warehouse(request, demo_inbox, warehouse)
+            done.touch()
+    return warehouse
+
+
+def shared_temp_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The temp folder all xdist workers of this run share (the worker's own one without xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def build_demo_warehouse(request: pytest.FixtureRequest, inbox: Path, warehouse: Path) -> None:
     from pipelines.cli import main
 
-    warehouse = tmp_path_factory.mktemp("warehouse")
-    assert main(["refresh", "--inbox", str(demo_inbox), "--warehouse", str(warehouse)]) == 0
-    return warehouse
+    request.getfixturevalue("prefect_harness")  # only the building worker starts an API
+    shutil.rmtree(warehouse, ignore_errors=True)  # a build a crashed worker left half done
+    warehouse.mkdir()
+    assert main(["refresh", "--inbox", str(inbox), "--warehouse", str(warehouse)]) == 0
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ import pytest
 from pipelines.cli import main
 from warehouse.lock import refresh_lock
 
-pytestmark = pytest.mark.flow
+pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
 
 
 def digest(path: Path) -> str:

@@ -14,7 +14,7 @@ from pipelines.generate.survey_writers import SURVEY_WRITERS
 from pipelines.generate.surveys import managers, survey_responses
 from schemas.questionnaire import builtin
 
-pytestmark = pytest.mark.flow
+pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
 ROOM = "Utforska Burlöv(1-40).xlsx"
 
 
