@@ -1,6 +1,7 @@
 """Scaling benchmark: refresh steps, `chefskartan refresh` and a bare-DuckDB baseline, per size.
 
-At each size (demo `--scale 1`, mid `--scale 10`, national `--kommuner 290`; `--sizes` picks) it
+At each size (demo `--scale 1`, mid `--scale 10`, national `--kommuner 290`, small100: 100 kommuner
+of at most 300 employments; `--sizes` picks) it
 generates the inbox, then times three child processes on it: the refresh's steps without
 Prefect (as bench_refresh.py), the CLI refresh as users run it, and benchmarks/baseline_duckdb.py.
 It checks the baseline's per-manager figures equal mart_span_of_control's (exits non-zero if
@@ -26,6 +27,8 @@ SIZES = {
     "demo": ["--scale", "1"],
     "mid": ["--scale", "10"],
     "national": ["--kommuner", "290"],
+    # many small kommuner: per-kommun costs (files, transactions) without a national run
+    "small100": ["--kommuner", "100", "--max-employments", "300"],
 }
 STEPS = """
 import sys

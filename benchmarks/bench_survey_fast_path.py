@@ -9,7 +9,9 @@ in a fresh process as an analyst or a scheduled run would start it:
   full_refresh_steps   every file again, no Prefect (what the fast path saves)
 The clock runs from the moment the new export is written until the process has swapped in the new
 published file (checked: its inode changed and the new response count is in it).
-Usage: python benchmarks/bench_survey_fast_path.py [--repeat 3]
+`--scale N` multiplies the HR data (the survey stays one kommun's managers): the fast path's time
+should not grow with it.
+Usage: python benchmarks/bench_survey_fast_path.py [--repeat 3] [--scale 1]
 """
 
 from __future__ import annotations
@@ -38,14 +40,14 @@ run_steps(Path(sys.argv[1]), Path(sys.argv[2]), b"benchmark-key", sys.argv[3] or
 """
 
 
-def new_room_export(inbox: Path, round_no: int) -> None:
+def new_room_export(inbox: Path, round_no: int, scale: float = 1.0) -> None:
     """Rewrite the in-room export as if more people had answered (a different seed)."""
     from pipelines.generate import build_kommun
     from pipelines.generate.survey_writers import SURVEY_WRITERS
     from pipelines.generate.surveys import managers, survey_responses
     from schemas.questionnaire import builtin
 
-    demo = build_kommun("1231", seed=1)
+    demo = build_kommun("1231", seed=1, scale=scale)
     staff = managers(demo.units, demo.employments)
     responses = survey_responses("1231", 100 + round_no, "rummet", False, staff)
     _, writer = SURVEY_WRITERS["msforms_sv"]
@@ -63,7 +65,7 @@ def room_count(published: Path) -> int:
         con.close()
 
 
-def timed(command: list[str], inbox: Path, published: Path, round_no: int) -> float:
+def timed(command: list[str], inbox: Path, published: Path, round_no: int, scale: float) -> float:
     env = {
         **os.environ,
         "CHEFSKARTAN_PSEUDONYM_KEY": KEY,
@@ -71,7 +73,7 @@ def timed(command: list[str], inbox: Path, published: Path, round_no: int) -> fl
     }
     before = published.stat().st_ino
     start = time.perf_counter()
-    new_room_export(inbox, round_no)
+    new_room_export(inbox, round_no, scale)
     subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
     elapsed = time.perf_counter() - start
     assert published.stat().st_ino != before, "the published file was not replaced"
@@ -81,12 +83,13 @@ def timed(command: list[str], inbox: Path, published: Path, round_no: int) -> fl
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply the HR data")
     args = parser.parse_args()
     from pipelines.generate import generate_inbox
 
     with tempfile.TemporaryDirectory() as tmp:
         inbox, warehouse = Path(tmp) / "inbox", Path(tmp) / "warehouse"
-        generate_inbox(inbox, seed=1)
+        generate_inbox(inbox, seed=1, scale=args.scale)
         py = sys.executable
         steps = [py, "-c", STEPS, str(inbox), str(warehouse)]
         subprocess.run([*steps, ""], cwd=ROOT, check=True, capture_output=True)
@@ -113,10 +116,10 @@ def main() -> None:
             times = []
             for _ in range(args.repeat):
                 round_no += 1
-                times.append(timed(command, inbox, published, round_no))
+                times.append(timed(command, inbox, published, round_no, args.scale))
             results[name] = {"median_s": statistics.median(times), "min_s": min(times)}
         respondents = room_count(published)
-    print(f"demo data seed 1; in-room survey {ROOM_FILE}: {respondents} respondents; "
+    print(f"demo data seed 1, scale {args.scale}; in-room survey {ROOM_FILE}: {respondents} respondents; "
           f"repeat={args.repeat}")  # fmt: skip
     print(f"{'run':22} {'median s':>9} {'min s':>7}")
     for name, r in results.items():

@@ -135,6 +135,7 @@ class Manifest:
     kommuner: dict[str, Kommun]
     files: list[InboxFile]
     kolada_url: str | None = None  # public benchmarks (pipelines/extract/kolada.py), if configured
+    only: bool = False  # narrowed to one export (refresh --only): only its kommun is rebuilt
 
 
 def load_manifest(inbox: Path) -> Manifest:

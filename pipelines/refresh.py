@@ -22,10 +22,13 @@ from pipelines.manifest import InboxFile, Manifest
 from pipelines.private_files import private_dir, write_private
 from pipelines.report import WARNING, FileReport, Issue, issues_frame
 from pipelines.shrink import check_shrink
+from schemas.survey_tables import SURVEY_TABLES
 from warehouse import build as builder
 from warehouse import publication
 from warehouse.checks import run_checks
 from warehouse.disclosure.report import disclosure_summary
+from warehouse.intermediate import INTERMEDIATE_NAME, duckdb_config, recorded_scope
+from warehouse.kommun_files import can_patch, note_store, patch_combined, write_kommun_files
 from warehouse.store import (
     STORE_NAME,
     StagedTable,
@@ -61,6 +64,10 @@ class WarehousePaths:
 
     def work(self, refresh_id: str) -> Path:
         return self.root / "work" / refresh_id
+
+    def spill(self, refresh_id: str) -> Path:
+        """Where DuckDB spills what does not fit its memory limit (removed with the work)."""
+        return self.work(refresh_id) / "spill"
 
     def version(self, refresh_id: str) -> Path:
         return publication.version_dir(self.root, refresh_id)
@@ -208,7 +215,7 @@ def load(
         results[0].report.issues.append(
             Issue(results[0].report.file, None, None, None, note, WARNING)
         )
-    con = duckdb.connect(str(work_store))
+    con = duckdb.connect(str(work_store), config=duckdb_config(paths.spill(refresh_id)))
     try:
         ensure_schema(con)
         kommuner = pd.DataFrame([asdict(k) for k in manifest.kommuner.values()])
@@ -219,7 +226,11 @@ def load(
             print(kolada_line)
         staged = [s for r in results for s in r.staged]
         load_history(con, staged)
-        check_history(con, refresh_id, results, {(s.kommun_code, s.period) for s in staged})
+        # the fast path (--only) checks and rebuilds only the kommuner of its file
+        scope = {s.kommun_code for s in staged} if manifest.only else None
+        inter = paths.work(refresh_id) / INTERMEDIATE_NAME
+        periods = {(s.kommun_code, s.period) for s in staged}
+        check_history(con, refresh_id, results, periods, inter, scope)
         record_outcome(con, refresh_id, results)
         fault_point("load")
         con.execute("CHECKPOINT")
@@ -233,12 +244,15 @@ def check_history(
     refresh_id: str,
     results: list[StageResult],
     periods: set[tuple[str, str]],
+    intermediate: Path | None = None,
+    kommuner: set[str] | None = None,
 ) -> None:
     """Run the cross-table checks; findings join their file's report and the data_quality table.
 
-    An error ('fel') makes that file's report fail, so the refresh publishes nothing.
+    An error ('fel') makes that file's report fail, so the refresh publishes nothing. The
+    intermediates the checks compute go to `intermediate` (for `kommuner`), for the build.
     """
-    findings = attach_findings(run_checks(con, periods), results)
+    findings = attach_findings(run_checks(con, periods, intermediate, kommuner), results)
     for kommun, period in periods:
         con.execute(
             "DELETE FROM data_quality WHERE kommun_code = ? AND period_date = ?", [kommun, period]
@@ -283,20 +297,33 @@ def build(
     readers will open it by once published.
     """
     folder = publication.new_version(paths.root, refresh_id)
+    work = paths.work(refresh_id)
+    inter = work / INTERMEDIATE_NAME
+    _, scope = recorded_scope(inter)  # what the load step checked: None is every kommun
+    previous = publication.current_version(paths.root)
     tmp_combined = folder / builder.COMBINED_NAME
-    attach_findings(builder.build_marts(work_store, tmp_combined), results)
+    spill = paths.spill(refresh_id)
+    if scope is not None and can_patch(previous, builder.COMBINED_NAME, paths.store):
+        live = previous / builder.COMBINED_NAME
+        surveys_only = all(s.table in SURVEY_TABLES for r in results for s in r.staged)
+        scoped = work / "scoped.duckdb"
+        findings = builder.build_marts(
+            work_store,
+            scoped,
+            kommuner=scope,
+            intermediate=inter,
+            spill=spill,
+            carry=live if surveys_only else None,  # HR marts stay as published
+        )
+        patch_combined(live, scoped, tmp_combined, scope)
+    else:
+        findings = builder.build_marts(work_store, tmp_combined, intermediate=inter, spill=spill)
+    attach_findings(findings, results)
     fault_point("build")
     built = {tmp_combined: paths.combined}
-    con = duckdb.connect(str(tmp_combined), read_only=True)
-    try:
-        codes = [c for (c,) in con.execute("SELECT kommun_code FROM mart_kommun").fetchall()]
-    finally:
-        con.close()
-    for code in codes:
+    for code in write_kommun_files(tmp_combined, folder, work, previous):
         name = builder.kommun_file_name(code)
-        tmp = folder / name
-        builder.build_kommun_file(tmp_combined, tmp, code)
-        built[tmp] = paths.published / name
+        built[folder / name] = paths.published / name
     return built, results
 
 
@@ -307,6 +334,7 @@ def publish(paths: WarehousePaths, work_store: Path, built: dict[Path, Path]) ->
     be the new one; the next refresh rebuilds from it and converges).
     """
     folder = next(iter(built)).parent
+    note_store(folder, work_store)  # becomes the store: a later fast path may patch this version
     publication.seal(folder)
     fault_point("publish-seal")
     replace_store(work_store, paths.store)
@@ -384,7 +412,7 @@ def only_file(manifest: Manifest, file_name: str) -> Manifest:
             + ", ".join(e.name for e in manifest.files)
             + ")"
         )
-    return replace(manifest, files=chosen)
+    return replace(manifest, files=chosen, only=True)
 
 
 def check_before_refresh(inbox: Path, only: str | None = None) -> Manifest:

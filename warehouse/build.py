@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
 
@@ -13,12 +14,19 @@ import yaml
 from schemas.dictionary import mart_dictionary_rows
 from schemas.indicators import catalogue, indicator_ids
 from schemas.kolada import configured_kpis
-from schemas.marts import MARTS
+from schemas.marts import MART_DISCLOSURE_REPORT, MARTS
 from schemas.model import Table, sql_literal
+from warehouse import carry as carry_marts
 from warehouse.disclosure.sick_leave import protect_sick_leave
 from warehouse.disclosure.surveys import protect_surveys
+from warehouse.intermediate import (
+    SQL_DIR,
+    computed_for,
+    create_scope_views,
+    duckdb_config,
+    run_intermediate,
+)
 
-SQL_DIR = Path(__file__).parent / "sql"
 # Research and practice reference points for mart_strengths_challenges: data, not code.
 REFERENCE_POINTS = Path(__file__).parent / "reference_points.yaml"
 REFERENCE_COLUMNS = {  # column -> DuckDB type of the reference_point temp table
@@ -52,29 +60,62 @@ def kommun_file_name(kommun_code: str) -> str:
     return f"kommun_{kommun_code}.duckdb"
 
 
-def build_marts(store: Path, out: Path) -> pd.DataFrame:
+def build_marts(
+    store: Path,
+    out: Path,
+    *,
+    kommuner: Iterable[str] | None = None,
+    intermediate: Path | None = None,
+    spill: Path | None = None,
+    carry: Path | None = None,
+) -> pd.DataFrame:
     """Write every mart into the new file `out` (which must not exist) from the store.
 
+    `kommuner` limits the marts to those kommuner's rows (the survey fast path); `intermediate`
+    is the work file the load step's checks computed the intermediates into, reused when it
+    was computed for the same scope; `spill` is where DuckDB may spill beyond its memory limit.
+    `carry` (with `kommuner`; a survey export loaded alone) is the live combined file: the marts
+    no survey feeds are copied from it for those kommuner instead of rebuilt (warehouse/carry.py).
     Returns what the after-build checks found (rules that need the marts, e.g. a plan's
     baseline); an error there means the file must not be published.
     """
-    con = duckdb.connect()
+    con = duckdb.connect(config=duckdb_config(spill))
     try:
         # read-write: the refresh's private copy, where disclosure control caches its results
         con.execute(f"ATTACH {sql_literal(str(store))} AS store")
+        reuse = intermediate is not None and computed_for(intermediate, kommuner)
+        if reuse:
+            con.execute(f"ATTACH {sql_literal(str(intermediate))} AS inter (READ_ONLY)")
+        if kommuner is not None:
+            create_scope_views(con, "store", kommuner)
         attach_new_published(con, out)
-        con.execute("SET search_path = 'pub.main,store.main'")
+        con.execute(f"SET search_path = 'pub.main,{'inter.main,' if reuse else ''}store.main'")
         con.register("indicator_catalogue", catalogue_frame())
         con.register("mart_dictionary_rows", pd.DataFrame(mart_dictionary_rows()))
         con.register("kolada_kpi_config", pd.DataFrame([asdict(k) for k in configured_kpis()]))
-        run_intermediate(con)
+        if not reuse:
+            run_intermediate(con)
         load_reference_points(con)
+        carried = set()
+        if carry is not None and kommuner is not None:
+            carry_marts.prepare(con, str(carry))
+            carried = carry_marts.carried_marts(mart_sql)
+        con.execute("SET threads = 1")  # rows reach disclosure control in stored order
         for step in PYTHON_STEPS:
-            step(con)
+            if not (carried and step is protect_sick_leave):
+                step(con)
+        con.execute("RESET threads")
+        con.execute("BEGIN TRANSACTION")  # one commit for the whole file, not one per statement
         for mart in MARTS:
-            create_mart(con, mart, mart_sql(mart))
+            if mart.name in carried:
+                carry_marts.copy_rows(con, mart, kommuner)
+            else:
+                create_mart(con, mart, mart_sql(mart))
+        if carried:
+            carry_marts.copy_sick_leave_report(con, kommuner)
+            check_unique_key(con, MART_DISCLOSURE_REPORT)
         findings = run_check_files(con, sorted((SQL_DIR / "checks_after_build").glob("*.sql")))
-        con.execute("DETACH store")
+        con.execute("COMMIT")
         return findings
     finally:
         con.close()
@@ -105,12 +146,6 @@ def run_check_files(con: duckdb.DuckDBPyConnection, files: list[Path]) -> pd.Dat
         found.insert(0, "check_name", path.stem)
         frames.append(found)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-
-
-def run_intermediate(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the intermediate TEMP tables (unit tree, managers, staff) the marts and checks use."""
-    for sql_file in sorted((SQL_DIR / "intermediate").glob("*.sql")):
-        con.execute(sql_file.read_text(encoding="utf-8"))
 
 
 def reference_points(path: Path = REFERENCE_POINTS) -> pd.DataFrame:
@@ -181,19 +216,24 @@ def build_kommun_file(combined: Path, out: Path, kommun_code: str) -> None:
     try:
         con.execute(f"ATTACH {sql_literal(str(combined))} AS src (READ_ONLY)")
         attach_new_published(con, out)
+        con.execute("BEGIN TRANSACTION")
         for mart in MARTS:
             con.execute(mart.ddl(with_primary_key=False))
-            if "kommun_code" in mart.column_names:
-                con.execute(
-                    f"INSERT INTO {mart.name} SELECT * FROM src.{mart.name} WHERE kommun_code = ?",
-                    [kommun_code],
-                )
-            else:  # shared reference data, e.g. the indicator catalogue
-                con.execute(f"INSERT INTO {mart.name} SELECT * FROM src.{mart.name}")
-            for statement in mart.comment_statements():
-                con.execute(statement)
+            con.execute(";\n".join(mart.comment_statements()))
+        fill_kommun_file(con, kommun_code)
+        con.execute("COMMIT")
     finally:
         con.close()
+
+
+def fill_kommun_file(con: duckdb.DuckDBPyConnection, kommun_code: str, into: str = "pub") -> None:
+    """Copy the kommun's rows of every mart from `src` into the empty marts of `into`."""
+    for mart in MARTS:
+        where = " WHERE kommun_code = $code" if "kommun_code" in mart.column_names else ""
+        con.execute(
+            f"INSERT INTO {into}.{mart.name} SELECT * FROM src.{mart.name}{where}",
+            {"code": kommun_code} if where else None,
+        )
 
 
 def publish(built: dict[Path, Path]) -> None:

@@ -35,30 +35,65 @@ def history_table(name: str) -> str:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every store table from its declaration in schemas/ (types and comments)."""
+    """Create every store table from its declaration in schemas/ (types and comments).
+
+    One transaction, and only the statements that change something: a store that is already
+    up to date costs one catalogue query, not ~600 auto-committed statements.
+    """
     tables: list[tuple[str, Table]] = [(history_table(n), t) for n, t in HISTORY_TABLES.items()]
     tables += list(STORE_TABLES.items())
-    for name, table in tables:
+    where = "WHERE database_name = current_database() AND schema_name = 'main'"
+    columns = {
+        (t, c): (nullable, comment)
+        for t, c, nullable, comment in con.execute(
+            f"SELECT table_name, column_name, is_nullable, comment FROM duckdb_columns() {where}"
+        ).fetchall()
+    }
+    table_comments = dict(
+        con.execute(f"SELECT table_name, comment FROM duckdb_tables() {where}").fetchall()
+    )
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for name, table in tables:
+            _ensure_table(con, name, table, columns, table_comments)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _ensure_table(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    table: Table,
+    columns: dict[tuple[str, str], tuple[bool, str | None]],
+    table_comments: dict[str, str | None],
+) -> None:
+    if name not in table_comments:
         con.execute(table.ddl(name))
-        for f in table.fields:  # a store from an older release gains the new columns
+    statements = table.comment_statements(name)
+    if table_comments.get(name) != _comment_text(statements[0]):
+        con.execute(statements[0])
+    for f, statement in zip(table.fields, statements[1:], strict=True):
+        known = columns.get((name, f.name))
+        if known is None and name in table_comments:  # a store from an older release
             con.execute(f"ALTER TABLE {name} ADD COLUMN IF NOT EXISTS {f.name} {f.sql_type}")
-        _relax_not_null(con, name, table)
-        for statement in table.comment_statements(name):
+        if (
+            known is not None
+            and not known[0]
+            and not f.not_null
+            and f.name not in table.primary_key
+        ):
+            # a column an older release declared NOT NULL may now be empty on some rows
+            con.execute(f"ALTER TABLE {name} ALTER COLUMN {f.name} DROP NOT NULL")
+        if known is None or known[1] != f.comment:
             con.execute(statement)
 
 
-def _relax_not_null(con: duckdb.DuckDBPyConnection, name: str, table: Table) -> None:
-    """A column an older release declared NOT NULL may now be empty on some rows."""
-    strict = {
-        c
-        for (c,) in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND NOT is_nullable",
-            [name],
-        ).fetchall()
-    }
-    for f in table.fields:
-        if f.name in strict and not f.not_null and f.name not in table.primary_key:
-            con.execute(f"ALTER TABLE {name} ALTER COLUMN {f.name} DROP NOT NULL")
+def _comment_text(statement: str) -> str:
+    """The text a COMMENT ON ... IS '...' statement sets."""
+    literal = statement.split(" IS ", 1)[1]
+    return literal[1:-1].replace("''", "'")
 
 
 class StoreUnreadable(Exception):

@@ -31,7 +31,7 @@ def test_only_the_room_survey_is_replaced(
 ) -> None:
     inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
     shutil.copytree(demo_inbox, inbox)
-    shutil.copytree(demo_warehouse, warehouse)
+    shutil.copytree(demo_warehouse, warehouse, symlinks=True)  # the versions and the link
     db = warehouse / "published" / "chefskartan.duckdb"
     others = "SELECT * FROM mart_survey_index WHERE survey_id <> 'rummet' ORDER BY ALL"
     hr = "SELECT * FROM mart_span_of_control ORDER BY ALL"
@@ -40,6 +40,8 @@ def test_only_the_room_survey_is_replaced(
         "AND survey_id = 'rummet' AND scope_type = 'kommun'"
     )
     before_others, before_hr = figures(db, others), figures(db, hr)
+    files = {k: warehouse / "published" / f"kommun_{k}.duckdb" for k in ("1231", "1261", "1262")}
+    inodes = {k: path.stat().st_ino for k, path in files.items()}
     demo = build_kommun("1231", seed=7)
     responses = survey_responses(
         "1231", 99, "rummet", False, managers(demo.units, demo.employments)
@@ -57,6 +59,11 @@ def test_only_the_room_survey_is_replaced(
     assert figures(db, room) == [(len(responses),)]
     assert figures(db, others) == before_others
     assert figures(db, hr) == before_hr
+    after = {k: path.stat().st_ino for k, path in files.items()}
+    assert after["1231"] != inodes["1231"]
+    assert figures(files["1231"], room) == [(len(responses),)]
+    # the other kommuner's files are carried into the new version as they were (hard links)
+    assert {k: after[k] for k in ("1261", "1262")} == {k: inodes[k] for k in ("1261", "1262")}
 
 
 def test_only_names_a_file_of_the_manifest(

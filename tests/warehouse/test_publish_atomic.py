@@ -10,7 +10,6 @@ import pytest
 from pipelines import refresh as steps
 from tests.conftest import TEST_KEY
 from tests.hr.tiny_kommun import TinyKommun
-from warehouse import build
 
 
 def run_steps(inbox: Path, warehouse: Path) -> None:
@@ -39,7 +38,7 @@ def test_failure_while_building_keeps_the_last_good_files(
     def disk_full(*_args: object) -> None:
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(build, "build_kommun_file", disk_full)
+    monkeypatch.setattr(steps, "write_kommun_files", disk_full)
     with pytest.raises(OSError):
         run_steps(inbox, tmp_path)
 
