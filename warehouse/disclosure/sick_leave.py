@@ -265,8 +265,9 @@ def protect_sick_leave(con: duckdb.DuckDBPyConnection, catalog: str | None = CAT
     fresh = [t.protect() for t in todo]
     new = pd.concat(fresh, ignore_index=True) if fresh else _frame([])
     cache.store({t.key: prints[t.key] for t in todo}, new)
-    frame = pd.concat([f for f in (cached, new) if not f.empty], ignore_index=True)
-    _write(con, "int_sick_leave_protection", frame if len(frame.columns) else _frame([]))
+    parts = [f for f in (cached, new) if not f.empty]  # none: a kommun without sick-leave hours
+    frame = pd.concat(parts, ignore_index=True) if parts else _frame([])
+    _write(con, "int_sick_leave_protection", frame)
 
 
 def _frame(rows: list[tuple]) -> pd.DataFrame:
