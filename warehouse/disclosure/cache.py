@@ -145,6 +145,12 @@ class ResultCache:
         return pd.DataFrame(rows, columns=[*self.key, "fingerprint"])
 
 
+def with_cached(cached: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """Cached rows and newly computed ones as one frame; `new` (typed, maybe empty) when both are
+    empty, e.g. a kommun without sick-leave hours."""
+    return pd.concat([f for f in (cached, new) if not f.empty] or [new], ignore_index=True)
+
+
 def key_of(key: tuple) -> tuple:
     """A key as plain values (dates as ISO strings), comparable however it was read."""
     return tuple(_plain(v) for v in key)

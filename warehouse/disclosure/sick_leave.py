@@ -27,6 +27,7 @@ from warehouse.disclosure.cache import (
     fingerprint,
     key_of,
     key_set,
+    with_cached,
     writable,
 )
 from warehouse.disclosure.linked import LinkedTable, Protection, protect
@@ -265,9 +266,7 @@ def protect_sick_leave(con: duckdb.DuckDBPyConnection, catalog: str | None = CAT
     fresh = [t.protect() for t in todo]
     new = pd.concat(fresh, ignore_index=True) if fresh else _frame([])
     cache.store({t.key: prints[t.key] for t in todo}, new)
-    parts = [f for f in (cached, new) if not f.empty]  # none: a kommun without sick-leave hours
-    frame = pd.concat(parts, ignore_index=True) if parts else _frame([])
-    _write(con, "int_sick_leave_protection", frame)
+    _write(con, "int_sick_leave_protection", with_cached(cached, new))
 
 
 def _frame(rows: list[tuple]) -> pd.DataFrame:

@@ -27,6 +27,7 @@ from warehouse.disclosure.cache import (
     fingerprint,
     key_of,
     key_set,
+    with_cached,
     writable,
 )
 from warehouse.disclosure.linked import LinkedTable, Protection, protect
@@ -223,12 +224,11 @@ def protect_surveys(con: duckdb.DuckDBPyConnection, catalog: str | None = CATALO
     computed = {key: f for key, f in prints.items() if key not in hits}
     suppression_cache.store(computed, new)
     cut_cache.store(computed, new_cuts)
-    out = pd.concat([f for f in (cached, new) if not f.empty] or [new], ignore_index=True)
+    out = with_cached(cached, new)
     out["is_suppressed"] = out["suppression"].notna()
     out = out[[*SURVEY_KEY, "measure_id", "cell_id", "is_suppressed", "suppression"]]
-    cut_frame = pd.concat(
-        [f for f in (cached_cuts, new_cuts) if not f.empty] or [new_cuts], ignore_index=True
-    ).astype({"kommun_code": str, "survey_id": str, "respondent_role": str, "group_name": str})
+    texts = dict.fromkeys(["kommun_code", "survey_id", "respondent_role", "group_name"], str)
+    cut_frame = with_cached(cached_cuts, new_cuts).astype(texts)
     cut_frame["period_date"] = pd.to_datetime(cut_frame["period_date"])
     _write(con, "int_survey_suppression", out)
     _write(con, "int_survey_group_cut", cut_frame)
