@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,7 +34,7 @@ import duckdb
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from pipelines.processes import cpu_seconds  # noqa: E402
+from pipelines.processes import cpu_seconds, free_port  # noqa: E402
 
 KEY = "benchmark-key"
 PATTERN = "Utforska Burlöv*.xlsx"
@@ -122,12 +121,6 @@ class Output:
 
     def __str__(self) -> str:
         return "\n".join(line for _, line in self.lines)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def open_workshop(warehouse: Path):

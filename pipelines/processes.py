@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -141,3 +142,10 @@ def wait_gone(pids: Sequence[int], timeout: float = 20.0) -> list[int]:
     while any(alive(p) for p in pids) and time.monotonic() < deadline:
         time.sleep(0.1)
     return [p for p in pids if alive(p)]
+
+
+def free_port() -> int:
+    """A TCP port on localhost that nothing listens on now (for a server a test or bench starts)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

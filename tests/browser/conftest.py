@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from pipelines.processes import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
@@ -24,12 +25,6 @@ MENU = '[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]'  # the ap
 def fact_wall_db(demo_published_db: Path) -> Path:
     """The published file of the small generated kommuner, built by the real refresh flow."""
     return demo_published_db
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait_healthy(url: str, server: subprocess.Popen[bytes], timeout_s: float = 60) -> None:
@@ -50,7 +45,7 @@ def _wait_healthy(url: str, server: subprocess.Popen[bytes], timeout_s: float = 
 def app_url(fact_wall_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One `streamlit run` of the app for every browser test (starting one costs seconds)."""
     tmp_path = tmp_path_factory.mktemp("streamlit")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "CHEFSKARTAN_PUBLISHED_DB": str(fact_wall_db)}
     log = (tmp_path / "streamlit.log").open("wb")
     server = subprocess.Popen(

@@ -21,7 +21,8 @@ import pytest
 from oidc_provider_mock import User, run_server_in_thread
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, MENU, _free_port, _wait_healthy
+from pipelines.processes import free_port
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, MENU, _wait_healthy
 from tests.dashboards import published_fixture as fx
 from warehouse.build import build_kommun_file
 
@@ -68,7 +69,7 @@ def login_server(oidc: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     for code in (fx.BURLOV, fx.LOMMA):
         build_kommun_file(combined, combined.with_name(f"kommun_{code}.duckdb"), code)
     (warehouse / "access.yaml").write_text(RULES, encoding="utf-8")
-    port = _free_port()
+    port = free_port()
     app = f"http://127.0.0.1:{port}/"
     (root / ".streamlit").mkdir()
     (root / ".streamlit" / "secrets.toml").write_text(SECRETS.format(app=app, oidc=oidc))

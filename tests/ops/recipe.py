@@ -8,7 +8,6 @@ import os
 import re
 import shlex
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -44,12 +43,6 @@ def exec_start(unit: str, env: dict[str, str]) -> list[str]:
     """The unit's command for this checkout, with ${VAR} expanded as systemd expands it."""
     line = unit_setting(unit, "ExecStart").replace(INSTALLED, str(ROOT))
     return [re.sub(r"\$\{(\w+)\}", lambda m: env[m.group(1)], word) for word in shlex.split(line)]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_healthy(api_url: str, server: subprocess.Popen, timeout: float = 240) -> None:

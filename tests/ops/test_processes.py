@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.processes import children, wait_gone
-from tests.ops.recipe import ROOT, free_port
+from pipelines.processes import children, free_port, wait_gone
+from tests.ops.recipe import ROOT
 
 # A parent that runs a child through run_child; the child starts a grandchild (as a refresh
 # starts its temporary Prefect server), prints both pids, then sleeps or exits.

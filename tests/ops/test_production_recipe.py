@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.processes import free_port
 from tests.conftest import TEST_KEY
 from tests.ops.recipe import (
     ROOT,
@@ -32,7 +33,6 @@ from tests.ops.recipe import (
     api,
     env_file,
     exec_start,
-    free_port,
     stop,
     unit_setting,
     wait_healthy,
