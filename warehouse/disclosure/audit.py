@@ -21,6 +21,7 @@ import os
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import chain
 
 import highspy
 import numpy as np
@@ -29,6 +30,7 @@ from warehouse.disclosure.linked import LinkedTable
 
 TOL = 1e-6
 INF = highspy.kHighsInf
+PROBING = 15  # HiGHS's presolve rule number of probing (kPresolveRuleProbing)
 
 
 @dataclass(frozen=True)
@@ -172,14 +174,28 @@ def _bound(table: LinkedTable, atoms: frozenset[int]) -> float:
 
 def blocks(table: LinkedTable, published: list[str]) -> list[frozenset[int]]:
     """Atoms no published cell tells apart, merged: the attacker's finest units."""
-    signature: dict[int, list[int]] = defaultdict(list)
-    for j, cell in enumerate(published):
-        for atom in table.cells[cell]:
-            signature[atom].append(j)
-    groups: dict[tuple[int, ...], set[int]] = defaultdict(set)
-    for atom in range(len(table.atoms)):
-        groups[tuple(signature[atom])].add(atom)
-    return [frozenset(g) for sig, g in sorted(groups.items()) if sig]
+    return _blocks([table.cells[c] for c in published])[0]
+
+
+def _blocks(sets: list[frozenset[int]]) -> tuple[list[frozenset[int]], list[list[int]]]:
+    """The blocks of atoms in the same sets, and the indices of the sets holding each block."""
+    sizes = np.fromiter((len(s) for s in sets), np.int64, len(sets))
+    atom = np.fromiter(chain.from_iterable(sets), np.int64, int(sizes.sum()))
+    owner = np.repeat(np.arange(len(sets)), sizes)
+    order = np.lexsort((owner, atom))  # by atom, then set: each atom's signature in one run
+    atom, owner = atom[order], owner[order].tolist()
+    starts = np.flatnonzero(np.r_[True, atom[1:] != atom[:-1]]).tolist()
+    groups: dict[tuple[int, ...], list[int]] = defaultdict(list)
+    for a, s, e in zip(atom[starts].tolist(), starts, [*starts[1:], len(owner)], strict=True):
+        groups[tuple(owner[s:e])].append(a)
+    ordered = sorted(groups.items())
+    return [frozenset(g) for _, g in ordered], [list(sig) for sig, _ in ordered]
+
+
+# The last exact MIP that ended infeasible: (table, k, published cells). The caller audits
+# again after hiding a round's choices, exactly the cells that MIP had fixed at 0, so its
+# infeasibility already proves that audit: no need to solve it twice.
+_PROVEN: list = [None, None, None]
 
 
 def exact_violations(
@@ -187,61 +203,98 @@ def exact_violations(
 ) -> list[Violation]:
     """Unions of blocks with 1..k-1 people in the span of the published cells.
 
-    A small MIP: binary x per block, free lambda per published cell, sum_c lambda_c [b in c] =
-    x_b for every block, 1 <= sum_b n_b x_b <= k-1. Feasible means such a combination exists;
-    then `choose` names the cell to hide, its lambda is fixed at 0 and the MIP is solved again,
-    so one audit finds a whole round of fixes.
+    A small MIP: binary x per block, free lambda per published atom set (cells with the same
+    atoms, e.g. an enhet and its manager's figure, are one vector: hidden together or not at
+    all), sum_c lambda_c [b in c] = x_b for every block, 1 <= sum_b n_b x_b <= k-1. Feasible
+    means such a combination exists; then `choose` names the cell to hide, its set's lambda is
+    fixed at 0 and the MIP is solved again, so one audit finds a whole round of fixes. Fixing
+    lambda at 0 is exactly hiding the set (blocks it alone told apart get equal x), so when
+    the MIP ends infeasible the table with the round's cells hidden is proven safe.
     """
     published = [c for c in table.cells if c not in hidden]
-    parts = blocks(table, published)
-    counts = [int(table.atom_counts[list(b)].sum()) for b in parts]
-    small = [i for i, n in enumerate(counts) if n < k]
-    if not published or not any(counts[i] > 0 for i in small):
+    if _PROVEN[0] is table and _PROVEN[1:] == [k, frozenset(published)]:
         return []
-    index = {c: j for j, c in enumerate(published)}
-    n_lam, n_x = len(published), len(parts)
-    of_atom: dict[int, list[int]] = defaultdict(list)
-    for j, cell in enumerate(published):
-        for atom in table.cells[cell]:
-            of_atom[atom].append(j)
-    members = [of_atom[next(iter(b))] for b in parts]
-    h = _solver()
-    lp = highspy.HighsLp()
-    lp.num_col_ = n_lam + n_x
-    lp.col_cost_ = np.zeros(n_lam + n_x)
-    lp.col_lower_ = np.array([-INF] * n_lam + [0.0] * n_x)
-    lp.col_upper_ = np.array([INF] * n_lam + [1.0 if i in small else 0.0 for i in range(n_x)])
-    rows = [members[b] + [n_lam + b] for b in range(n_x)]
-    values = [[1.0] * len(members[b]) + [-1.0] for b in range(n_x)]
-    rows.append([n_lam + b for b in small])
-    values.append([float(counts[b]) for b in small])
-    lp.num_row_ = len(rows)
-    lp.row_lower_ = np.array([0.0] * n_x + [1.0])
-    lp.row_upper_ = np.array([0.0] * n_x + [float(k - 1)])
-    _set_matrix(lp, rows, values)
-    lp.integrality_ = [highspy.HighsVarType.kContinuous] * n_lam + [
-        highspy.HighsVarType.kInteger
-    ] * n_x
-    h.passModel(lp)
-    found = []
+    by_set: dict[frozenset[int], list[str]] = defaultdict(list)
+    for cell in published:
+        if table.cells[cell]:
+            by_set[table.cells[cell]].append(cell)
+    sets, names = list(by_set), list(by_set.values())
+    parts, members = _blocks(sets) if sets else ([], [])
+    counts = np.array([int(table.atom_counts[list(b)].sum()) for b in parts], dtype=np.int64)
+    small = np.flatnonzero(counts < k)
+    if not sets or not (counts[small] > 0).any():
+        _PROVEN[:] = [table, k, frozenset(published)]
+        return []
+    h = _exact_model(members, counts, small, len(sets), k)
+    n_lam, remaining, found = len(sets), set(published), []
     while True:
         h.run()
         status = h.getModelStatus()
         if status == highspy.HighsModelStatus.kInfeasible:
+            _PROVEN[:] = [table, k, frozenset(remaining)]
             return found
         if status != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"audit MIP: {h.modelStatusToString(status)}")
         sol = np.array(h.getSolution().col_value)
-        chosen = [b for b in range(n_x) if sol[n_lam + b] > 0.5]
+        chosen = small[sol[n_lam:] > 0.5]
         atoms = sorted(a for b in chosen for a in parts[b])
-        uses = tuple(published[j] for j in range(n_lam) if abs(sol[j]) > TOL)
-        total = sum(counts[b] for b in chosen)
+        uses = tuple(c for j in np.flatnonzero(np.abs(sol[:n_lam]) > TOL) for c in names[j])
+        total = int(counts[chosen].sum())
         name = "union:" + "+".join(table.atoms[a] for a in atoms)
         found.append(Violation("exact", name, total, total, total, uses))
         cell = choose(uses)
-        if cell not in index:
+        j = next((j for j, group in enumerate(names) if cell in group), None)
+        if j is None:
             return found  # the fix lies outside this MIP's cells: audit again from scratch
-        h.changeColBounds(index[cell], 0.0, 0.0)
+        for twin in names[j]:
+            if twin != cell:
+                choose((twin,))  # the same vector: hiding one alone changes nothing
+        remaining -= set(names[j])
+        h.changeColBounds(j, 0.0, 0.0)
+
+
+def _exact_model(
+    members: list[list[int]], counts: np.ndarray, small: np.ndarray, n_lam: int, k: int
+) -> highspy.Highs:
+    """The MIP of `exact_violations`: lambda per set, then binary x per small block (a block
+    of k or more people has x = 0: its row only ties the lambdas)."""
+    n_small = len(small)
+    column = np.full(len(members), -1, dtype=np.int64)
+    column[small] = n_lam + np.arange(n_small)
+    lengths = np.array([len(m) for m in members], dtype=np.int64) + (column >= 0)
+    index = np.empty(int(lengths.sum()) + n_small, dtype=np.int32)
+    value = np.ones(len(index))
+    pos = 0
+    for b, sets_of in enumerate(members):
+        index[pos : pos + len(sets_of)] = sets_of
+        pos += len(sets_of)
+        if column[b] >= 0:
+            index[pos], value[pos] = column[b], -1.0
+            pos += 1
+    index[pos:] = n_lam + np.arange(n_small)
+    value[pos:] = counts[small]
+    lp = highspy.HighsLp()
+    lp.num_col_ = n_lam + n_small
+    lp.col_cost_ = np.zeros(lp.num_col_)
+    lp.col_lower_ = np.r_[np.full(n_lam, -INF), np.zeros(n_small)]
+    lp.col_upper_ = np.r_[np.full(n_lam, INF), np.ones(n_small)]
+    lp.num_row_ = len(members) + 1
+    lp.row_lower_ = np.r_[np.zeros(len(members)), 1.0]
+    lp.row_upper_ = np.r_[np.zeros(len(members)), float(k - 1)]
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = np.r_[0, np.cumsum(lengths), len(index)].astype(np.int32)
+    lp.a_matrix_.index_, lp.a_matrix_.value_ = index, value
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, lp.num_row_
+    lp.integrality_ = [highspy.HighsVarType.kContinuous] * n_lam + [
+        highspy.HighsVarType.kInteger
+    ] * n_small
+    h = _solver()
+    # Probing (presolve fixing each binary in turn) cost a third of each infeasibility proof
+    # of a whole kommun and settled nothing the root LP and cuts did not: off, as HiGHS's own
+    # log advises when probing is slow. It only skips a reduction; the answer is the same.
+    h.setOptionValue("presolve_rule_off", 1 << PROBING)
+    h.passModel(lp)
+    return h
 
 
 def _set_matrix(lp: highspy.HighsLp, rows: list[list[int]], values: list[list[float]]) -> None:

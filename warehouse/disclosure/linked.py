@@ -46,7 +46,8 @@ class LinkedTable:
     def restricted(self, cells: Iterable[str]) -> LinkedTable:
         """The same atoms with only `cells` published or hidden: what an attacker holding just
         those cells knows (any derivation there is one in the whole table too)."""
-        keep = [c for c in self.cells if c in set(cells)]
+        wanted = set(cells)
+        keep = [c for c in self.cells if c in wanted]
         part = LinkedTable.__new__(LinkedTable)
         part.atoms, part.atom_counts, part.atom_bounds = (
             self.atoms,
