@@ -170,12 +170,82 @@ def protect_kommun_period(
         led[leader].append(unit)
     table, labels = _joint_table(atoms, scope_units, led, parents)
     parts = _local_parts(table, scope_units, parents, led)
-    protection = protect(table, k, intervals=False, parts=parts)  # counts are no secret: audit
+    extra = _known_remainders(table, k)
+    # counts are no secret: audit exact derivations only
+    protection = protect(table, k, forced=extra, intervals=False, parts=parts)
     rows = {}
     for cell in table.cells:
         reason = _reason(protection, cell)
         rows[cell] = (*labels[cell], reason is None, reason)
     return [rows[c] for c in sorted(rows)]
+
+
+def _known_remainders(table: LinkedTable, k: int) -> set[str]:
+    """Cells to hide before any MIP: parent minus its known children leaving 1..k-1 persons.
+
+    A cheap first pass (the audit alone would find the same, one MIP solve at a time). Unlike
+    linked's remainder pass it sees what the attacker sees: cells with the same persons (an
+    enhet and its manager's figure) are one figure, published if either is, and a hidden cell
+    is still known when its breakdown gives it (alla = K + M). Hides the smallest known child,
+    preferring one the remaining cells do not give back; the audit still has the last word.
+    """
+    ids: dict[frozenset[int], int] = {}
+    cls = {c: ids.setdefault(a, len(ids)) for c, a in table.cells.items()}
+    members: list[list[str]] = [[] for _ in ids]
+    for c, i in cls.items():
+        members[i].append(c)
+    size = [table.count(m[0]) for m in members]
+    hidden = {c for c in table.cells if table.count(c) < k}
+    shown = [any(c not in hidden for c in m) for m in members]
+    eqs = []
+    for parent, kids in table.equations:
+        p, ks = cls[parent], sorted({cls[c] for c in kids})
+        union = frozenset().union(*(table.cells[members[i][0]] for i in ks))
+        if sum(len(table.cells[members[i][0]]) for i in ks) != len(union):
+            continue  # a person in two children: parent minus children is no set of persons
+        eqs.append((p, ks, union == table.cells[parent]))  # exact: nobody left on the parent
+
+    touching: dict[int, list[tuple[int, list[int]]]] = defaultdict(list)
+    for p, ks, exact in eqs:
+        for i in [p, *ks] if exact else ():
+            touching[i].append((p, ks))
+
+    def known() -> list[bool]:
+        know, changed = list(shown), True
+        while changed:
+            changed = False
+            for p, ks, exact in eqs:
+                unknown = [i for i in ks if not know[i]]
+                if exact and know[p] and len(unknown) == 1 and size[unknown[0]] >= k:
+                    know[unknown[0]] = changed = True
+                elif exact and not know[p] and not unknown:
+                    know[p] = changed = True
+        return know
+
+    def gives_back(i: int, know: list[bool]) -> bool:
+        """Whether set i, hidden, is still known from an exact equation's other members."""
+        return any(
+            (p != i and know[p] and all(know[j] for j in ks if j != i))
+            or (p == i and all(know[j] for j in ks))
+            for p, ks in touching[i]
+        )
+
+    while True:  # each round hides one child per failing equation, then looks again
+        know, picked = known(), set()
+        for p, ks, _ in eqs:
+            rest = size[p] - sum(size[i] for i in ks if know[i])
+            if not (know[p] and 0 < rest < k) or picked.intersection(ks):
+                continue
+            kids = [i for i in ks if know[i] and shown[i]]  # derived ones: left to the audit
+            if kids:
+                kids.sort(key=lambda i: (size[i], members[i][0]))
+                pick = next((i for i in kids if not gives_back(i, know)), kids[0])
+                picked.add(pick)
+                shown[pick] = know[pick] = False
+                hidden.update(members[pick])
+        if not picked:
+            break
+    return {c for c in hidden if table.count(c) >= k}
 
 
 @dataclass(frozen=True)
