@@ -4,7 +4,8 @@ Generates demo exports (seed 1, `--scale S`; action plans left out: they do not 
 disclosure and a scaled demo may reject them) and extracts and loads them once into a store with
 this checkout (timed: the part of the refresh before the build). Then builds the published marts
 from a fresh copy of that store, each in a new process, and times the whole build and, inside
-it, the disclosure steps (warehouse.build.PYTHON_STEPS: protect_surveys, protect_sick_leave):
+it, the disclosure steps (warehouse.build.PYTHON_STEPS: protect_surveys, protect_sick_leave;
+CPU per step too):
   <ref> cold   the code at each `--before` ref (git archive into a temporary folder)
   this cold    this checkout, nothing cached: what a refresh pays when every input changed
   this warm    this checkout again on the store the cold build left (results cached per
@@ -46,6 +47,7 @@ def clock():
     return time.perf_counter(), usage.ru_utime + usage.ru_stime
 
 spent = {"wall": 0.0, "cpu": 0.0}
+steps = {}  # step name -> CPU seconds
 profile = cProfile.Profile() if sys.argv[3] == "profile" else None
 
 def timed(step):
@@ -58,6 +60,7 @@ def timed(step):
             if profile: profile.disable()
             spent["wall"] += clock()[0] - wall
             spent["cpu"] += clock()[1] - cpu
+            steps[step.__name__] = steps.get(step.__name__, 0.0) + clock()[1] - cpu
     return run
 """
 BUILD = (
@@ -75,7 +78,7 @@ if profile:
     text = out.getvalue()
 print(json.dumps({"wall": end_wall - wall, "cpu": end_cpu - cpu,
                   "disclosure_wall": spent["wall"], "disclosure_cpu": spent["cpu"],
-                  "has_steps": bool(build.PYTHON_STEPS), "profile": text}))
+                  "has_steps": bool(build.PYTHON_STEPS), "steps": steps, "profile": text}))
 """
 )
 LOAD = (
@@ -227,6 +230,12 @@ def main() -> None:
             f"{name:18}{r['wall']:13.1f}{r['cpu']:13.1f}" + "".join(disclosure)
             + f"{load['wall'] + r['wall']:13.1f}{load['cpu'] + r['cpu']:13.1f}"
         )  # fmt: skip
+    for name, r in runs.items():
+        if r.get("steps"):
+            print(
+                f"{name}: disclosure CPU per step: "
+                + ", ".join(f"{step} {cpu:.1f} s" for step, cpu in r["steps"].items())
+            )
     print(f"warm build published the same as the cold one: {'yes' if warm_same else 'NO'}")
     print("hidden cells with people (primary in brackets) / cells with people, per code")
     names = list(counts)
