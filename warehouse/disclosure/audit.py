@@ -192,10 +192,11 @@ def _blocks(sets: list[frozenset[int]]) -> tuple[list[frozenset[int]], list[list
     return [frozenset(g) for _, g in ordered], [list(sig) for sig, _ in ordered]
 
 
-# The last exact MIP that ended infeasible: (table, k, published cells). The caller audits
-# again after hiding a round's choices, exactly the cells that MIP had fixed at 0, so its
-# infeasibility already proves that audit: no need to solve it twice.
-_PROVEN: list = [None, None, None]
+# The last exact MIP that ended infeasible: (table, k, published cells), one tuple read and
+# written whole. The caller audits again after hiding a round's choices, exactly the cells that
+# MIP had fixed at 0, so its infeasibility already proves that audit: no need to solve it twice.
+# (Tables are not changed once built; a new table object is audited afresh.)
+_PROVEN: list[tuple | None] = [None]
 
 
 def exact_violations(
@@ -212,7 +213,8 @@ def exact_violations(
     the MIP ends infeasible the table with the round's cells hidden is proven safe.
     """
     published = [c for c in table.cells if c not in hidden]
-    if _PROVEN[0] is table and _PROVEN[1:] == [k, frozenset(published)]:
+    proven = _PROVEN[0]
+    if proven is not None and proven[0] is table and proven[1:] == (k, frozenset(published)):
         return []
     by_set: dict[frozenset[int], list[str]] = defaultdict(list)
     for cell in published:
@@ -223,7 +225,7 @@ def exact_violations(
     counts = np.array([int(table.atom_counts[list(b)].sum()) for b in parts], dtype=np.int64)
     small = np.flatnonzero(counts < k)
     if not sets or not (counts[small] > 0).any():
-        _PROVEN[:] = [table, k, frozenset(published)]
+        _PROVEN[0] = (table, k, frozenset(published))
         return []
     h = _exact_model(members, counts, small, len(sets), k)
     n_lam, remaining, found = len(sets), set(published), []
@@ -231,7 +233,7 @@ def exact_violations(
         h.run()
         status = h.getModelStatus()
         if status == highspy.HighsModelStatus.kInfeasible:
-            _PROVEN[:] = [table, k, frozenset(remaining)]
+            _PROVEN[0] = (table, k, frozenset(remaining))
             return found
         if status != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"audit MIP: {h.modelStatusToString(status)}")
