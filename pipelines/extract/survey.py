@@ -205,36 +205,13 @@ def answer_table(export: Export, questionnaire: Questionnaire, asked: list[str])
         if "response_ref" in raw.columns
         else "rad " + raw[ROW_COLUMN].astype(str)
     )
-    frames = []
-    for column in asked:
-        question = questionnaire.question(column.removeprefix(QUESTION_PREFIX))
-        cells = raw[column]
-        answered = cells != ""  # an empty cell is a question not answered
-        read: dict[str, tuple[str | None, float | None]] = {}
-        for cell in cells[answered].unique():  # each distinct answer text is read once
-            try:
-                answer = question.scale.read(cell)
-            except ValueError as exc:
-                known = ", ".join(o.label for o in question.scale.options)
-                rule = f"{exc} för {question.id}" + (f" (kända: {known})" if known else "")
-                for row in raw.loc[cells == cell, ROW_COLUMN]:
-                    export.issue(int(row), column, cell, rule)
-                continue
-            read[cell] = (answer.label, question.score(answer))
-        ok = answered & cells.isin(list(read))
-        frames.append(
-            pd.DataFrame(
-                {
-                    "response_id": ids[ok].to_numpy(),
-                    "question_id": question.id,
-                    "answer_label": cells[ok].map({c: r[0] for c, r in read.items()}).to_numpy(),
-                    "score": cells[ok].map({c: r[1] for c, r in read.items()}).to_numpy(),
-                    "source_row": raw.loc[ok, ROW_COLUMN].astype(int).to_numpy(),
-                }
-            )
-        )
-    columns = ["response_id", "question_id", "answer_label", "score", "source_row"]
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    # Every question column at once, question by question (the order answers had before).
+    cells = raw[asked].melt(var_name="column", value_name="cell", ignore_index=False)
+    cells = cells[cells["cell"] != ""]  # an empty cell is a question not answered
+    cells["response_id"] = ids.reindex(cells.index).to_numpy()
+    cells["source_row"] = raw[ROW_COLUMN].reindex(cells.index).astype(int).to_numpy()
+    readings = _read_answers(export, questionnaire, cells)
+    frame = cells.reset_index(drop=True).merge(readings, on=["column", "cell"], how="inner")
     frame = frame.astype({"answer_label": "string", "score": "Float64"})
     entry = export.entry
     frame = frame.assign(
@@ -255,6 +232,28 @@ def answer_table(export: Export, questionnaire: Questionnaire, asked: list[str])
     export.report.issues += issues
     export.report.issues.sort(key=lambda i: (i.row or 0, i.column or ""))
     return valid
+
+
+def _read_answers(
+    export: Export, questionnaire: Questionnaire, cells: pd.DataFrame
+) -> pd.DataFrame:
+    """Label and score of each distinct (question, answer text), read once; unknown ones are errors
+    naming every row that holds them (and are left out of the readings)."""
+    readings = []
+    for column, cell in cells[["column", "cell"]].drop_duplicates().itertuples(index=False):
+        question = questionnaire.question(column.removeprefix(QUESTION_PREFIX))
+        try:
+            answer = question.scale.read(cell)
+        except ValueError as exc:
+            known = ", ".join(o.label for o in question.scale.options)
+            rule = f"{exc} för {question.id}" + (f" (kända: {known})" if known else "")
+            held = (cells["column"] == column) & (cells["cell"] == cell)
+            for row in cells.loc[held, "source_row"]:
+                export.issue(int(row), column, cell, rule)
+            continue
+        readings.append((column, cell, question.id, answer.label, question.score(answer)))
+    columns = ["column", "cell", "question_id", "answer_label", "score"]
+    return pd.DataFrame(readings, columns=columns, dtype=object)
 
 
 def questionnaire_tables(export: Export, questionnaire: Questionnaire) -> dict[str, pd.DataFrame]:
