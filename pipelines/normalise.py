@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -43,8 +44,27 @@ def casefold_map(values: pd.Series, table: dict[str, str]) -> pd.Series:
 def blank_to_na(values: pd.Series) -> pd.Series:
     """Empty strings and HR placeholders such as -1, Okänt, #SAKNAS mean missing."""
     words = missing_placeholders()
+    if not isinstance(values.array, pd.arrays.ArrowStringArray):
+        return _blank_to_na_pandas(values, words)
+    text = values.array._pa_array  # Arrow does the column-wide work; pandas only masks
     # Folding never shortens text, so only values no longer than a placeholder can be one.
-    short = values[(values.str.len() <= max(map(len, words))).fillna(False)]
+    short = pc.less_equal(pc.utf8_length(text), _longest(words))
+    candidates = pc.unique(pc.filter(text, short)).to_pylist()
+    placeholders = [v for v in candidates if v is not None and v.casefold() in words]
+    missing = pc.or_kleene(pc.is_null(text), pc.equal(text, ""))
+    if placeholders:
+        missing = pc.or_(missing, pc.is_in(text, pyarrow.array(placeholders, text.type)))
+    missing = pc.fill_null(missing, True).to_numpy(zero_copy_only=False)
+    return values.mask(missing) if missing.any() else values
+
+
+@cache
+def _longest(words: frozenset[str]) -> int:
+    return max(map(len, words))
+
+
+def _blank_to_na_pandas(values: pd.Series, words: frozenset[str]) -> pd.Series:
+    short = values[(values.str.len() <= _longest(words)).fillna(False)]
     placeholders = [v for v in distinct_texts(short) if v.casefold() in words]
     missing = values.eq("").fillna(True)
     if placeholders:

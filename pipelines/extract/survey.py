@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
@@ -264,10 +265,21 @@ def questionnaire_tables(export: Export, questionnaire: Questionnaire) -> dict[s
         "survey_id": questionnaire.id,
         "respondent_role": export.entry.respondents,
     }
+    questions, options = _questionnaire_frames(questionnaire)
+    # Built once per questionnaire; each file only adds its key (the same as building anew).
+    return {
+        "survey_question": questions.assign(**key)[SURVEY_QUESTION.column_names],
+        "survey_option": options.assign(**key)[SURVEY_OPTION.column_names]
+        if len(options)
+        else pd.DataFrame(columns=SURVEY_OPTION.column_names).astype({"answer_score": "Float64"}),
+    }
+
+
+@lru_cache(maxsize=64)
+def _questionnaire_frames(questionnaire: Questionnaire) -> tuple[pd.DataFrame, pd.DataFrame]:
     questions = pd.DataFrame(
         [
             {
-                **key,
                 "questionnaire_version": questionnaire.version,
                 "questionnaire_title": questionnaire.title,
                 "question_id": q.id,
@@ -284,23 +296,16 @@ def questionnaire_tables(export: Export, questionnaire: Questionnaire) -> dict[s
             for q in questionnaire.questions
         ]
     )
+    option_columns = ["scale_id", "answer_label", "answer_score", "position"]
     options = pd.DataFrame(
         [
-            {
-                **key,
-                "scale_id": s.id,
-                "answer_label": o.label,
-                "answer_score": o.score,
-                "position": n,
-            }
+            (s.id, o.label, o.score, n)
             for s in questionnaire.scales.values()
             for n, o in enumerate(s.options, start=1)
         ],
-        columns=SURVEY_OPTION.column_names,
+        columns=option_columns,
     )
-    return {
-        "survey_question": questions[SURVEY_QUESTION.column_names].astype(
-            {"logbook_day": "Int64", "scale_min": "Float64", "scale_max": "Float64"}
-        ),
-        "survey_option": options.astype({"answer_score": "Float64"}),
-    }
+    return (
+        questions.astype({"logbook_day": "Int64", "scale_min": "Float64", "scale_max": "Float64"}),
+        options.astype({"answer_score": "Float64"}),
+    )
