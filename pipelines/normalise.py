@@ -74,6 +74,31 @@ def _blank_to_na_pandas(values: pd.Series, words: frozenset[str]) -> pd.Series:
 
 def parse_decimal(values: pd.Series) -> pd.Series:
     """Swedish numbers: decimal comma, space or dot thousands, an optional trailing '%'."""
+    if not isinstance(values.array, pd.arrays.ArrowStringArray):
+        return _parse_decimal_pandas(values)
+    text = pc.replace_substring(values.array._pa_array, "\u00a0", " ")
+    if (
+        not pc.all(pc.string_is_ascii(text), min_count=0).as_py()
+        or pc.any(pc.match_substring(text, "\n"), min_count=0).as_py()
+    ):
+        # Python's \s, \d and $ differ from RE2's on other text: the rules run in Python there.
+        return _parse_decimal_pandas(values)
+    # ASCII text without newlines: the same patterns in Arrow's RE2, no Python per cell.
+    text = pc.replace_substring_regex(text, _ASCII_PERCENT, "")
+    good = pc.fill_null(pc.match_substring_regex(text, _ASCII_DECIMAL), False)
+    swedish = pc.fill_null(pc.match_substring(text, ","), False)
+    grouped = pc.replace_substring(pc.replace_substring_regex(text, "[ .]", ""), ",", ".")
+    cleaned = pc.replace_substring(pc.if_else(swedish, grouped, text), " ", "")
+    numbers = pc.cast(pc.if_else(good, cleaned, None), pyarrow.float64()).combine_chunks()
+    return pd.Series(numbers.to_pandas(), index=values.index).astype("Float64")
+
+
+# _DECIMAL and "\s*%$" for ASCII text (\s is Python's: \x1c-\x1f count as whitespace too).
+_ASCII_DECIMAL = r"^-?\d{1,3}(?:[ .]\d{3})*(?:,\d+)?$|^-?\d+(?:[.,]\d+)?$"
+_ASCII_PERCENT = r"[\t-\r\x1c-\x20]*%$"
+
+
+def _parse_decimal_pandas(values: pd.Series) -> pd.Series:
     text = values.str.replace("\u00a0", " ").str.replace(r"\s*%$", "", regex=True)
     good = text.str.match(_DECIMAL).fillna(False).astype(bool)
     swedish = text.str.contains(",", regex=False).fillna(False).astype(bool)
