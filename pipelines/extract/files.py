@@ -138,12 +138,12 @@ def _check_cells(path: Path, header: list[str], rows: list[list[str]], first_row
     """No cell over the length limit, no row with more filled fields than the header."""
     width = len(header)
     for number, row in enumerate(rows, start=first_row):
-        for position, cell in enumerate(row):
-            if len(cell) > MAX_CELL_CHARS:
-                raise UnreadableFile(
-                    f"{path.name}: rad {number}, kolumn {column_letter(position)}: cellen är "
-                    f"längre än {MAX_CELL_CHARS} tecken"
-                )
+        if row and max(map(len, row)) > MAX_CELL_CHARS:  # one C-level pass; then find the cell
+            position = next(p for p, cell in enumerate(row) if len(cell) > MAX_CELL_CHARS)
+            raise UnreadableFile(
+                f"{path.name}: rad {number}, kolumn {column_letter(position)}: cellen är "
+                f"längre än {MAX_CELL_CHARS} tecken"
+            )
         if len(row) > width and any(str(c).strip() for c in row[width:]):
             raise UnreadableFile(
                 f"{path.name}: rad {number} har fler fält än rubrikraden ({len(row)} mot {width}); "
@@ -216,7 +216,7 @@ def _read_excel_rows(path: Path, sheet: str | None) -> list[list[str]]:
         ) from exc
     if not cells:
         raise UnreadableFile(f"{path.name}: bladet {name!r} är tomt")
-    return [[_cell_text(c) for c in row] for row in cells]
+    return [[c if type(c) is str else _cell_text(c) for c in row] for row in cells]
 
 
 def _cell_text(value: object) -> str:
