@@ -145,7 +145,15 @@ def parse_fields(
     raw: pd.DataFrame, table: Table, header_of: dict[str, str], file: str
 ) -> tuple[pd.DataFrame, list[Issue]]:
     """Typed columns for every table field found in `raw`; unparsable cells become issues."""
-    typed = pd.DataFrame(index=raw.index)
+    columns, issues = parse_columns(raw, table, header_of, file)
+    return pd.DataFrame(columns, index=raw.index), issues
+
+
+def parse_columns(
+    raw: pd.DataFrame, table: Table, header_of: dict[str, str], file: str
+) -> tuple[dict[str, pd.Series], list[Issue]]:
+    """`parse_fields` as columns by name, for a caller that adds more before building the frame."""
+    columns: dict[str, pd.Series] = {}
     issues: list[Issue] = []
     for field in table.fields:
         if field.name not in raw.columns:
@@ -153,23 +161,24 @@ def parse_fields(
         present = blank_to_na(raw[field.name].astype("string"))
         parsed = parse_present(present, field)
         bad = parsed.isna() & present.notna()
-        rule = (
-            f"okänt värde (kända: se schemas/codes/{field.codes}.csv)"
-            if field.codes
-            else RULE_TEXT.get(field.kind, "ogiltigt värde")
-        )
-        issues += [
-            Issue(
-                file,
-                int(raw.at[i, ROW_COLUMN]),
-                header_of.get(field.name, field.name),
-                str(raw.at[i, field.name]),
-                rule,
+        if bad.any():
+            rule = (
+                f"okänt värde (kända: se schemas/codes/{field.codes}.csv)"
+                if field.codes
+                else RULE_TEXT.get(field.kind, "ogiltigt värde")
             )
-            for i in raw.index[bad]
-        ]
-        typed[field.name] = parsed
-    return typed, issues
+            issues += [
+                Issue(
+                    file,
+                    int(raw.at[i, ROW_COLUMN]),
+                    header_of.get(field.name, field.name),
+                    str(raw.at[i, field.name]),
+                    rule,
+                )
+                for i in raw.index[bad]
+            ]
+        columns[field.name] = parsed
+    return columns, issues
 
 
 def validate_table(

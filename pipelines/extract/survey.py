@@ -53,8 +53,12 @@ def questionnaire_for(entry: InboxFile) -> Questionnaire:
         raise UnreadableFile(f"frågeformuläret: {exc}") from exc
 
 
+@lru_cache(maxsize=8192)
 def match_question(header: str, questionnaire: Questionnaire) -> Question | None:
-    """A column is a question by its id, its text, or (tool grids) the id or text in brackets."""
+    """A column is a question by its id, its text, or (tool grids) the id or text in brackets.
+
+    Remembered per header and questionnaire: every kommun's export of a survey repeats them
+    (an ambiguous header raises each time; exceptions are not remembered)."""
     return questionnaire.match(header)
 
 
