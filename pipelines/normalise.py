@@ -15,7 +15,7 @@ from pipelines.extract.files import ROW_COLUMN
 from pipelines.report import Issue
 from schemas.codes import code_table, missing_placeholders
 from schemas.model import KIND_PANDAS_DTYPE, Field, Table
-from schemas.validation import passes_declared_rules
+from schemas.validation import declared_dtype, passes_declared_rules
 
 _DECIMAL = re.compile(r"^-?\d{1,3}(?:[ \u00a0.]\d{3})*(?:,\d+)?$|^-?\d+(?:[.,]\d+)?$")
 # Excel serial day numbers from 1927 to 2119, as a date cell without date format exports.
@@ -190,9 +190,13 @@ def validate_table(
     file: str,
 ) -> tuple[pd.DataFrame, list[Issue]]:
     """Lazy pandera validation against the table's declaration: every failure at once."""
-    typed = typed.astype(
-        {f.name: KIND_PANDAS_DTYPE[f.kind] for f in table.fields if f.name in typed.columns}
-    )
+    have = typed.dtypes.to_dict()
+    cast = {
+        f.name: KIND_PANDAS_DTYPE[f.kind]
+        for f in table.fields
+        if f.name in have and have[f.name] != declared_dtype(f.kind)
+    }
+    typed = typed.astype(cast) if cast else typed  # only columns not yet of their declared type
     conditional = _conditionally_missing(typed, table, rows, header_of, file)
     if passes_declared_rules(typed, table):  # most files: pandera would find nothing
         return typed, conditional

@@ -38,12 +38,13 @@ def passes_declared_rules(frame: pd.DataFrame, table: Table) -> bool:
 
 
 @cache
-def _dtype(kind: str) -> object:
+def declared_dtype(kind: str) -> object:
+    """The pandas dtype a field of this kind has once typed (as pandera checks it)."""
     return pd.api.types.pandas_dtype(KIND_PANDAS_DTYPE[kind])
 
 
 def _dtypes(table: Table) -> list[object]:
-    return [_dtype(f.kind) for f in table.fields]
+    return [declared_dtype(f.kind) for f in table.fields]
 
 
 def _has_value_rule(field: Field) -> bool:

@@ -74,7 +74,8 @@ def read_table(path: Path, options: ReadOptions = ReadOptions()) -> pd.DataFrame
 def _text_frame(rows: list[list[str]], names: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
     """Stripped text columns built by Arrow (no pandas per column), and which rows are empty."""
     width = len(names)
-    columns = list(zip(*[(r + [""] * width)[:width] for r in rows], strict=True)) or [()] * width
+    padded = [r if len(r) == width else (r + [""] * width)[:width] for r in rows]
+    columns = list(zip(*padded, strict=True)) or [()] * width
     arrays = [pc.utf8_trim_whitespace(pa.array(c, pa.large_string())) for c in columns]
     blank = np.ones(len(rows), dtype=bool)
     for array in arrays:
