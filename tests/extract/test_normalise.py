@@ -55,7 +55,7 @@ def assert_read_as_python_rules(cells: list[str]) -> None:
     assert parse_decimal(values).tolist() == expected.tolist()
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(ASCII_CELLS)
 @example(["5\x0b%", "5\x1c %", "75 %", "1 234,5", "1.234", "-0,5", "1,2,3", "%"])
 def test_decimals_read_by_arrow_as_by_python_rules(cells: list[str]) -> None:
