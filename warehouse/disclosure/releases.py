@@ -118,7 +118,7 @@ def read_histories(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[tuple, 
     shown = con.execute(
         f"SELECT {', '.join(SURVEY_KEY)}, measure_id, cell_id, snapshot "
         f"FROM {catalog}.main.{SHOWN} s WHERE EXISTS (SELECT 1 FROM int_survey_response_batch b "
-        f"WHERE {' AND '.join(f'b.{c} = s.{c}' for c in SURVEY_KEY)})"
+        f"WHERE {' AND '.join(f'b.{c} = s.{c}' for c in SURVEY_KEY)}) ORDER BY ALL"
     ).fetchall()
     for *key, measure, cell, snapshot in shown:
         history = histories[_key(key)]
@@ -134,7 +134,7 @@ def layered_atoms(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "FROM int_survey_respondent r "
         f"JOIN int_survey_measure_member mm USING ({', '.join(SURVEY_KEY)}, response_id) "
         f"JOIN int_survey_response_batch b USING ({', '.join(SURVEY_KEY)}, response_id) "
-        "GROUP BY ALL"
+        "GROUP BY ALL ORDER BY ALL"
     ).df()
 
 

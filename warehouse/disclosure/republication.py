@@ -79,10 +79,10 @@ class LayeredSurvey:
         empty = frozenset(np.flatnonzero(counts == 0).tolist())
         cells = {c: atoms - empty for c, atoms in self.cells.items()}
         fixed = set()
-        for cell, snaps in self.history.shown.get(measure, {}).items():
+        for cell, snaps in sorted(self.history.shown.get(measure, {}).items()):
             if cell not in self.cell_atoms:
                 continue  # a unit no longer in the org tree: nothing current is linked to it
-            for snap in snaps:
+            for snap in sorted(snaps):
                 if snap == self.now:
                     fixed.add(cell)  # this very figure is already out
                 else:
