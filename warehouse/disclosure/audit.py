@@ -235,6 +235,9 @@ def exact_violations(
         if table.cells[cell]:
             by_set[table.cells[cell]].append(cell)
     sets, names = list(by_set), list(by_set.values())
+    # a set an earlier publication showed (`table.fixed`) stays published: hiding its twins
+    # would change nothing, so they are not offered as fixes
+    movable = [not table.fixed.intersection(group) for group in names]
     parts, members = _blocks(sets) if sets else ([], [])
     counts = np.array([int(table.atom_counts[list(b)].sum()) for b in parts], dtype=np.int64)
     small = np.flatnonzero(counts < k)
@@ -254,13 +257,14 @@ def exact_violations(
         sol = np.array(h.getSolution().col_value)
         chosen = small[sol[n_lam:] > 0.5]
         atoms = sorted(a for b in chosen for a in parts[b])
-        uses = tuple(c for j in np.flatnonzero(np.abs(sol[:n_lam]) > TOL) for c in names[j])
+        lams = np.flatnonzero(np.abs(sol[:n_lam]) > TOL)
+        uses = tuple(c for j in lams if movable[j] for c in names[j])
         total = int(counts[chosen].sum())
         name = "union:" + "+".join(table.atoms[a] for a in atoms)
         found.append(Violation("exact", name, total, total, total, uses))
         cell = choose(uses)
         j = next((j for j, group in enumerate(names) if cell in group), None)
-        if j is None:
+        if j is None or not movable[j]:
             return found  # the fix lies outside this MIP's cells: audit again from scratch
         for twin in names[j]:
             if twin != cell:
