@@ -9,6 +9,7 @@ TEMP views that keep only those kommuner's rows, in the checks and the build ali
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,12 +42,28 @@ DISCLOSURE_INPUTS = (
 MEMORY_LIMIT = os.environ.get("CHEFSKARTAN_DUCKDB_MEMORY", "1GB")
 
 
-def duckdb_config(spill: Path | None) -> dict[str, str]:
-    """Settings for the refresh's own connections: bounded memory, spilling, the cores we have."""
+def duckdb_config(spill: Path | None, share: int = 1) -> dict[str, str]:
+    """Settings for the refresh's own connections: bounded memory, spilling, the cores we have.
+
+    `share` > 1: one of that many DuckDB instances running at once, which split the memory
+    limit between them and run on one thread each.
+    """
     config = {"memory_limit": MEMORY_LIMIT, "threads": str(len(os.sched_getaffinity(0)))}
+    if share > 1:
+        config = {"memory_limit": divide_memory(MEMORY_LIMIT, share), "threads": "1"}
     if spill is not None:
         config["temp_directory"] = str(spill)
     return config
+
+
+def divide_memory(limit: str, parts: int) -> str:
+    """A DuckDB memory size ('1GB', '512MiB') divided by `parts`, in KiB (as given if unreadable)."""
+    match = re.fullmatch(r"\s*([\d.]+)\s*([KMGT]?)(i?)B?\s*", limit, re.IGNORECASE)
+    if not match:
+        return limit
+    number, unit, binary = match.groups()
+    size = float(number) * (1024 if binary else 1000) ** "_KMGT".index(unit.upper() or "_")
+    return f"{int(size / parts / 1024)}KiB"
 
 
 def scoped_tables() -> list[str]:

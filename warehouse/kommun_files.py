@@ -167,9 +167,10 @@ def write_kommun_files(combined: Path, folder: Path, work: Path, previous: Path 
 def write_files(combined: Path, template: Path, codes: list, folder: Path, spill: Path) -> None:
     """The files of `codes`: each a copy of the template, filled from `combined` in one commit.
 
-    One DuckDB instance per worker thread (DuckDB runs without the GIL), one thread each.
+    One DuckDB instance per worker thread (DuckDB runs without the GIL), with one thread and
+    its share of the memory limit.
     """
-    con = duckdb.connect(config={**duckdb_config(spill), "threads": "1"})
+    con = duckdb.connect(config=duckdb_config(spill, share=WORKERS))
     try:
         write_once(con)
         con.execute(f"ATTACH {sql_literal(str(combined))} AS src (READ_ONLY)")
