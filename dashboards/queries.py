@@ -132,7 +132,7 @@ SQL: dict[str, str] = {
     """,
     "survey_responses": """
         SELECT survey_id, survey_title, scope_type, scope_id, scope_name, respondents,
-               is_suppressed, anonymity_k
+               is_suppressed, is_held_back, anonymity_k
         FROM mart_survey_responses
         WHERE kommun_code = ? AND period_date = ? AND respondent_role = 'manager'
           AND scope_type IN ('kommun', 'forvaltning')

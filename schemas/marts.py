@@ -742,6 +742,12 @@ MART_DISCLOSURE_REPORT = Table(
             "(secondary: the price of protection).",
         ),
         _cells(
+            "cells_held_back",
+            "Visade som vid tidigare publicering",
+            "Survey cells republished with fewer than k new or changed answers since an earlier "
+            "publication: they show the figures of that publication (republication rule).",
+        ),
+        _cells(
             "cells_group_cut",
             "Utelämnade chefsgruppsceller",
             "Manager-group cells not published because protecting them would hide most of "

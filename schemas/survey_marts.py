@@ -66,6 +66,15 @@ RESPONDENTS = Field(
     unit="personer",
 )
 IS_SUPPRESSED = Field("is_suppressed", "boolean", SUPPRESSED, label="Dolt", unit="ja/nej")
+IS_HELD_BACK = Field(
+    "is_held_back",
+    "boolean",
+    "True when the group's figures are as at an earlier publication of the survey: fewer than k "
+    "answers came or changed since, so new figures would tell those few apart (every survey mart "
+    "shows this group's figures as at that publication).",
+    label="Som vid tidigare publicering",
+    unit="ja/nej",
+)
 ANONYMITY_K = Field(
     "anonymity_k",
     "integer",
@@ -158,7 +167,7 @@ MART_SURVEY_QUESTION = Table(
 MART_SURVEY_RESPONSES = Table(
     name="mart_survey_responses",
     description="Complete responses per survey and group (response counts), suppressed below k.",
-    fields=(*KEY, *SCOPE, RESPONDENTS, IS_SUPPRESSED, ANONYMITY_K),
+    fields=(*KEY, *SCOPE, RESPONDENTS, IS_SUPPRESSED, IS_HELD_BACK, ANONYMITY_K),
     primary_key=(*KEY_NAMES, "scope_type", "scope_id"),
     label="Enkätsvar per grupp",
     pages=("Workshop",),

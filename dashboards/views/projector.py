@@ -170,8 +170,10 @@ def room_survey(kommun: dict[str, Any], forv_id: str) -> None:
         for r in index.to_dict("records")
     )
     updated = fmt.iso_datetime(queries.last_refresh()["refreshed_at"].max())
+    held = bool(pd.concat([mine, whole])["is_held_back"].any())
+    steps = f" · nya svar visas i steg om minst {kommun['anonymity_k']}" if held else ""
     st.html(
         f'<div class="room"><b>Enkäten i rummet:</b> {mine_n} svar från förvaltningen, '
-        f"{whole_n} i hela kommunen · uppdaterat {updated}<br>"
+        f"{whole_n} i hela kommunen · uppdaterat {updated}{steps}<br>"
         f"{items or 'Inga index ännu.'} <small>(index 0–100, högre = bättre)</small></div>"
     )

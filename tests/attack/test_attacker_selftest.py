@@ -70,8 +70,8 @@ def publish(path: Path, responses: dict[tuple[str, str], int | None], sick: list
             con.execute(
                 "INSERT INTO mart_survey_responses (kommun_code, kommun_name, period_date, "
                 "survey_id, survey_title, respondent_role, scope_type, scope_id, respondents, "
-                "is_suppressed, anonymity_k) VALUES (?, 'Lomma', ?, 's', 'S', 'manager', ?, ?, "
-                "?, ?, 5)",
+                "is_suppressed, is_held_back, anonymity_k) VALUES (?, 'Lomma', ?, 's', 'S', "
+                "'manager', ?, ?, ?, ?, false, 5)",
                 [K, P, scope_type, scope_id, n, n is None],
             )
         for scope_type, scope_id, breakdown, group, persons in sick:

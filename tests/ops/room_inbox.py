@@ -17,10 +17,10 @@ PATTERN = "Utforska Burlöv*.xlsx"
 KEEP = {"hr_roster", "org_units", "support_functions"}
 
 
-def room_inbox(inbox: Path) -> Path:
-    """Burlöv at a tenth of its size: roster, org and support of 2026-10 plus the room survey,
-    whose manifest entry is the pattern `Utforska Burlöv*.xlsx`."""
-    manifest = generate_inbox(inbox, seed=1, scale=0.1, kommuner=[KOMMUN], plans=False)
+def room_inbox(inbox: Path, scale: float = 0.1) -> Path:
+    """Burlöv at a tenth of its size (or `scale`): roster, org and support of 2026-10 plus the
+    room survey, whose manifest entry is the pattern `Utforska Burlöv*.xlsx`."""
+    manifest = generate_inbox(inbox, seed=1, scale=scale, kommuner=[KOMMUN], plans=False)
     data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
     files = [f for f in data["files"] if f["source"] in KEEP and str(f["period"]) == "2026-10-01"]
     room = next(f for f in data["files"] if f["file"] == ROOM)

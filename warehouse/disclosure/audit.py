@@ -88,6 +88,10 @@ class IntervalModel:
                 rows.append(sorted(table.cells[cell]))
                 lower.append(-INF)
                 upper.append(float(bound))
+        for atoms, bound in table.extra_bounds:
+            rows.append(sorted(atoms))
+            lower.append(-INF)
+            upper.append(float(bound))
         lp.num_row_ = len(rows)
         lp.row_lower_, lp.row_upper_ = np.array(lower), np.array(upper)
         _set_matrix(lp, rows, [[1.0] * len(r) for r in rows])

@@ -33,6 +33,10 @@ class LinkedTable:
     # parent = disjoint children + a remainder nobody publishes: a cheap first pass (the audit
     # alone would find the same derivations, one LP/MIP at a time)
     equations: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    # cells an earlier publication already showed: published whatever this one hides
+    fixed: frozenset[str] = frozenset()
+    # attacker-known upper bounds on sums of atoms (a unit's managers over every batch of answers)
+    extra_bounds: list[tuple[frozenset[int], int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.atom_counts = np.asarray(self.atom_counts, dtype=np.int64)
@@ -57,6 +61,8 @@ class LinkedTable:
         part.roots = self.roots & set(keep)
         part.cell_bounds = {c: b for c, b in self.cell_bounds.items() if c in part.cells}
         part.equations = [(p, kids) for p, kids in self.equations if p in part.cells]
+        part.fixed = self.fixed & set(keep)
+        part.extra_bounds = self.extra_bounds
         part._counts = {c: self._counts[c] for c in keep}
         return part
 
@@ -68,6 +74,8 @@ class LinkedTable:
             self.roots,
             tuple(self.atom_bounds),
             tuple(sorted(self.cell_bounds.items())),
+            self.fixed,
+            tuple(self.extra_bounds),
         )
 
 
@@ -99,9 +107,10 @@ def protect(
     one from the whole table's too, so fixing it there is what the whole audit would ask for;
     the small MIPs are much cheaper, and the whole table's audit still has the last word.
     """
-    empty = frozenset(c for c in table.cells if table.count(c) == 0)
-    primary = frozenset(c for c in table.cells if 0 < table.count(c) < k)
-    forced_set = frozenset(forced) & set(table.cells)
+    free = [c for c in table.cells if c not in table.fixed]
+    empty = frozenset(c for c in free if table.count(c) == 0)
+    primary = frozenset(c for c in free if 0 < table.count(c) < k)
+    forced_set = (frozenset(forced) & set(table.cells)) - table.fixed
     hidden = set(empty | primary | forced_set)
     _close_remainders(table, hidden, k)
     for cells in [*parts, None]:
@@ -145,19 +154,21 @@ def _close_remainders(table: LinkedTable, hidden: set[str], k: int) -> None:
                 continue
             shown = [c for c in kids if c not in hidden]
             rest = table.count(parent) - sum(table.count(c) for c in shown)
-            if 0 < rest < k and shown:
-                hidden.add(min(shown, key=lambda c: (table.count(c), c)))
+            free = [c for c in shown if c not in table.fixed]
+            if 0 < rest < k and free:
+                hidden.add(min(free, key=lambda c: (table.count(c), c)))
                 changed = True
 
 
 def _choose(table: LinkedTable, hidden: set[str], uses: Iterable[str]) -> str:
     """The smallest published cell the derivation uses, roots last; any published cell if none."""
-    uses = [c for c in uses if c not in hidden]
+    free = [c for c in table.cells if c not in hidden and c not in table.fixed]
+    uses = [c for c in uses if c not in hidden and c not in table.fixed]
     for pool in (
         [c for c in uses if c not in table.roots],
         uses,
-        [c for c in table.cells if c not in hidden and c not in table.roots],
-        [c for c in table.cells if c not in hidden],
+        [c for c in free if c not in table.roots],
+        free,
     ):
         if pool:
             return min(pool, key=lambda c: (table.count(c), c))

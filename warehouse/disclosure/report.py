@@ -13,7 +13,8 @@ def disclosure_summary(combined: Path) -> list[str]:
     try:
         totals = con.execute(
             "SELECT kommun_code, sum(cells), sum(cells_shown), sum(cells_primary), "
-            "sum(cells_secondary), sum(cells_group_cut) FROM mart_disclosure_report "
+            "sum(cells_secondary), sum(cells_group_cut), sum(cells_held_back) "
+            "FROM mart_disclosure_report "
             "GROUP BY ALL ORDER BY 1"
         ).fetchall()
         cuts = con.execute(
@@ -27,7 +28,8 @@ def disclosure_summary(combined: Path) -> list[str]:
         f"Röjandeskydd {code}: {shown} av {cells} celler visas; dolda: {primary} med färre än "
         f"k personer, {secondary} för att inget litet tal ska kunna räknas fram"
         + (f", {cut} chefsgruppsceller utelämnade" if cut else "")
-        for code, cells, shown, primary, secondary, cut in totals
+        + (f"; {held} visas som vid tidigare publicering (färre än k nya svar)" if held else "")
+        for code, cells, shown, primary, secondary, cut, held in totals
     ]
     lines += [
         f"  varning: {code} {period} {survey}: chefsgrupperna publiceras inte ({groups})"

@@ -135,14 +135,3 @@ LEFT JOIN int_unit_tree t
 LEFT JOIN hist_org_unit f
        ON f.kommun_code = m.kommun_code AND f.period_date = m.hr_period
       AND f.unit_id = t.forvaltning_id;
-
--- Figures per cell and measure, before suppression: n and the mean of the respondents' values.
-CREATE OR REPLACE TEMP TABLE int_survey_figure AS
-SELECT m.kommun_code, m.period_date, m.survey_id, m.respondent_role,
-       v.measure_type || ':' || v.measure_ref AS measure_id, v.measure_type, v.measure_ref,
-       m.cell_id, count(*) AS n,
-       -- in exact decimals, so the rounded figures do not depend on the order rows are summed
-       avg(round(v.value, 9)::DECIMAL(18, 9))::DOUBLE AS mean_value
-FROM int_survey_member m
-JOIN int_survey_value v USING (kommun_code, period_date, survey_id, respondent_role, response_id)
-GROUP BY ALL;

@@ -1,6 +1,7 @@
 -- The price of disclosure control (warehouse/disclosure): per kommun, period, mart and survey,
 -- how many cells are shown, empty, hidden as primary (1..k-1 people) or secondary (so nothing
--- small can be derived), and which manager groups were dropped for a survey (group-cut rule).
+-- small can be derived) or held back at an earlier publication's figures (republication), and
+-- which manager groups were dropped for a survey (group-cut rule).
 WITH survey AS (
     SELECT x.kommun_code, x.period_date,
            CASE c.measure_type WHEN 'respondents' THEN 'mart_survey_responses'
@@ -31,12 +32,14 @@ counted AS (
            count(*) FILTER (WHERE suppression = 'empty') AS cells_empty,
            count(*) FILTER (WHERE suppression = 'primary') AS cells_primary,
            count(*) FILTER (WHERE suppression = 'secondary') AS cells_secondary,
+           count(*) FILTER (WHERE suppression = 'republication') AS cells_held_back,
            count(*) FILTER (WHERE suppression = 'group_cut') AS cells_group_cut
     FROM (SELECT * FROM survey UNION ALL SELECT * FROM sick)
     GROUP BY ALL
 )
 SELECT c.kommun_code, c.period_date, c.mart, c.survey_id, c.respondent_role, c.cells,
-       c.cells_shown, c.cells_empty, c.cells_primary, c.cells_secondary, c.cells_group_cut,
+       c.cells_shown, c.cells_empty, c.cells_primary, c.cells_secondary, c.cells_held_back,
+       c.cells_group_cut,
        g.dropped_groups
 FROM counted c
 LEFT JOIN cut g

@@ -3,7 +3,7 @@
 WITH side AS (
     SELECT f.kommun_code, f.period_date, f.survey_id, f.respondent_role, f.measure_type,
            f.measure_ref, f.n, f.mean_value, x.is_suppressed
-    FROM int_survey_figure f
+    FROM int_survey_released_figure f
     JOIN int_survey_suppression x
       USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
     WHERE f.cell_id = 'kommun:' || f.kommun_code AND f.measure_type IN ('item', 'construct')

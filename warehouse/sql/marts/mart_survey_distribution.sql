@@ -6,7 +6,7 @@
 WITH chosen AS (
     SELECT m.kommun_code, m.period_date, m.survey_id, m.respondent_role, m.cell_id,
            a.question_id, a.answer_label, count(*) AS answers
-    FROM int_survey_member m
+    FROM int_survey_released_member m
     JOIN hist_survey_answer a
       USING (kommun_code, period_date, survey_id, respondent_role, response_id)
     WHERE a.score IS NOT NULL
@@ -35,7 +35,7 @@ FROM int_survey_cell c
 JOIN int_survey_suppression x
   USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
 JOIN int_survey_scope s USING (kommun_code, period_date, survey_id, respondent_role, cell_id)
-LEFT JOIN int_survey_figure f
+LEFT JOIN int_survey_released_figure f
   USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
 JOIN item i
   ON i.kommun_code = c.kommun_code AND i.period_date = c.period_date

@@ -22,7 +22,7 @@ FROM int_survey_cell c
 JOIN int_survey_suppression x
   USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
 JOIN int_survey_scope s USING (kommun_code, period_date, survey_id, respondent_role, cell_id)
-LEFT JOIN int_survey_figure f
+LEFT JOIN int_survey_released_figure f
   USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
 JOIN scale sc
   ON sc.kommun_code = c.kommun_code AND sc.period_date = c.period_date

@@ -20,7 +20,7 @@ FROM int_survey_cell c
 JOIN int_survey_suppression x
   USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
 JOIN int_survey_scope s USING (kommun_code, period_date, survey_id, respondent_role, cell_id)
-LEFT JOIN int_survey_figure f
+LEFT JOIN int_survey_released_figure f
   USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
 JOIN title t
   ON t.kommun_code = c.kommun_code AND t.period_date = c.period_date

@@ -1,0 +1,173 @@
+"""Survey republication: every earlier publication of a survey, so that a new one cannot be
+differenced against it.
+
+A survey republished while answers arrive (the room's survey, a corrected export) lets anyone
+holding two publications subtract one from the other: 32 respondents then 33 gives the newest
+respondent's answers. The threat model says the attacker holds every earlier publication, so each
+publication is protected together with all earlier ones of the same survey table:
+
+- Each response belongs to the *batch* of the publication that first included it (batch 1, 2,
+  ...; kept in the store, `survey_release_response`).
+- Each published figure of a cell is a sum over the respondents of batches up to its *snapshot*
+  (`survey_release_shown`: cell, measure, snapshot; a figure shown again unchanged adds nothing).
+- The new publication's cells are audited in one linked table with every earlier shown
+  (cell, snapshot) as an equation that can no longer be hidden (`LinkedTable.fixed`); atoms are
+  unit x manager group x a run of batches no published snapshot splits. A cell whose respondents
+  changed by 1..k-1 since any snapshot it was shown at is held back (primary), and the audit adds
+  whatever else the differences would reveal.
+- A cell held back keeps showing its figures as at its latest shown snapshot (so the room sees
+  the survey grow in steps of at least k answers); one never shown stays hidden.
+
+The store is the refresh's private copy, so a publication that fails records nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+SURVEY_KEY = ["kommun_code", "period_date", "survey_id", "respondent_role"]
+RESPONSES = "survey_release_response"
+SHOWN = "survey_release_shown"
+_KEY_DDL = "kommun_code VARCHAR, period_date DATE, survey_id VARCHAR, respondent_role VARCHAR"
+_DDL = {
+    RESPONSES: f"{_KEY_DDL}, response_id VARCHAR, content VARCHAR, batch INTEGER",
+    SHOWN: f"{_KEY_DDL}, measure_id VARCHAR, cell_id VARCHAR, snapshot INTEGER",
+}
+
+
+@dataclass
+class History:
+    """What earlier publications of one survey table showed, and the batch now published."""
+
+    shown: dict[str, dict[str, set[int]]] = field(default_factory=dict)  # measure -> cell -> snaps
+    last_batch: int = 0  # the newest batch an earlier publication included (0: never published)
+    new_responses: int = 0  # responses no earlier publication included
+
+    @property
+    def now(self) -> int:
+        """The batch this publication's figures end at."""
+        return self.last_batch + 1 if self.new_responses or not self.last_batch else self.last_batch
+
+    def digest(self) -> str:
+        """What protection reads from the history, for the result cache's fingerprint. Figures
+        at the snapshot now published are left out: a result computed before they were recorded
+        is the very publication that recorded them, so it stays valid after."""
+        items = sorted(
+            (m, c, tuple(sorted(s for s in snaps if s < self.now)))
+            for m, cells in self.shown.items()
+            for c, snaps in cells.items()
+            if min(snaps) < self.now
+        )
+        return hashlib.sha256(repr((items, self.now)).encode()).hexdigest()
+
+    def latest(self, measure: str, cell: str) -> int | None:
+        """The newest snapshot `cell` was shown at for `measure`, if any."""
+        snaps = self.shown.get(measure, {}).get(cell)
+        return max(snaps) if snaps else None
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection, catalog: str) -> None:
+    for name, columns in _DDL.items():
+        con.execute(f"CREATE TABLE IF NOT EXISTS {catalog}.main.{name} ({columns})")
+
+
+def response_batches(con: duckdb.DuckDBPyConnection, catalog: str | None) -> None:
+    """TEMP int_survey_response_batch: every current response, a digest of what it says (unit,
+    group, answers) and the batch that first published it so (NULL: not yet published, or
+    changed since; all NULL without the store). A changed answer counts as a new one, so the
+    difference it makes is protected like a new respondent's."""
+    keys = ", ".join(SURVEY_KEY)
+    history = (
+        f"LEFT JOIN {catalog}.main.{RESPONSES} h USING ({keys}, response_id, content)"
+        if catalog
+        else "LEFT JOIN (SELECT NULL::INTEGER AS batch) h ON false"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE int_survey_response_batch AS "
+        "WITH said AS ("
+        f"  SELECT {keys}, response_id, md5(string_agg(measure_type || ':' || measure_ref "
+        "    || '=' || CAST(value AS VARCHAR), ';' ORDER BY measure_type, measure_ref)) AS answers "
+        f"  FROM int_survey_value GROUP BY ALL), "
+        "content AS ("
+        f"  SELECT r.{', r.'.join(SURVEY_KEY)}, r.response_id, md5(concat_ws('|', "
+        "    coalesce(r.unit_id, ''), coalesce(r.group_name, ''), coalesce(s.answers, ''))) "
+        "    AS content "
+        f"  FROM int_survey_respondent r LEFT JOIN said s USING ({keys}, response_id)) "
+        f"SELECT c.*, h.batch FROM content c {history}"
+    )
+
+
+def read_histories(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[tuple, History]:
+    """Per survey table with current responses, its history (empty if never published)."""
+    histories: dict[tuple, History] = defaultdict(History)
+    counts = con.execute(
+        f"SELECT {', '.join(SURVEY_KEY)}, count(*) FILTER (WHERE batch IS NULL), "
+        f"(SELECT coalesce(max(h.batch), 0) FROM {catalog}.main.{RESPONSES} h "
+        + " ".join(
+            f"{'WHERE' if i == 0 else 'AND'} h.{c} = b.{c}" for i, c in enumerate(SURVEY_KEY)
+        )
+        + ") FROM int_survey_response_batch b GROUP BY ALL"
+    ).fetchall()
+    for *key, new, last in counts:
+        histories[_key(key)] = History({}, int(last), int(new))
+    shown = con.execute(
+        f"SELECT {', '.join(SURVEY_KEY)}, measure_id, cell_id, snapshot "
+        f"FROM {catalog}.main.{SHOWN} s WHERE EXISTS (SELECT 1 FROM int_survey_response_batch b "
+        f"WHERE {' AND '.join(f'b.{c} = s.{c}' for c in SURVEY_KEY)}) ORDER BY ALL"
+    ).fetchall()
+    for *key, measure, cell, snapshot in shown:
+        history = histories[_key(key)]
+        history.shown.setdefault(measure, {}).setdefault(cell, set()).add(int(snapshot))
+    return dict(histories)
+
+
+def layered_atoms(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Respondents per survey table, measure, unit x group atom and batch (NULL: new)."""
+    return con.execute(
+        f"SELECT r.{', r.'.join(SURVEY_KEY)}, mm.measure_id, r.unit_id AS atom_unit, "
+        "r.group_name AS atom_group, b.batch, count(*) AS n "
+        "FROM int_survey_respondent r "
+        f"JOIN int_survey_measure_member mm USING ({', '.join(SURVEY_KEY)}, response_id) "
+        f"JOIN int_survey_response_batch b USING ({', '.join(SURVEY_KEY)}, response_id) "
+        "GROUP BY ALL ORDER BY ALL"
+    ).df()
+
+
+def record(
+    con: duckdb.DuckDBPyConnection, catalog: str, histories: dict[tuple, History],
+    shown: pd.DataFrame,
+) -> None:  # fmt: skip
+    """Add this publication to the store: new responses get the batch now published, and every
+    (cell, measure, snapshot) shown that no earlier publication showed."""
+    batches = pd.DataFrame(
+        [(*key, h.now) for key, h in histories.items() if h.new_responses],
+        columns=[*SURVEY_KEY, "now"],
+    )
+    keys = ", ".join(SURVEY_KEY)
+    con.register("release_batches", batches)
+    con.register("release_shown", shown[[*SURVEY_KEY, "measure_id", "cell_id", "snapshot"]])
+    try:
+        con.execute(
+            f"INSERT INTO {catalog}.main.{RESPONSES} SELECT b.{', b.'.join(SURVEY_KEY)}, "
+            f"b.response_id, b.content, CAST(n.now AS INTEGER) FROM int_survey_response_batch b "
+            f"JOIN (SELECT * REPLACE (CAST(period_date AS DATE) AS period_date) "
+            f"FROM release_batches) n USING ({keys}) WHERE b.batch IS NULL"
+        )
+        con.execute(
+            f"INSERT INTO {catalog}.main.{SHOWN} SELECT DISTINCT * FROM (SELECT * REPLACE "
+            f"(CAST(period_date AS DATE) AS period_date, CAST(snapshot AS INTEGER) AS snapshot) "
+            f"FROM release_shown) EXCEPT SELECT * FROM {catalog}.main.{SHOWN}"
+        )
+    finally:
+        con.unregister("release_batches")
+        con.unregister("release_shown")
+
+
+def _key(values: list) -> tuple:
+    kommun, period, survey, role = values
+    return (kommun, pd.Timestamp(period), survey, role)

@@ -1,0 +1,44 @@
+-- What the survey marts publish, after disclosure control (warehouse/disclosure/surveys.py):
+-- every cell's respondents, except that a cell held back on republication (suppression
+-- 'republication') keeps the respondents of its latest shown snapshot, i.e. the batches of
+-- answers up to it (warehouse/disclosure/releases.py). Figures and counts are computed from these.
+CREATE OR REPLACE TEMP TABLE int_survey_held AS
+SELECT DISTINCT kommun_code, period_date, survey_id, respondent_role, cell_id, snapshot
+FROM int_survey_suppression
+WHERE suppression = 'republication';
+
+CREATE OR REPLACE TEMP TABLE int_survey_released_member AS
+SELECT m.*
+FROM int_survey_member m
+LEFT JOIN int_survey_held h USING (kommun_code, period_date, survey_id, respondent_role, cell_id)
+LEFT JOIN int_survey_response_batch b
+  USING (kommun_code, period_date, survey_id, respondent_role, response_id)
+WHERE h.snapshot IS NULL OR b.batch <= h.snapshot;
+
+-- Figures per cell and measure: n and the mean of the respondents' values.
+CREATE OR REPLACE TEMP TABLE int_survey_released_figure AS
+SELECT m.kommun_code, m.period_date, m.survey_id, m.respondent_role,
+       v.measure_type || ':' || v.measure_ref AS measure_id, v.measure_type, v.measure_ref,
+       m.cell_id, count(*) AS n,
+       -- in exact decimals, so the rounded figures do not depend on the order rows are summed
+       avg(round(v.value, 9)::DECIMAL(18, 9))::DOUBLE AS mean_value
+FROM int_survey_released_member m
+JOIN int_survey_value v USING (kommun_code, period_date, survey_id, respondent_role, response_id)
+GROUP BY ALL;
+
+-- int_survey_cell with the held-back cells' counts as at their snapshot.
+CREATE OR REPLACE TEMP TABLE int_survey_released_cell AS
+WITH held_count AS (
+    SELECT m.kommun_code, m.period_date, m.survey_id, m.respondent_role, mm.measure_id,
+           m.cell_id, count(*) AS n
+    FROM int_survey_released_member m
+    JOIN int_survey_held h USING (kommun_code, period_date, survey_id, respondent_role, cell_id)
+    JOIN int_survey_measure_member mm
+      USING (kommun_code, period_date, survey_id, respondent_role, response_id)
+    GROUP BY ALL
+)
+SELECT c.* REPLACE (CASE WHEN h.cell_id IS NULL THEN c.n ELSE coalesce(r.n, 0) END AS n)
+FROM int_survey_cell c
+LEFT JOIN int_survey_held h USING (kommun_code, period_date, survey_id, respondent_role, cell_id)
+LEFT JOIN held_count r
+  USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id);
