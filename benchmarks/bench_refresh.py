@@ -101,7 +101,9 @@ def steps_breakdown(inbox: Path, work: Path) -> None:
         [sys.executable, "-c", STEPS_SCRIPT, str(inbox), str(work / "steps")],
         cwd=ROOT, capture_output=True, text=True, check=True,
     )  # fmt: skip
-    print(done.stdout, end="")
+    print(
+        "".join(line for line in done.stdout.splitlines(True) if "▕" not in line), end=""
+    )  # no progress bars
 
 
 def timed_child(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
