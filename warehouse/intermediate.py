@@ -38,11 +38,11 @@ DISCLOSURE_INPUTS = (
     "int_survey_atom_bound",
 )
 # DuckDB's buffer limit per connection: beyond it, intermediates spill to the work folder
-# instead of growing the process (the build held ~3 GiB at national scale before). 512MB: the
-# whole CLI refresh must stay under 1.5 GiB, Prefect's server (~250 MiB) and the flow's Python
-# (~400 MiB) included; at 1GB the build alone peaked at 1.2 GiB on 100 small kommuner, at 512MB
-# at 0.8 GiB for 1 CPU s more of spilling (benchmarks/bench_refresh.py --steps).
-MEMORY_LIMIT = os.environ.get("CHEFSKARTAN_DUCKDB_MEMORY", "512MB")
+# instead of growing the process (the build held ~3 GiB at national scale before). At 512MB the
+# build on 100 small kommuner peaked at 0.8 GiB instead of 1.2 GiB, but one of four such builds
+# stopped with DuckDB's out-of-memory error (an operator that does not spill; not reproduced),
+# so the default stays 1GB until that operator is found.
+MEMORY_LIMIT = os.environ.get("CHEFSKARTAN_DUCKDB_MEMORY", "1GB")
 
 
 def duckdb_config(spill: Path | None, share: int = 1) -> dict[str, str]:
