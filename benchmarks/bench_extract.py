@@ -1,7 +1,9 @@
 """Extraction benchmark: the extract step alone (read, validate, type, pseudonymise, stage).
 
 Times `pipelines.refresh.extract_and_stage` over every file of one inbox in a child process
-(wall, CPU and peak RSS of the process tree, as bench_scale.py measures). With `--before REF` it
+(wall, CPU and peak RSS of the process tree, as bench_scale.py measures), and the CPU per file
+of each source kind (the per-file fixed cost shows on an inbox of many small files:
+`--generate "--kommuner 100 --max-employments 300"`). With `--before REF` it
 also runs the same step from that git revision on the same inbox, in the same run, and checks
 that both produce identical staged tables and reports. `--profile N` prints the top N functions
 by cumulative time instead.
@@ -33,7 +35,13 @@ files = load_manifest(inbox).files
 profile = cProfile.Profile() if top else None
 profile and profile.enable()
 start = time.perf_counter()
-results = [extract_and_stage(e, out / "staged", b"benchmark-key", i) for i, e in enumerate(files)]
+results, by_source = [], {}
+for i, e in enumerate(files):
+    cpu = time.process_time()
+    results.append(extract_and_stage(e, out / "staged", b"benchmark-key", i))
+    files_cpu = by_source.setdefault(e.source, [0, 0.0])
+    files_cpu[0] += 1
+    files_cpu[1] += time.process_time() - cpu
 seconds = time.perf_counter() - start
 if profile:
     profile.disable()
@@ -41,7 +49,7 @@ if profile:
 reports = {r.report.file: r.report.text() for r in results}
 (out / "reports.json").write_text(json.dumps(reports, ensure_ascii=False, sort_keys=True))
 rows = sum(r.report.rows_read for r in results)
-summary = {"files": len(files), "rows": rows, "in_process_s": seconds}
+summary = {"files": len(files), "rows": rows, "in_process_s": seconds, "by_source": by_source}
 (out / "summary.json").write_text(json.dumps(summary))
 """
 
@@ -69,6 +77,18 @@ def staged_differences(before: Path, after: Path) -> list[str]:
     if (before / "reports.json").read_text() != (after / "reports.json").read_text():
         differ.append("reports")
     return sorted(differ)
+
+
+def print_per_source(runs: dict[str, dict]) -> None:
+    """CPU milliseconds per file by source kind (in-process: imports excluded), per run."""
+    sources = sorted({s for m in runs.values() for s in m.get("by_source", {})})
+    print(f"{'CPU ms per file':24} " + " ".join(f"{s[:12]:>12}" for s in sources))
+    for name, m in runs.items():
+        cells = []
+        for s in sources:
+            files, cpu = m.get("by_source", {}).get(s, (0, 0.0))
+            cells.append(f"{cpu / files * 1000:12.0f}" if files else f"{'':>12}")
+        print(f"{name:24} " + " ".join(cells))
 
 
 def export_revision(ref: str, target: Path) -> Path:
@@ -110,6 +130,7 @@ def main() -> None:
         for name, m in runs.items():
             print(f"{name:24} {m['rows']:8} {m['wall_s']:8.1f} {m['cpu_s']:8.1f} "
                   f"{m['peak_mib']:9.0f} {m['in_process_s']:10.1f}")  # fmt: skip
+        print_per_source(runs)
         if args.before:
             differ = staged_differences(work / "before", work / "after")
             print("staged tables and reports identical" if not differ else f"DIFFER: {differ}")

@@ -9,7 +9,7 @@ import pandas as pd
 from pipelines.extract.files import ROW_COLUMN, ReadOptions, read_table
 from pipelines.extract.headers import NAME_FIELDS, HeaderMatch, match_headers
 from pipelines.manifest import InboxFile
-from pipelines.normalise import blank_to_na, distinct_texts, parse_fields, validate_table
+from pipelines.normalise import blank_to_na, distinct_texts, parse_columns, validate_table
 from pipelines.personnummer import canonical_column, pseudonym
 from pipelines.privacy import scan
 from pipelines.report import WARNING, FileReport, Issue
@@ -164,18 +164,17 @@ def typed_table(
     export: Export, table: Table, computed: dict[str, pd.Series | object]
 ) -> pd.DataFrame:
     """Parse and validate the table's fields; lineage and manifest fields are added here."""
-    typed, issues = parse_fields(export.raw, table, export.header_of, export.entry.name)
+    columns, issues = parse_columns(export.raw, table, export.header_of, export.entry.name)
     export.report.issues += issues
-    for name, values in computed.items():
-        typed[name] = values
+    columns.update(computed)
     check_kommun_column(export)
-    typed["kommun_code"] = export.entry.kommun_code
-    typed["period_date"] = pd.Timestamp(export.entry.period)
-    typed["source_sha256"] = export.sha256
-    typed["source_row"] = export.raw[ROW_COLUMN]
+    columns["kommun_code"] = export.entry.kommun_code
+    columns["period_date"] = pd.Timestamp(export.entry.period)
+    columns["source_sha256"] = export.sha256
+    columns["source_row"] = export.raw[ROW_COLUMN]
     for f in table.fields:
-        if f.name not in typed.columns:
-            typed[f.name] = pd.NA
+        columns.setdefault(f.name, pd.NA)
+    typed = pd.DataFrame(columns, index=export.raw.index)  # built once, not column by column
     text_columns = [
         f.name
         for f in table.fields

@@ -9,7 +9,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from python_calamine import CalamineWorkbook
 
 from pipelines.extract.limits import (
@@ -60,15 +63,27 @@ def read_table(path: Path, options: ReadOptions = ReadOptions()) -> pd.DataFrame
     if width > MAX_COLUMNS:
         raise UnreadableFile(f"{path.name}: fler än {MAX_COLUMNS} kolumner")
     _check_cells(path, header, cells[at:], first_row=at + 1)
-    rows = [(r + [""] * width)[:width] for r in cells[at + 1 :]]
-    frame = pd.DataFrame(rows, columns=_unique(header), dtype="string").fillna("")
-    frame = frame.apply(lambda col: col.str.strip())
+    frame, blank = _text_frame(cells[at + 1 :], _unique(header))
     frame[ROW_COLUMN] = range(at + 2, len(frame) + at + 2)
-    blank = frame.drop(columns=ROW_COLUMN).eq("").all(axis=1)
-    frame = frame[~blank].reset_index(drop=True)
+    frame = frame[~blank].reset_index(drop=True) if blank.any() else frame
     frame, summary = _drop_summary_rows(frame)
     frame.attrs["skipped"] = _skipped_above(cells, at) + summary
     return frame
+
+
+def _text_frame(rows: list[list[str]], names: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
+    """Stripped text columns built by Arrow (no pandas per column), and which rows are empty."""
+    width = len(names)
+    padded = [r if len(r) == width else (r + [""] * width)[:width] for r in rows]
+    columns = list(zip(*padded, strict=True)) or [()] * width
+    arrays = [pc.utf8_trim_whitespace(pa.array(c, pa.large_string())) for c in columns]
+    blank = np.ones(len(rows), dtype=bool)
+    for array in arrays:
+        blank &= pc.equal(array, "").to_numpy(zero_copy_only=False)
+    frame = pd.DataFrame(
+        {n: pd.arrays.ArrowStringArray(a) for n, a in zip(names, arrays, strict=True)}
+    )
+    return frame, blank
 
 
 def header_row(cells: list[list[str]]) -> int:
@@ -124,12 +139,12 @@ def _check_cells(path: Path, header: list[str], rows: list[list[str]], first_row
     """No cell over the length limit, no row with more filled fields than the header."""
     width = len(header)
     for number, row in enumerate(rows, start=first_row):
-        for position, cell in enumerate(row):
-            if len(cell) > MAX_CELL_CHARS:
-                raise UnreadableFile(
-                    f"{path.name}: rad {number}, kolumn {column_letter(position)}: cellen är "
-                    f"längre än {MAX_CELL_CHARS} tecken"
-                )
+        if row and max(map(len, row)) > MAX_CELL_CHARS:  # one C-level pass; then find the cell
+            position = next(p for p, cell in enumerate(row) if len(cell) > MAX_CELL_CHARS)
+            raise UnreadableFile(
+                f"{path.name}: rad {number}, kolumn {column_letter(position)}: cellen är "
+                f"längre än {MAX_CELL_CHARS} tecken"
+            )
         if len(row) > width and any(str(c).strip() for c in row[width:]):
             raise UnreadableFile(
                 f"{path.name}: rad {number} har fler fält än rubrikraden ({len(row)} mot {width}); "
@@ -202,7 +217,7 @@ def _read_excel_rows(path: Path, sheet: str | None) -> list[list[str]]:
         ) from exc
     if not cells:
         raise UnreadableFile(f"{path.name}: bladet {name!r} är tomt")
-    return [[_cell_text(c) for c in row] for row in cells]
+    return [[c if type(c) is str else _cell_text(c) for c in row] for row in cells]
 
 
 def _cell_text(value: object) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
@@ -52,8 +53,12 @@ def questionnaire_for(entry: InboxFile) -> Questionnaire:
         raise UnreadableFile(f"frågeformuläret: {exc}") from exc
 
 
+@lru_cache(maxsize=8192)
 def match_question(header: str, questionnaire: Questionnaire) -> Question | None:
-    """A column is a question by its id, its text, or (tool grids) the id or text in brackets."""
+    """A column is a question by its id, its text, or (tool grids) the id or text in brackets.
+
+    Remembered per header and questionnaire: every kommun's export of a survey repeats them
+    (an ambiguous header raises each time; exceptions are not remembered)."""
     return questionnaire.match(header)
 
 
@@ -205,36 +210,13 @@ def answer_table(export: Export, questionnaire: Questionnaire, asked: list[str])
         if "response_ref" in raw.columns
         else "rad " + raw[ROW_COLUMN].astype(str)
     )
-    frames = []
-    for column in asked:
-        question = questionnaire.question(column.removeprefix(QUESTION_PREFIX))
-        cells = raw[column]
-        answered = cells != ""  # an empty cell is a question not answered
-        read: dict[str, tuple[str | None, float | None]] = {}
-        for cell in cells[answered].unique():  # each distinct answer text is read once
-            try:
-                answer = question.scale.read(cell)
-            except ValueError as exc:
-                known = ", ".join(o.label for o in question.scale.options)
-                rule = f"{exc} för {question.id}" + (f" (kända: {known})" if known else "")
-                for row in raw.loc[cells == cell, ROW_COLUMN]:
-                    export.issue(int(row), column, cell, rule)
-                continue
-            read[cell] = (answer.label, question.score(answer))
-        ok = answered & cells.isin(list(read))
-        frames.append(
-            pd.DataFrame(
-                {
-                    "response_id": ids[ok].to_numpy(),
-                    "question_id": question.id,
-                    "answer_label": cells[ok].map({c: r[0] for c, r in read.items()}).to_numpy(),
-                    "score": cells[ok].map({c: r[1] for c, r in read.items()}).to_numpy(),
-                    "source_row": raw.loc[ok, ROW_COLUMN].astype(int).to_numpy(),
-                }
-            )
-        )
-    columns = ["response_id", "question_id", "answer_label", "score", "source_row"]
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    # Every question column at once, question by question (the order answers had before).
+    cells = raw[asked].melt(var_name="column", value_name="cell", ignore_index=False)
+    cells = cells[cells["cell"] != ""]  # an empty cell is a question not answered
+    cells["response_id"] = ids.reindex(cells.index).to_numpy()
+    cells["source_row"] = raw[ROW_COLUMN].reindex(cells.index).astype(int).to_numpy()
+    readings = _read_answers(export, questionnaire, cells)
+    frame = cells.reset_index(drop=True).merge(readings, on=["column", "cell"], how="inner")
     frame = frame.astype({"answer_label": "string", "score": "Float64"})
     entry = export.entry
     frame = frame.assign(
@@ -257,6 +239,28 @@ def answer_table(export: Export, questionnaire: Questionnaire, asked: list[str])
     return valid
 
 
+def _read_answers(
+    export: Export, questionnaire: Questionnaire, cells: pd.DataFrame
+) -> pd.DataFrame:
+    """Label and score of each distinct (question, answer text), read once; unknown ones are errors
+    naming every row that holds them (and are left out of the readings)."""
+    readings = []
+    for column, cell in cells[["column", "cell"]].drop_duplicates().itertuples(index=False):
+        question = questionnaire.question(column.removeprefix(QUESTION_PREFIX))
+        try:
+            answer = question.scale.read(cell)
+        except ValueError as exc:
+            known = ", ".join(o.label for o in question.scale.options)
+            rule = f"{exc} för {question.id}" + (f" (kända: {known})" if known else "")
+            held = (cells["column"] == column) & (cells["cell"] == cell)
+            for row in cells.loc[held, "source_row"]:
+                export.issue(int(row), column, cell, rule)
+            continue
+        readings.append((column, cell, question.id, answer.label, question.score(answer)))
+    columns = ["column", "cell", "question_id", "answer_label", "score"]
+    return pd.DataFrame(readings, columns=columns, dtype=object)
+
+
 def questionnaire_tables(export: Export, questionnaire: Questionnaire) -> dict[str, pd.DataFrame]:
     """The questionnaire travels with its answers, so a kommun's own version is kept in history."""
     key = {
@@ -265,10 +269,21 @@ def questionnaire_tables(export: Export, questionnaire: Questionnaire) -> dict[s
         "survey_id": questionnaire.id,
         "respondent_role": export.entry.respondents,
     }
+    questions, options = _questionnaire_frames(questionnaire)
+    # Built once per questionnaire; each file only adds its key (the same as building anew).
+    return {
+        "survey_question": questions.assign(**key)[SURVEY_QUESTION.column_names],
+        "survey_option": options.assign(**key)[SURVEY_OPTION.column_names]
+        if len(options)
+        else pd.DataFrame(columns=SURVEY_OPTION.column_names).astype({"answer_score": "Float64"}),
+    }
+
+
+@lru_cache(maxsize=64)
+def _questionnaire_frames(questionnaire: Questionnaire) -> tuple[pd.DataFrame, pd.DataFrame]:
     questions = pd.DataFrame(
         [
             {
-                **key,
                 "questionnaire_version": questionnaire.version,
                 "questionnaire_title": questionnaire.title,
                 "question_id": q.id,
@@ -285,23 +300,16 @@ def questionnaire_tables(export: Export, questionnaire: Questionnaire) -> dict[s
             for q in questionnaire.questions
         ]
     )
+    option_columns = ["scale_id", "answer_label", "answer_score", "position"]
     options = pd.DataFrame(
         [
-            {
-                **key,
-                "scale_id": s.id,
-                "answer_label": o.label,
-                "answer_score": o.score,
-                "position": n,
-            }
+            (s.id, o.label, o.score, n)
             for s in questionnaire.scales.values()
             for n, o in enumerate(s.options, start=1)
         ],
-        columns=SURVEY_OPTION.column_names,
+        columns=option_columns,
     )
-    return {
-        "survey_question": questions[SURVEY_QUESTION.column_names].astype(
-            {"logbook_day": "Int64", "scale_min": "Float64", "scale_max": "Float64"}
-        ),
-        "survey_option": options.astype({"answer_score": "Float64"}),
-    }
+    return (
+        questions.astype({"logbook_day": "Int64", "scale_min": "Float64", "scale_max": "Float64"}),
+        options.astype({"answer_score": "Float64"}),
+    )

@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from pipelines.normalise import blank_to_na, parse_date, parse_decimal
+import pipelines.extract  # noqa: F401  (pipelines.normalise is imported through the package)
+from pipelines.normalise import (
+    _blank_to_na_pandas,
+    _parse_decimal_pandas,
+    blank_to_na,
+    parse_date,
+    parse_decimal,
+)
+from schemas.codes import missing_placeholders
 
 
 def test_decimal_comma_and_thousands_separators() -> None:
@@ -24,3 +36,42 @@ def test_dates_in_export_formats() -> None:
 def test_placeholders_mean_missing() -> None:
     values = pd.Series(["-1", "Okänt", "#SAKNAS", "", "B1"], dtype="string")
     assert blank_to_na(values).isna().tolist() == [True, True, True, True, False]
+
+
+# ASCII text an export's number column may hold (Arrow's RE2 reads it): digits, separators,
+# percent, whitespace Python's \s knows and RE2's does not (\x0b, \x1c), a letter.
+ASCII_CELLS = st.lists(st.text("0123456789 ,.-%\t\x0b\x1ca", max_size=9), max_size=12)
+
+
+def assert_read_as_python_rules(cells: list[str]) -> None:
+    values = pd.Series(cells, dtype="string")
+    python = values.astype(object)  # object dtype: pandas runs Python's re on every cell
+    try:
+        expected = _parse_decimal_pandas(python)
+    except pyarrow.ArrowInvalid:  # a non-ASCII digit passes \d and fails the cast, both ways
+        with pytest.raises(pyarrow.ArrowInvalid):
+            parse_decimal(values)
+        return
+    assert parse_decimal(values).tolist() == expected.tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(ASCII_CELLS)
+@example(["5\x0b%", "5\x1c %", "75 %", "1 234,5", "1.234", "-0,5", "1,2,3", "%"])
+def test_decimals_read_by_arrow_as_by_python_rules(cells: list[str]) -> None:
+    assert_read_as_python_rules(cells)
+
+
+def test_decimals_with_other_text_keep_python_rules() -> None:
+    for cells in (["12\n", "5 %"], ["1\u00a0234,5", "7\u2009%"], ["\u0663"], ["5\u3000%", "x"]):
+        assert_read_as_python_rules(cells)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.sampled_from(["", " ", "-1", "okänt", "OKÄNT", "#saknas", "B1", "x"]), max_size=9)
+)
+def test_placeholders_found_by_arrow_as_by_pandas(cells: list[str]) -> None:
+    values = pd.Series(cells, dtype="string")
+    expected = _blank_to_na_pandas(values.astype(object), missing_placeholders())
+    assert blank_to_na(values).isna().tolist() == expected.isna().tolist()

@@ -1,0 +1,79 @@
+"""The quick pass over declared rules clears a frame only when pandera would find nothing."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+import pytest
+
+from pipelines.extract import extract_file
+from pipelines.manifest import load_manifest
+from schemas.model import Field, Table
+from schemas.tables import EMPLOYMENT, ORG_UNIT
+from schemas.validation import passes_declared_rules
+from tests.conftest import TEST_KEY
+from tests.hostile.corpus import MANAGERS, STAFF, UNITS
+from tests.hr.tiny_kommun import TinyKommun
+
+
+@pytest.fixture(scope="module")
+def clean_tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
+    inbox = TinyKommun(UNITS, MANAGERS + STAFF).write(tmp_path_factory.mktemp("tiny"))
+    tables: dict[str, pd.DataFrame] = {}
+    for entry in load_manifest(inbox).files:
+        tables |= extract_file(entry, TEST_KEY.encode()).tables
+    return tables
+
+
+def pandera_passes(frame: pd.DataFrame, table: Table) -> bool:
+    try:
+        table.pandera_schema().validate(frame, lazy=True)
+    except pa.errors.SchemaErrors:
+        return False
+    return True
+
+
+def broken_values(field: Field, frame: pd.DataFrame) -> list[object]:
+    """A missing value, and a value against each of the field's own rules."""
+    values: list[object] = [None]
+    if field.allowed is not None:
+        values.append("inte-tillåtet")
+    if field.min_value is not None:
+        values.append(field.min_value - 1)
+    if field.max_value is not None:
+        values.append(field.max_value + 1)
+    if field.pattern is not None:
+        values.append("?")
+    return values
+
+
+@pytest.mark.parametrize("table", [EMPLOYMENT, ORG_UNIT], ids=lambda t: t.name)
+def test_quick_pass_agrees_with_pandera_cell_by_cell(
+    clean_tables: dict[str, pd.DataFrame], table: Table
+) -> None:
+    clean = clean_tables[table.name]
+    assert passes_declared_rules(clean, table) and pandera_passes(clean, table)
+    for field in table.fields:
+        for value in broken_values(field, clean):
+            frame = clean.copy()
+            frame[field.name] = frame[field.name].astype(object)
+            frame.loc[frame.index[1], field.name] = value
+            frame[field.name] = frame[field.name].astype(clean[field.name].dtype)
+            breaks_a_rule = value is not None or field.not_null
+            quick = passes_declared_rules(frame, table)
+            assert quick != breaks_a_rule, (field.name, value)
+            if quick:  # cleared without pandera: pandera must agree
+                assert pandera_passes(frame, table), (field.name, value)
+
+
+def test_duplicate_keys_and_rules_across_columns_go_to_pandera(
+    clean_tables: dict[str, pd.DataFrame],
+) -> None:
+    units = clean_tables["org_unit"]
+    twice = pd.concat([units, units.iloc[:1]], ignore_index=True)
+    assert not passes_declared_rules(twice, ORG_UNIT) and not pandera_passes(twice, ORG_UNIT)
+    employment = clean_tables["employment"].copy()
+    employment.loc[0, ["sick_leave_hours", "long_term_sick_leave_hours"]] = [10.0, 20.0]
+    assert not passes_declared_rules(employment, EMPLOYMENT)
+    assert not pandera_passes(employment, EMPLOYMENT)
+    assert not passes_declared_rules(employment.iloc[:, ::-1], EMPLOYMENT)  # not as declared
