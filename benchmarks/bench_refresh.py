@@ -2,7 +2,10 @@
 
 Same data (seed 1, scale 1), same machine, one run: the baseline only reads the exports with the
 project's reader, the refresh does everything (validate, pseudonymise, load, build, publish).
-Usage: python benchmarks/bench_refresh.py [--repeat 3] [--with-prefect]
+With --steps it instead breaks one refresh down by step: wall and CPU seconds and peak RSS of
+each (extract, load with its history load and checks, disclosure, marts, kommun files, publish),
+on the demo or on any inbox (--inbox, e.g. one written by `generate --kommuner 100`).
+Usage: python benchmarks/bench_refresh.py [--repeat 3] [--with-prefect] [--steps [--inbox DIR]]
 """
 
 from __future__ import annotations
@@ -34,6 +37,73 @@ else:
     run_steps(inbox, warehouse, b"benchmark-key")
 print(time.perf_counter() - start)
 """
+
+
+STEPS_SCRIPT = """
+import functools, os, sys, threading, time
+from pathlib import Path
+import pipelines.refresh as r
+import warehouse.build as b
+import warehouse.intermediate as wi
+
+page = os.sysconf("SC_PAGE_SIZE")
+rss = lambda: int(open("/proc/self/statm").read().split()[1]) * page / 2**20
+times, peak = {}, [0.0]
+
+def sample():
+    while True:
+        peak[0] = max(peak[0], rss())
+        time.sleep(0.05)
+
+def timed(owner, name, label):
+    inner = getattr(owner, name)
+    @functools.wraps(inner)
+    def step(*args, **kwargs):
+        outer, peak[0] = peak[0], rss()
+        start, cpu = time.perf_counter(), time.process_time()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            t = times.setdefault(label, [0.0, 0.0, 0.0])
+            t[0] += time.perf_counter() - start
+            t[1] += time.process_time() - cpu
+            t[2] = max(t[2], peak[0])
+            peak[0] = max(outer, peak[0])
+    setattr(owner, name, step)
+    return step
+
+threading.Thread(target=sample, daemon=True).start()
+for name in ("extract_and_stage", "load", "build", "publish", "discard"):
+    timed(r, name, name)
+for name in ("load_history", "check_history", "write_kommun_files"):
+    timed(r, name, "  " + name)
+timed(wi, "run_intermediate", "    run_intermediate")
+timed(b, "create_mart", "    create_mart (20 marts)")
+class Disclosure:  # holds build.PYTHON_STEPS' functions so that they can be wrapped
+    pass
+
+for f in b.PYTHON_STEPS:
+    setattr(Disclosure, f.__name__, staticmethod(f))
+b.PYTHON_STEPS = tuple(timed(Disclosure, f.__name__, "    " + f.__name__) for f in b.PYTHON_STEPS)
+timed(r.builder, "build_marts", "  build_marts")
+start, cpu = time.perf_counter(), time.process_time()
+r.run_steps(Path(sys.argv[1]), Path(sys.argv[2]), b"benchmark-key")
+times["total (without imports)"] = [time.perf_counter() - start, time.process_time() - cpu, peak[0]]
+print(f"{'step':32} {'wall s':>7} {'CPU s':>7} {'peak MiB':>9}")
+for label, (wall, cpu_s, top) in times.items():
+    print(f"{label:32} {wall:7.2f} {cpu_s:7.2f} {top:9.0f}")
+"""
+
+
+def steps_breakdown(inbox: Path, work: Path) -> None:
+    """One refresh without Prefect, step by step (CPU includes DuckDB's threads)."""
+    done = subprocess.run(
+        [sys.executable, "-c", STEPS_SCRIPT, str(inbox), str(work / "steps")],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    print(
+        "".join(line for line in done.stdout.splitlines(True) if "▕" not in line), end=""
+    )  # no progress bars
 
 
 def timed_child(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
@@ -71,16 +141,22 @@ def main() -> None:
         action="store_true",
         help="also time `chefskartan refresh` (flow run incl. temporary server)",
     )
+    parser.add_argument("--steps", action="store_true", help="one refresh, step by step")
+    parser.add_argument("--inbox", type=Path, help="with --steps: this inbox instead of the demo")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         inbox = work / "inbox"
+        if args.steps and args.inbox:
+            return steps_breakdown(args.inbox.resolve(), work)
         subprocess.run(
             [sys.executable, "-m", "pipelines.cli", "generate", "--out", str(inbox), "--seed", "1"],
             cwd=ROOT,
             check=True,
             capture_output=True,
         )
+        if args.steps:
+            return steps_breakdown(inbox, work)
         rows = sum(max(0, len(p.read_bytes().splitlines()) - 1) for p in inbox.glob("*.csv"))
         results = {
             "read_only_baseline": measure(inbox, work, "read", args.repeat),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 import duckdb
-import pandas as pd
+import pyarrow.parquet as pq
 
 from pipelines.manifest import InboxFile
 from pipelines.report import FileReport, Issue
@@ -27,7 +27,7 @@ def check_shrink(
     for entry, result in zip(entries, results, strict=True):
         employment = [s for s in result.staged if s.table == "employment"]
         if employment:
-            rows = sum(len(pd.read_parquet(s.parquet, columns=["source_row"])) for s in employment)
+            rows = sum(pq.read_metadata(s.parquet).num_rows for s in employment)
             groups.setdefault((entry.kommun_code, entry.period), []).append((entry, result, rows))
     for (kommun, period), members in groups.items():
         if any(entry.allow_shrink for entry, _, _ in members):

@@ -16,6 +16,7 @@ import os
 import shutil
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -31,6 +32,25 @@ from warehouse.build import (
 from warehouse.intermediate import duckdb_config
 
 FINGERPRINTS = "fingerprints.json"
+# Each kommun file is written once and never changed: its commit checkpoints at once instead of
+# writing a log first and checkpointing on detach (the data written once, not twice), and FSST,
+# whose analysis cost most of the checkpoint, is skipped (dictionary and the rest still apply;
+# files of a few 256 KiB blocks come out the same size).
+WRITE_ONCE = {
+    "checkpoint_threshold": "0b",
+    "auto_checkpoint_skip_wal_threshold": "0",
+    "disabled_compression_methods": "fsst",
+}
+
+
+def write_once(con: duckdb.DuckDBPyConnection) -> None:
+    """WRITE_ONCE on the connection (a SET: as connect() config, DuckDB drops some of these)."""
+    for name, value in WRITE_ONCE.items():
+        con.execute(f"SET {name} = {sql_literal(value)}")
+
+
+# Kommun files are written by this many threads (each its own DuckDB instance): the cores we have.
+WORKERS = max(1, min(2, len(os.sched_getaffinity(0))))
 KOMMUN_MARTS = [m for m in MARTS if "kommun_code" in m.column_names]
 SHARED_MARTS = [m for m in MARTS if "kommun_code" not in m.column_names]
 
@@ -77,6 +97,7 @@ def write_template(template: Path) -> None:
     """An empty published file: every mart's table and comments, in one commit."""
     con = duckdb.connect()
     try:
+        write_once(con)
         attach_new_published(con, template)
         con.execute("BEGIN TRANSACTION")
         for mart in MARTS:
@@ -115,31 +136,54 @@ def write_kommun_files(combined: Path, folder: Path, work: Path, previous: Path 
         con.execute(f"ATTACH {sql_literal(str(combined))} AS src (READ_ONLY)")
         codes = [c for (c,) in con.execute("SELECT kommun_code FROM src.mart_kommun").fetchall()]
         prints = fingerprints(con, codes)
-        old = read_fingerprints(previous).get("kommuner", {})
-        template = work / "kommun_template.duckdb"
-        record = {}
-        for code in sorted(codes):
-            out = folder / kommun_file_name(code)
-            if not carry(previous, old.get(code), prints[code], out):
-                if not template.exists():
-                    write_template(template)
-                shutil.copyfile(template, out)
-                con.execute(f"ATTACH {sql_literal(str(out))} AS k")
-                con.execute("BEGIN TRANSACTION")
-                fill_kommun_file(con, code, into="k")
-                con.execute("COMMIT")
-                con.execute("DETACH k")
-            stat = out.stat()
-            record[code] = {
-                "fingerprint": prints[code],
-                "size": stat.st_size,
-                "mtime_ns": stat.st_mtime_ns,
-            }
     finally:
         con.close()
+    old = read_fingerprints(previous).get("kommuner", {})
+    changed = [
+        code
+        for code in sorted(codes)
+        if not carry(previous, old.get(code), prints[code], folder / kommun_file_name(code))
+    ]
+    if changed:
+        template = work / "kommun_template.duckdb"
+        write_template(template)
+        workers = min(WORKERS, len(changed))
+        with ThreadPoolExecutor(workers) as pool:
+            # round robin over the codes; each worker spills to its own folder
+            args = [(changed[i::workers], work / f"spill-{i}") for i in range(workers)]
+            jobs = [pool.submit(write_files, combined, template, c, folder, s) for c, s in args]
+            for job in jobs:
+                job.result()
+    record = {}
+    for code in sorted(codes):
+        stat = (folder / kommun_file_name(code)).stat()
+        record[code] = {"fingerprint": prints[code], "size": stat.st_size}
+        record[code]["mtime_ns"] = stat.st_mtime_ns
     summary = {"declarations": declarations_digest(), "kommuner": record}
     (folder / FINGERPRINTS).write_text(json.dumps(summary, indent=1), encoding="utf-8")
     return codes
+
+
+def write_files(combined: Path, template: Path, codes: list, folder: Path, spill: Path) -> None:
+    """The files of `codes`: each a copy of the template, filled from `combined` in one commit.
+
+    One DuckDB instance per worker thread (DuckDB runs without the GIL), with one thread and
+    its share of the memory limit.
+    """
+    con = duckdb.connect(config=duckdb_config(spill, share=WORKERS))
+    try:
+        write_once(con)
+        con.execute(f"ATTACH {sql_literal(str(combined))} AS src (READ_ONLY)")
+        for code in codes:
+            out = folder / kommun_file_name(code)
+            shutil.copyfile(template, out)
+            con.execute(f"ATTACH {sql_literal(str(out))} AS k")
+            con.execute("BEGIN TRANSACTION")
+            fill_kommun_file(con, code, into="k")
+            con.execute("COMMIT")
+            con.execute("DETACH k")
+    finally:
+        con.close()
 
 
 def patch_combined(previous: Path, scoped: Path, out: Path, kommuner: Iterable[str]) -> None:
