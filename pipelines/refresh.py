@@ -216,6 +216,7 @@ def load(
             Issue(results[0].report.file, None, None, None, note, WARNING)
         )
     con = duckdb.connect(str(work_store), config=duckdb_config(paths.spill(refresh_id)))
+    con.execute("SET enable_progress_bar = false")  # a bar per long query would litter logs
     try:
         ensure_schema(con)
         kommuner = pd.DataFrame([asdict(k) for k in manifest.kommuner.values()])

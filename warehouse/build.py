@@ -81,6 +81,7 @@ def build_marts(
     """
     con = duckdb.connect(config=duckdb_config(spill))
     try:
+        con.execute("SET enable_progress_bar = false")  # a bar per long query would litter logs
         # read-write: the refresh's private copy, where disclosure control caches its results
         con.execute(f"ATTACH {sql_literal(str(store))} AS store")
         reuse = intermediate is not None and computed_for(intermediate, kommuner)
