@@ -11,8 +11,7 @@ import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute as pc
 
-from pipelines.extract.files import ROW_COLUMN
-from pipelines.report import Issue
+from pipelines.report import ROW_COLUMN, Issue
 from schemas.codes import code_table, missing_placeholders
 from schemas.model import KIND_PANDAS_DTYPE, Field, Table
 from schemas.validation import declared_dtype, passes_declared_rules

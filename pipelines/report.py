@@ -8,6 +8,10 @@ import pandas as pd
 
 from pipelines.masking import mask
 
+ROW_COLUMN = (
+    "_row"  # row number as the analyst sees it in the file (header = 1), as reports name it
+)
+
 ERROR = "fel"
 WARNING = "varning"
 

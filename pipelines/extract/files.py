@@ -25,8 +25,8 @@ from pipelines.extract.limits import (
     column_letter,
 )
 from pipelines.masking import mask
+from pipelines.report import ROW_COLUMN
 
-ROW_COLUMN = "_row"  # row number as the analyst sees it in the file (header = 1)
 DELIMITERS = (";", ",", "\t", "|")
 HEADER_SEARCH_ROWS = 15
 _NUMBERISH = re.compile(r"^[\d\s.,:%+/-]+$")
