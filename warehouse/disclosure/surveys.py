@@ -234,10 +234,7 @@ def survey_inputs(con: duckdb.DuckDBPyConnection) -> dict[tuple, dict[str, pd.Da
         "ON a.kommun_code = s.kommun_code AND a.period_date = s.hr_period"
     ).df()
     for frame in (atoms, bounds):
-        frame[["atom_unit", "atom_group"]] = frame[["atom_unit", "atom_group"]].astype(object)
-        frame[["atom_unit", "atom_group"]] = frame[["atom_unit", "atom_group"]].where(
-            frame[["atom_unit", "atom_group"]].notna(), None
-        )
+        _atom_keys_as_none(frame)
     frames = {"atoms": atoms, "bounds": bounds, "ancestors": ancestors}
     by = {name: dict(iter(f.groupby(SURVEY_KEY, sort=False))) for name, f in frames.items()}
     inputs = {}
@@ -338,15 +335,18 @@ def _caches(con: duckdb.DuckDBPyConnection, catalog: str | None) -> tuple[Result
     )
 
 
+def _atom_keys_as_none(frame: pd.DataFrame) -> None:
+    """Atom keys as Python objects with None for NULL, so they match the keys _survey_table builds."""
+    keys = frame[["atom_unit", "atom_group"]].astype(object)
+    frame[["atom_unit", "atom_group"]] = keys.where(keys.notna(), None)
+
+
 def _layers_by_key(con: duckdb.DuckDBPyConnection, keys: list[tuple]) -> dict[tuple, pd.DataFrame]:
     """Answers per atom and batch of the survey tables published before, by table."""
     if not keys:
         return {}
     frame = layered_atoms(con)
-    frame[["atom_unit", "atom_group"]] = frame[["atom_unit", "atom_group"]].astype(object)
-    frame[["atom_unit", "atom_group"]] = frame[["atom_unit", "atom_group"]].where(
-        frame[["atom_unit", "atom_group"]].notna(), None
-    )
+    _atom_keys_as_none(frame)
     wanted = set(keys)
     return {key: f for key, f in frame.groupby(SURVEY_KEY, sort=False) if key in wanted}
 
