@@ -193,7 +193,10 @@ def create_mart(con: duckdb.DuckDBPyConnection, mart: Table, select_sql: str) ->
     if columns != mart.column_names:
         raise MartMismatch(f"{mart.name}: SQL gives {columns}, declared {mart.column_names}")
     con.execute(mart.ddl(with_primary_key=False))
-    con.execute(f"INSERT INTO {mart.name} BY NAME {query}")
+    try:
+        con.execute(f"INSERT INTO {mart.name} BY NAME {query}")
+    except duckdb.Error as exc:  # DuckDB's message (e.g. out of memory) does not say which mart
+        raise type(exc)(f"{mart.name}: {exc}") from exc
     check_unique_key(con, mart)
     for statement in mart.comment_statements():
         con.execute(statement)

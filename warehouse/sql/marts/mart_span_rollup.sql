@@ -2,27 +2,42 @@
 -- with the units below it), per period. Staff count once per scope however many employments
 -- they hold in it; chefstäthet is monthly-paid non-manager employees per manager (Helsingborg
 -- definition); turnover compares the scope's managers with the kommun's previous period.
+-- No list aggregates here: their states do not spill, and at national scale (a list per person
+-- and scope, then one per scope) they ran the build out of DuckDB's memory. Workplaces are
+-- counted from (unit, workplace) pairs instead.
 WITH staff AS (
     SELECT su.kommun_code, su.period_date, su.scope_type, su.scope_id, st.person_id,
            bool_or(st.is_monthly_paid) AS is_monthly_paid,
            bool_or(st.has_tillsvidare) AS has_tillsvidare,
            sum(st.fte_monthly_paid) AS fte,
-           flatten(list(st.workplace_ids)) AS workplace_ids
+           coalesce(bool_or(len(st.workplace_ids) > 0), false) AS has_workplace
     FROM int_scope_unit su
     JOIN int_unit_staff st USING (kommun_code, period_date, unit_id)
     GROUP BY ALL
 ),
+unit_workplaces AS (
+    SELECT DISTINCT kommun_code, period_date, unit_id, unnest(workplace_ids) AS workplace_id
+    FROM int_unit_staff
+),
+scope_workplaces AS (
+    SELECT su.kommun_code, su.period_date, su.scope_type, su.scope_id,
+           count(DISTINCT w.workplace_id) AS workplaces
+    FROM int_scope_unit su
+    JOIN unit_workplaces w USING (kommun_code, period_date, unit_id)
+    GROUP BY ALL
+),
 staff_totals AS (
-    SELECT kommun_code, period_date, scope_type, scope_id,
+    SELECT s.kommun_code, s.period_date, s.scope_type, s.scope_id,
            count(*) FILTER (WHERE is_monthly_paid) AS employees_monthly_paid,
            count(*) FILTER (WHERE NOT is_monthly_paid) AS employees_hourly,
            count(*) FILTER (WHERE is_monthly_paid AND NOT has_tillsvidare) AS employees_visstid,
            round(sum(fte), 2) AS fte_monthly_paid,
-           length(list_distinct(flatten(list(workplace_ids)))) AS workplaces,
-           count(*) FILTER (WHERE coalesce(len(workplace_ids), 0) > 0) AS staff_with_workplace,
+           coalesce(any_value(w.workplaces), 0) AS workplaces,
+           count(*) FILTER (WHERE has_workplace) AS staff_with_workplace,
            count(*) AS staff
-    FROM staff
-    GROUP BY ALL
+    FROM staff s
+    LEFT JOIN scope_workplaces w USING (kommun_code, period_date, scope_type, scope_id)
+    GROUP BY s.kommun_code, s.period_date, s.scope_type, s.scope_id
 ),
 scope_managers AS (
     SELECT DISTINCT su.kommun_code, su.period_date, su.scope_type, su.scope_id, m.*
