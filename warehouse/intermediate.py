@@ -38,10 +38,9 @@ DISCLOSURE_INPUTS = (
     "int_survey_atom_bound",
 )
 # DuckDB's buffer limit per connection: beyond it, intermediates spill to the work folder
-# instead of growing the process (the build held ~3 GiB at national scale before). At 512MB the
-# build on 100 small kommuner peaked at 0.8 GiB instead of 1.2 GiB, but one of four such builds
-# stopped with DuckDB's out-of-memory error (an operator that does not spill; not reproduced),
-# so the default stays 1GB until that operator is found.
+# instead of growing the process (the build held ~3 GiB at national scale before). Operators
+# whose state does not spill (list aggregates: mart_span_rollup had two, and ran the national
+# build out of memory at 1GB) must stay off large inputs.
 MEMORY_LIMIT = os.environ.get("CHEFSKARTAN_DUCKDB_MEMORY", "1GB")
 
 
