@@ -57,23 +57,29 @@ def input_digests(con: duckdb.DuckDBPyConnection) -> dict[tuple, str]:
 
 def batch_digests(con: duckdb.DuckDBPyConnection, now: dict[tuple, int]) -> dict[tuple, str]:
     """Per survey table in `now` (key -> the batch now published), a digest of its answers per
-    atom and batch, the batch now published and new answers alike as 'now'."""
+    atom and batch before the batch now published, and of the number of answers in all.
+
+    With the inputs' digest (int_survey_atom: the answers per atom over every batch) this fixes
+    the answers per atom and batch, the batch now published and new answers alike as 'now': so a
+    result computed before it was recorded stays valid after (all its answers are 'now' both times).
+    """
     if not now:
         return {}
     frame = pd.DataFrame([(*key, b) for key, b in now.items()], columns=[*SURVEY_KEY, "now"])
+    layers = (
+        f"FROM ({LAYERS}) l JOIN (SELECT * REPLACE (CAST(period_date AS DATE) AS period_date) "
+        f"FROM survey_batch_now) w USING ({KEYS})"
+    )
     con.register("survey_batch_now", frame)
     try:
-        rows = con.execute(
-            _digest_sql(
-                f"SELECT l.* EXCLUDE (batch, n), CASE WHEN l.batch IS NULL OR l.batch >= w.now "
-                "THEN 'now' ELSE CAST(l.batch AS VARCHAR) END AS batch, sum(l.n) AS n "
-                f"FROM ({LAYERS}) l JOIN (SELECT * REPLACE (CAST(period_date AS DATE) AS "
-                f"period_date) FROM survey_batch_now) w USING ({KEYS}) GROUP BY ALL"
-            )
+        earlier = con.execute(
+            _digest_sql(f"SELECT l.* {layers} WHERE l.batch IS NOT NULL AND l.batch < w.now")
         ).fetchall()
+        totals = con.execute(f"SELECT {KEYS}, sum(l.n) {layers} GROUP BY ALL").fetchall()
     finally:
         con.unregister("survey_batch_now")
-    return {_key(key): digest for *key, digest in rows}
+    digests = {_key(key): digest for *key, digest in earlier}
+    return {_key(key): f"{digests.get(_key(key), '')}:{int(n)}" for *key, n in totals}
 
 
 def read_kommun(con: duckdb.DuckDBPyConnection, kommun: str) -> dict[tuple, dict[str, Columns]]:
@@ -117,10 +123,10 @@ def _columns(con: duckdb.DuckDBPyConnection, sql: str) -> Columns:
 
 
 def _digest_sql(sql: str) -> str:
-    """Per survey table, an md5 of its rows (as JSON, in their sorted order)."""
+    """Per survey table, an md5 of its rows' md5s (of each row as JSON), in sorted order."""
     return (
-        f"SELECT {KEYS}, md5(string_agg(row_json, chr(10) ORDER BY row_json)) FROM ("
-        f"SELECT {KEYS}, CAST(to_json(t) AS VARCHAR) AS row_json FROM ({sql}) t) GROUP BY ALL"
+        f"SELECT {KEYS}, md5(string_agg(row_md5, '' ORDER BY row_md5)) FROM ("
+        f"SELECT {KEYS}, md5(CAST(to_json(t) AS VARCHAR)) AS row_md5 FROM ({sql}) t) GROUP BY ALL"
     )
 
 
