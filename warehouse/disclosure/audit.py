@@ -92,21 +92,17 @@ class IntervalModel:
         lp.col_cost_ = np.zeros(n)
         lp.col_lower_ = np.zeros(n)
         lp.col_upper_ = np.array([INF if b is None else float(b) for b in table.atom_bounds])
-        rows = [sorted(table.cells[c]) for c in published]
+        shown = set(published)
+        bounded = [(c, b) for c, b in sorted(table.cell_bounds.items())
+                   if c not in shown and b is not None]  # fmt: skip
+        rows = [table.cells[c] for c in published] + [table.cells[c] for c, _ in bounded]
+        rows += [atoms for atoms, _ in table.extra_bounds]
         lower = [float(table.count(c)) for c in published]
-        upper = list(lower)
-        for cell, bound in sorted(table.cell_bounds.items()):
-            if cell not in published and bound is not None:
-                rows.append(sorted(table.cells[cell]))
-                lower.append(-INF)
-                upper.append(float(bound))
-        for atoms, bound in table.extra_bounds:
-            rows.append(sorted(atoms))
-            lower.append(-INF)
-            upper.append(float(bound))
+        upper = lower + [float(b) for _, b in bounded] + [float(b) for _, b in table.extra_bounds]
+        lower += [-INF] * (len(rows) - len(published))
         lp.num_row_ = len(rows)
         lp.row_lower_, lp.row_upper_ = np.array(lower), np.array(upper)
-        _set_matrix(lp, rows, [[1.0] * len(r) for r in rows])
+        _set_rows(lp, rows)
         self.h.passModel(lp)
         self.n = n
         self._columns = np.arange(n, dtype=np.int32)
@@ -215,6 +211,16 @@ def _bound(table: LinkedTable, atoms: frozenset[int]) -> float:
     """The attacker's upper bound of a set of atoms from the managers list alone."""
     bounds = [table.atom_bounds[i] for i in atoms]
     return float("inf") if any(b is None for b in bounds) else float(sum(bounds))
+
+
+def _set_rows(lp: highspy.HighsLp, rows: list[frozenset[int]]) -> None:
+    """The constraint matrix: row r sums the atoms in rows[r] (column indices sorted)."""
+    sizes = np.fromiter((len(r) for r in rows), np.int64, len(rows))
+    index = np.fromiter(chain.from_iterable(sorted(r) for r in rows), np.int64, int(sizes.sum()))
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_ = np.r_[0, np.cumsum(sizes)], index
+    lp.a_matrix_.value_ = np.ones(len(index))
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, len(rows)
 
 
 def blocks(table: LinkedTable, published: list[str]) -> list[frozenset[int]]:
