@@ -101,18 +101,17 @@ def _by_table(
     con: duckdb.DuckDBPyConnection, sql: str, order: str, kommun: str
 ) -> dict[tuple, Columns]:
     """`sql`'s rows of one kommun, per survey table, as columns without the key."""
-    result = con.execute(
-        f"SELECT * FROM ({sql}) WHERE kommun_code = ? ORDER BY {KEYS}{', ' if order else ''}"
-        f"{order}",
-        [kommun],
-    )
-    names = [d[0] for d in result.description][len(SURVEY_KEY) :]
-    rows: dict[tuple, list[tuple]] = defaultdict(list)
-    for row in result.fetchall():
-        rows[row[: len(SURVEY_KEY)]].append(row[len(SURVEY_KEY) :])
+    rows = con.sql(
+        f"SELECT * FROM ({sql}) WHERE kommun_code = $kommun ORDER BY {KEYS}"
+        f"{', ' if order else ''}{order}",
+        params={"kommun": kommun},
+    ).to_arrow_table()
+    data = {name: rows.column(name).to_pylist() for name in rows.column_names}
+    keys = list(zip(*(data.pop(name) for name in SURVEY_KEY), strict=True))
+    starts = [i for i in range(len(keys)) if i == 0 or keys[i] != keys[i - 1]]
     return {
-        _key(key): dict(zip(names, (list(c) for c in zip(*table, strict=True)), strict=True))
-        for key, table in rows.items()
+        _key(keys[start]): {name: values[start:end] for name, values in data.items()}
+        for start, end in zip(starts, [*starts[1:], len(keys)][: len(starts)], strict=True)
     }
 
 
