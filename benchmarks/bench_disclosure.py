@@ -5,7 +5,7 @@ disclosure and a scaled demo may reject them) and extracts and loads them once i
 this checkout (timed: the part of the refresh before the build). Then builds the published marts
 from a fresh copy of that store, each in a new process, and times the whole build and, inside
 it, the disclosure steps (warehouse.build.PYTHON_STEPS: protect_surveys, protect_sick_leave;
-CPU per step too):
+CPU per step too, and the build process's peak RSS when each step ended):
   <ref> cold   the code at each `--before` ref (git archive into a temporary folder)
   this cold    this checkout, nothing cached: what a refresh pays when every input changed
   this warm    this checkout again on the store the cold build left (results cached per
@@ -15,8 +15,11 @@ are hidden (mart_disclosure_report: primary + secondary + group cut; for code fr
 warehouse/disclosure, the old layout's suppressed rows) per code, and whether the warm build
 published exactly what the cold one did. `--profile` prints where this checkout's cold
 disclosure time goes (cProfile, cumulative).
-`--store` builds from a store loaded before (e.g. by an earlier run at that scale) instead.
-Usage: python benchmarks/bench_disclosure.py [--scale 20] [--before REF ...] [--profile] [--store S]
+`--store` builds from a store loaded before (e.g. by an earlier run at that scale) instead; its
+cached disclosure results are dropped first (cold), and with `--first-publication` its survey
+release history too (as a refresh publishing for the first time).
+Usage: python benchmarks/bench_disclosure.py [--scale 20] [--before REF ...] [--profile]
+       [--store S [--first-publication]]
 The survey fast path is measured by benchmarks/bench_survey_fast_path.py.
 """
 
@@ -48,6 +51,7 @@ def clock():
 
 spent = {"wall": 0.0, "cpu": 0.0}
 steps = {}  # step name -> CPU seconds
+peaks = {}  # step name -> the process's peak RSS (MiB) when it ended
 profile = cProfile.Profile() if sys.argv[3] == "profile" else None
 
 def timed(step):
@@ -61,6 +65,7 @@ def timed(step):
             spent["wall"] += clock()[0] - wall
             spent["cpu"] += clock()[1] - cpu
             steps[step.__name__] = steps.get(step.__name__, 0.0) + clock()[1] - cpu
+            peaks[step.__name__] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return run
 """
 BUILD = (
@@ -78,7 +83,9 @@ if profile:
     text = out.getvalue()
 print(json.dumps({"wall": end_wall - wall, "cpu": end_cpu - cpu,
                   "disclosure_wall": spent["wall"], "disclosure_cpu": spent["cpu"],
-                  "has_steps": bool(build.PYTHON_STEPS), "steps": steps, "profile": text}))
+                  "has_steps": bool(build.PYTHON_STEPS), "steps": steps, "peaks": peaks,
+                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "profile": text}))
 """
 )
 LOAD = (
@@ -131,6 +138,21 @@ def make_inbox(inbox: Path, scale: float) -> None:
         f for f in manifest["files"] if f["source"] not in ("action_plan", "follow_up")
     ]
     (inbox / "manifest.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True), "utf-8")
+
+
+def cold_store(store: Path, first_publication: bool) -> None:
+    """Drop the disclosure result caches a loaded store holds (a store from a refresh has them),
+    and with `first_publication` the survey release history too (as before any publication)."""
+    con = duckdb.connect(str(store))
+    try:
+        tables = con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'cache\\_%' ESCAPE '\\' "
+            + ("OR table_name LIKE 'survey\\_release\\_%' ESCAPE '\\'" if first_publication else "")
+        ).fetchall()
+        for (table,) in tables:
+            con.execute(f"DROP TABLE {table}")
+    finally:
+        con.close()
 
 
 def run_json(code: Path, script: str, *args: str) -> dict:
@@ -189,6 +211,11 @@ def main() -> None:
     parser.add_argument("--before", nargs="*", default=[OLD_RULE], help="git refs to compare")
     parser.add_argument("--profile", action="store_true", help="cProfile this checkout's cold run")
     parser.add_argument("--store", type=Path, help="a loaded store to build from (skips the load)")
+    parser.add_argument(
+        "--first-publication",
+        action="store_true",
+        help="with --store: forget its survey release history (publish as the first time)",
+    )
     args = parser.parse_args()
     runs: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -205,6 +232,7 @@ def main() -> None:
         for name, code in codes:
             copy = tmp / f"store_{name}.duckdb"
             shutil.copyfile(store, copy)
+            cold_store(copy, args.first_publication)
             states = ["cold", "warm"] if name == "this" else ["cold"]
             for state in states:
                 out = tmp / f"{name}_{state}.duckdb"
@@ -235,6 +263,12 @@ def main() -> None:
             print(
                 f"{name}: disclosure CPU per step: "
                 + ", ".join(f"{step} {cpu:.1f} s" for step, cpu in r["steps"].items())
+            )
+        if r.get("peaks"):
+            print(
+                f"{name}: peak RSS after each step: "
+                + ", ".join(f"{step} {mib:.0f} MiB" for step, mib in r["peaks"].items())
+                + f"; whole build {r['peak_mib']:.0f} MiB"
             )
     print(f"warm build published the same as the cold one: {'yes' if warm_same else 'NO'}")
     print("hidden cells with people (primary in brackets) / cells with people, per code")

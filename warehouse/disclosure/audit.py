@@ -92,42 +92,72 @@ class IntervalModel:
         lp.col_cost_ = np.zeros(n)
         lp.col_lower_ = np.zeros(n)
         lp.col_upper_ = np.array([INF if b is None else float(b) for b in table.atom_bounds])
-        rows = [sorted(table.cells[c]) for c in published]
+        shown = set(published)
+        bounded = [(c, b) for c, b in sorted(table.cell_bounds.items())
+                   if c not in shown and b is not None]  # fmt: skip
+        rows = [table.cells[c] for c in published] + [table.cells[c] for c, _ in bounded]
+        rows += [atoms for atoms, _ in table.extra_bounds]
         lower = [float(table.count(c)) for c in published]
-        upper = list(lower)
-        for cell, bound in sorted(table.cell_bounds.items()):
-            if cell not in published and bound is not None:
-                rows.append(sorted(table.cells[cell]))
-                lower.append(-INF)
-                upper.append(float(bound))
-        for atoms, bound in table.extra_bounds:
-            rows.append(sorted(atoms))
-            lower.append(-INF)
-            upper.append(float(bound))
+        upper = lower + [float(b) for _, b in bounded] + [float(b) for _, b in table.extra_bounds]
+        lower += [-INF] * (len(rows) - len(published))
         lp.num_row_ = len(rows)
         lp.row_lower_, lp.row_upper_ = np.array(lower), np.array(upper)
-        _set_matrix(lp, rows, [[1.0] * len(r) for r in rows])
+        _set_rows(lp, rows)
         self.h.passModel(lp)
         self.n = n
+        self._columns = np.arange(n, dtype=np.int32)
+        self.x = np.zeros(n)
 
     def solve(self, atoms: frozenset[int], sense: int) -> tuple[float, tuple[str, ...]]:
-        """(optimum, published cells with a nonzero dual) of sense * sum(atoms) minimised."""
+        """(optimum, published cells with a nonzero dual) of sense * sum(atoms) minimised; the
+        solution's values are kept for `values`."""
         cost = np.zeros(self.n)
         cost[list(atoms)] = float(sense)
-        self.h.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), cost)
-        self.h.run()
+        self._run(cost)
         if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"audit LP: {self.h.modelStatusToString(self.h.getModelStatus())}")
-        duals = self.h.getSolution().row_dual
-        uses = tuple(c for c, d in zip(self.published, duals, strict=False) if abs(d) > TOL)
+        solution = self.h.getSolution()  # one copy: col values and row duals together
+        self.x = np.asarray(solution.col_value)
+        duals = np.asarray(solution.row_dual)[: len(self.published)]
+        uses = tuple(self.published[i] for i in np.flatnonzero(np.abs(duals) > TOL))
         return sense * self.h.getInfo().objective_function_value, uses
 
     def solve_weighted(self, cost: np.ndarray) -> None:
-        self.h.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), cost)
+        self._run(cost)
+        self.x = np.asarray(self.h.getSolution().col_value)
+
+    def _run(self, cost: np.ndarray) -> None:
+        self.h.changeColsCost(self.n, self._columns, cost)
         self.h.run()
 
     def values(self) -> np.ndarray:
-        return np.array(self.h.getSolution().col_value)
+        """The column values of the last solve."""
+        return self.x
+
+
+class _Objects:
+    """The sensitive objects of an audit as one sparse incidence matrix (objects x atoms, CSR)."""
+
+    def __init__(self, atom_sets: list[frozenset[int]]) -> None:
+        self.sizes = np.fromiter((len(a) for a in atom_sets), np.int64, len(atom_sets))
+        self.flat = np.fromiter(
+            chain.from_iterable(sorted(a) for a in atom_sets), np.int64, int(self.sizes.sum())
+        )
+        self.starts = np.r_[0, np.cumsum(self.sizes)[:-1]]
+        self.owner = np.repeat(np.arange(len(atom_sets)), self.sizes)
+
+    def sums(self, x: np.ndarray) -> np.ndarray:
+        """Each object's sum of `x` over its atoms (objects are never empty)."""
+        return np.add.reduceat(x[self.flat], self.starts)
+
+    def weights(self, weight: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
+        """Per atom, the sum of `weight[j]` over the objects j in `rows` holding it, added in
+        object order (as adding one object's weight after the other would)."""
+        take = np.zeros(len(self.sizes), dtype=bool)
+        take[rows] = True
+        entries = take[self.owner]
+        owners = self.owner[entries]
+        return np.bincount(self.flat[entries], weights=weight[owners], minlength=n)
 
 
 def interval_violations(table: LinkedTable, hidden: set[str], k: int) -> list[Violation]:
@@ -140,11 +170,7 @@ def interval_violations(table: LinkedTable, hidden: set[str], k: int) -> list[Vi
         return []
     published = [c for c in table.cells if c not in hidden]
     model = IntervalModel(table, published)
-    flat = np.array([i for o in objects for i in sorted(o[1])])
-    starts = np.cumsum([0] + [len(o[1]) for o in objects[:-1]])
-
-    def at_zero(x: np.ndarray) -> np.ndarray:
-        return np.add.reduceat(x[flat], starts) <= TOL
+    incidence = _Objects([o[1] for o in objects])
 
     # LPs pushing all open objects down at once (with random weights, so that rivals for the
     # same published total take turns) certify most minima at 0 before any single solve.
@@ -152,23 +178,24 @@ def interval_violations(table: LinkedTable, hidden: set[str], k: int) -> list[Vi
     is_open = np.ones(len(objects), dtype=bool)
     first = True
     while is_open.any():
-        weights = np.zeros(model.n)
-        for j in np.flatnonzero(is_open):
-            weights[list(objects[j][1])] += 1.0 if first else rng.uniform(1.0, 100.0)
-        model.solve_weighted(weights)
-        closed = is_open & at_zero(model.values())
+        rows = np.flatnonzero(is_open)
+        weight = np.zeros(len(objects))
+        weight[rows] = 1.0 if first else rng.uniform(1.0, 100.0, size=len(rows))
+        model.solve_weighted(incidence.weights(weight, rows, model.n))
+        closed = is_open & (incidence.sums(model.values()) <= TOL)
         first = False
         if closed.sum() <= 0.05 * is_open.sum():
             is_open &= ~closed
             break
         is_open &= ~closed
-    open_objects = [objects[j] for j in np.flatnonzero(is_open)]
     found = []
-    while open_objects:
-        (name, atoms, true), *open_objects = open_objects
+    while is_open.any():
+        j = int(np.argmax(is_open))  # the first open object
+        is_open[j] = False
+        name, atoms, true = objects[j]
         low, uses = model.solve(atoms, 1)
-        x = model.values()  # this solution may show other objects at 0 too
-        open_objects = [o for o in open_objects if x[sorted(o[1])].sum() > TOL]
+        # this solution may show other objects at 0 too
+        is_open &= incidence.sums(model.values()) > TOL
         if low <= TOL:
             continue
         high = _bound(table, atoms)
@@ -184,6 +211,16 @@ def _bound(table: LinkedTable, atoms: frozenset[int]) -> float:
     """The attacker's upper bound of a set of atoms from the managers list alone."""
     bounds = [table.atom_bounds[i] for i in atoms]
     return float("inf") if any(b is None for b in bounds) else float(sum(bounds))
+
+
+def _set_rows(lp: highspy.HighsLp, rows: list[frozenset[int]]) -> None:
+    """The constraint matrix: row r sums the atoms in rows[r] (column indices sorted)."""
+    sizes = np.fromiter((len(r) for r in rows), np.int64, len(rows))
+    index = np.fromiter(chain.from_iterable(sorted(r) for r in rows), np.int64, int(sizes.sum()))
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_ = np.r_[0, np.cumsum(sizes)], index
+    lp.a_matrix_.value_ = np.ones(len(index))
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, len(rows)
 
 
 def blocks(table: LinkedTable, published: list[str]) -> list[frozenset[int]]:

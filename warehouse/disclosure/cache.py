@@ -31,6 +31,7 @@ _RULE_FILES = (
     "cache.py",
     "releases.py",
     "republication.py",
+    "survey_inputs.py",
 )
 RULE_VERSION = hashlib.sha256(
     b"".join((Path(__file__).parent / name).read_bytes() for name in _RULE_FILES)
@@ -101,8 +102,30 @@ class ResultCache:
                 f"USING ({', '.join(self.key)}, fingerprint)"
             ).df()
 
+    def copy_hits(self, wanted: dict[tuple, str], into: str) -> set[tuple]:
+        """Insert into the table `into` the cached rows of the keys in `wanted` whose fingerprint
+        matches (without going through Python); the keys found, as `key_of` gives them."""
+        if self.table is None or not wanted or not self._exists():
+            return set()
+        names = [*self.key, *self.columns]
+        with self._registered("cache_wanted", self._keys_frame(wanted)):
+            hits = f"FROM {self.table} c JOIN ({self._typed('cache_wanted', self.key)}) w "
+            hits += f"USING ({', '.join(self.key)}, fingerprint)"
+            self.con.execute(
+                f"INSERT INTO {into} BY NAME SELECT {', '.join('c.' + n for n in names)} {hits}"
+            )
+            found = self.con.execute(f"SELECT DISTINCT {', '.join(self.key)} {hits}").fetchall()
+        return {key_of(k) for k in found}
+
     def store(self, computed: dict[tuple, str], rows: pd.DataFrame) -> None:
         """Replace the cached rows of the `computed` keys (key -> fingerprint) with `rows`."""
+        if self.table is None or not computed:
+            return
+        with self._registered("cache_rows", rows[[*self.key, *self.columns]]):
+            self.store_table(computed, "cache_rows")
+
+    def store_table(self, computed: dict[tuple, str], rows: str) -> None:
+        """`store` with the rows in the table or view named `rows` (key and columns, any order)."""
         if self.table is None or not computed:
             return
         spec = {**self.key, "fingerprint": "VARCHAR", **self.columns}
@@ -112,17 +135,14 @@ class ResultCache:
             + ")"
         )
         match = " AND ".join(f"w.{k} IS NOT DISTINCT FROM c.{k}" for k in self.key)
-        with (
-            self._registered("cache_wanted", self._keys_frame(computed)),
-            self._registered("cache_rows", rows[[*self.key, *self.columns]]),
-        ):
+        with self._registered("cache_wanted", self._keys_frame(computed)):
             wanted = self._typed("cache_wanted", self.key)
             self.con.execute(
                 f"DELETE FROM {self.table} c WHERE EXISTS (SELECT 1 FROM ({wanted}) w WHERE {match})"
             )
             self.con.execute(
                 f"INSERT INTO {self.table} BY NAME SELECT r.*, w.fingerprint "
-                f"FROM ({self._typed('cache_rows', {**self.key, **self.columns})}) r "
+                f"FROM ({self._typed(rows, {**self.key, **self.columns})}) r "
                 f"JOIN ({wanted}) w USING ({', '.join(self.key)})"
             )
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import chain
 
 import numpy as np
 
@@ -42,7 +43,7 @@ class LinkedTable:
         self.atom_counts = np.asarray(self.atom_counts, dtype=np.int64)
         if not self.atom_bounds:
             self.atom_bounds = [None] * len(self.atoms)
-        self._counts = {c: int(self.atom_counts[list(a)].sum()) for c, a in self.cells.items()}
+        self._counts = _cell_counts(self.atom_counts, self.cells)
 
     def count(self, cell: str) -> int:
         return self._counts[cell]
@@ -78,6 +79,16 @@ class LinkedTable:
             self.fixed,
             tuple(self.extra_bounds),
         )
+
+
+def _cell_counts(atom_counts: np.ndarray, cells: dict[str, frozenset[int]]) -> dict[str, int]:
+    """Each cell's count: the sum of its atoms' counts (one cumulative sum over all cells)."""
+    sizes = np.fromiter((len(a) for a in cells.values()), np.int64, len(cells))
+    flat = np.fromiter(chain.from_iterable(cells.values()), np.int64, int(sizes.sum()))
+    total = np.r_[0, np.cumsum(atom_counts[flat])]
+    ends = np.cumsum(sizes)
+    sums = (total[ends] - total[ends - sizes]).tolist()
+    return dict(zip(cells, sums, strict=True))
 
 
 @dataclass(frozen=True)

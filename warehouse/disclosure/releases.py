@@ -126,31 +126,18 @@ def read_histories(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[tuple, 
     return dict(histories)
 
 
-def layered_atoms(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Respondents per survey table, measure, unit x group atom and batch (NULL: new)."""
-    return con.execute(
-        f"SELECT r.{', r.'.join(SURVEY_KEY)}, mm.measure_id, r.unit_id AS atom_unit, "
-        "r.group_name AS atom_group, b.batch, count(*) AS n "
-        "FROM int_survey_respondent r "
-        f"JOIN int_survey_measure_member mm USING ({', '.join(SURVEY_KEY)}, response_id) "
-        f"JOIN int_survey_response_batch b USING ({', '.join(SURVEY_KEY)}, response_id) "
-        "GROUP BY ALL ORDER BY ALL"
-    ).df()
-
-
 def record(
-    con: duckdb.DuckDBPyConnection, catalog: str, histories: dict[tuple, History],
-    shown: pd.DataFrame,
-) -> None:  # fmt: skip
+    con: duckdb.DuckDBPyConnection, catalog: str, histories: dict[tuple, History], table: str
+) -> None:
     """Add this publication to the store: new responses get the batch now published, and every
-    (cell, measure, snapshot) shown that no earlier publication showed."""
+    (cell, measure, snapshot) shown that no earlier publication showed (the rows of `table`
+    with is_suppressed false and a snapshot)."""
     batches = pd.DataFrame(
         [(*key, h.now) for key, h in histories.items() if h.new_responses],
         columns=[*SURVEY_KEY, "now"],
     )
     keys = ", ".join(SURVEY_KEY)
     con.register("release_batches", batches)
-    con.register("release_shown", shown[[*SURVEY_KEY, "measure_id", "cell_id", "snapshot"]])
     try:
         con.execute(
             f"INSERT INTO {catalog}.main.{RESPONSES} SELECT b.{', b.'.join(SURVEY_KEY)}, "
@@ -159,13 +146,12 @@ def record(
             f"FROM release_batches) n USING ({keys}) WHERE b.batch IS NULL"
         )
         con.execute(
-            f"INSERT INTO {catalog}.main.{SHOWN} SELECT DISTINCT * FROM (SELECT * REPLACE "
-            f"(CAST(period_date AS DATE) AS period_date, CAST(snapshot AS INTEGER) AS snapshot) "
-            f"FROM release_shown) EXCEPT SELECT * FROM {catalog}.main.{SHOWN}"
+            f"INSERT INTO {catalog}.main.{SHOWN} SELECT DISTINCT {keys}, measure_id, cell_id, "
+            f"CAST(snapshot AS INTEGER) FROM {table} WHERE NOT is_suppressed AND snapshot IS "
+            f"NOT NULL EXCEPT SELECT * FROM {catalog}.main.{SHOWN}"
         )
     finally:
         con.unregister("release_batches")
-        con.unregister("release_shown")
 
 
 def _key(values: list) -> tuple:

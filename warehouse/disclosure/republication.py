@@ -13,7 +13,6 @@ from bisect import bisect_left
 from collections.abc import Iterable
 
 import numpy as np
-import pandas as pd
 
 from warehouse.disclosure.linked import LinkedTable
 from warehouse.disclosure.releases import History
@@ -30,7 +29,7 @@ class LayeredSurvey:
         cell_atoms: dict[str, frozenset[int]],
         atom_bounds: list[int | None],
         cell_bounds: dict[str, int | None],
-        layers: pd.DataFrame,
+        layers: dict[str, list],
         history: History,
     ) -> None:
         self.history, self.now = history, history.now
@@ -56,7 +55,7 @@ class LayeredSurvey:
             layers["measure_id"], layers["atom_unit"], layers["atom_group"], layers["batch"],
             layers["n"], strict=True,
         ):  # fmt: skip
-            segment = self.segment(None if pd.isna(batch) else int(batch))
+            segment = self.segment(None if batch is None else int(batch))
             counts = self.counts.setdefault(measure, np.zeros(len(self.names), dtype=np.int64))
             counts[index[(unit, group)] * n_seg + segment] += int(n)
 

@@ -23,35 +23,38 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from warehouse.disclosure.cache import (
-    CATALOG,
-    ResultCache,
-    canonical,
-    fingerprint,
-    key_of,
-    key_set,
-    with_cached,
-    writable,
-)
+from warehouse.disclosure.cache import CATALOG, ResultCache, fingerprint, key_of, writable
 from warehouse.disclosure.linked import LinkedTable, Protection, protect
 from warehouse.disclosure.releases import (
     History,
     ensure_tables,
-    layered_atoms,
     read_histories,
     record,
     response_batches,
 )
 from warehouse.disclosure.republication import LayeredSurvey, current
+from warehouse.disclosure.survey_inputs import (
+    SURVEY_KEY,
+    Columns,
+    batch_digests,
+    input_digests,
+    read_kommun,
+    read_layers,
+)
 
-SURVEY_KEY = ["kommun_code", "period_date", "survey_id", "respondent_role"]
 RELEASED_SQL = Path(__file__).parent.parent / "sql" / "disclosure" / "survey_released.sql"
 GROUP_CUT_SHARE = 0.5  # keep groups only if at least this share of showable org cells stays shown
 REPUBLICATION = "republication"  # held back: shown as at an earlier publication
+ROWS, CUT_ROWS = "int_survey_suppression_rows", "int_survey_group_cut_rows"  # results so far
+_KEY_TYPES = {"kommun_code": "VARCHAR", "period_date": "DATE", "survey_id": "VARCHAR",
+              "respondent_role": "VARCHAR"}  # fmt: skip
+_ROW_COLUMNS = {"measure_id": "VARCHAR", "cell_id": "VARCHAR", "suppression": "VARCHAR",
+                "snapshot": "INTEGER"}  # fmt: skip
+_CUT_COLUMNS = {"group_name": "VARCHAR"}
 
 
 def _survey_table(
-    cells: pd.DataFrame, atoms: pd.DataFrame, bounds: pd.DataFrame, ancestors: pd.DataFrame
+    cells: Columns, atoms: Columns, bounds: Columns, ancestors: Columns
 ) -> tuple[list[tuple], dict[str, frozenset[int]], list[int | None], dict[str, int | None]]:
     """Atom keys, cells as atom sets, and the attacker's bounds for one survey."""
     keys = sorted(
@@ -77,11 +80,13 @@ def _survey_table(
     managers = dict.fromkeys(keys, 0)
     for u, g, m in zip(bounds["atom_unit"], bounds["atom_group"], bounds["managers"], strict=True):
         managers[(u, g)] = int(m)
-    everyone = atoms[atoms["measure_id"] == "respondents"]
     answered = dict.fromkeys(keys, 0)
-    for u, g, n in zip(everyone["atom_unit"], everyone["atom_group"], everyone["n"], strict=True):
-        answered[(u, g)] = int(n)
-    bounded = len(bounds) > 0
+    for m, u, g, n in zip(
+        atoms["measure_id"], atoms["atom_unit"], atoms["atom_group"], atoms["n"], strict=True
+    ):
+        if m == "respondents":
+            answered[(u, g)] = int(n)
+    bounded = len(bounds["managers"]) > 0
     atom_bounds = [
         managers[key] if bounded and managers[key] >= answered[key] else None for key in keys
     ]
@@ -135,20 +140,21 @@ def _protect_or_hold(
 
 
 def protect_survey(
-    cells: pd.DataFrame,
-    atoms: pd.DataFrame,
-    bounds: pd.DataFrame,
-    ancestors: pd.DataFrame,
+    cells: Columns,
+    atoms: Columns,
+    bounds: Columns,
+    ancestors: Columns,
     history: History | None = None,
-    layers: pd.DataFrame | None = None,
+    layers: Columns | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """(cell_id, measure_id, suppression reason or None, snapshot) for one survey, and dropped
     groups. With a `history` of earlier publications (and the answers per batch, `layers`),
     they are audited together (republication.py); a cell held back shows its figures as at its
     latest shown snapshot (reason 'republication', `snapshot` that batch)."""
     keys, cell_atoms, atom_bounds, cell_bounds = _survey_table(cells, atoms, bounds, ancestors)
-    k = int(cells["k"].iloc[0])
-    roots = frozenset(cells.loc[cells["hierarchy"] == "root", "cell_id"])
+    k = int(cells["k"][0])
+    roots = frozenset(c for c, h in zip(cells["cell_id"], cells["hierarchy"], strict=True)
+                      if h == "root")  # fmt: skip
     children: dict[tuple[str, str], list[str]] = defaultdict(list)
     for cell, parent, kind in zip(
         cells["cell_id"], cells["parent_cell_id"], cells["hierarchy"], strict=True
@@ -201,7 +207,7 @@ def protect_survey(
     return frame, [g.removeprefix("group:") for g in groups] if dropped else []
 
 
-def _counts_by_measure(atoms: pd.DataFrame, keys: list[tuple]) -> dict[str, np.ndarray]:
+def _counts_by_measure(atoms: Columns, keys: list[tuple]) -> dict[str, np.ndarray]:
     index = {key: i for i, key in enumerate(keys)}
     counts: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(len(keys), int))
     for m, u, g, n in zip(
@@ -219,35 +225,6 @@ def _plain_table(keys, counts, cell_atoms, roots, atom_bounds, cell_bounds, equa
     )  # fmt: skip
 
 
-def survey_inputs(con: duckdb.DuckDBPyConnection) -> dict[tuple, dict[str, pd.DataFrame]]:
-    """Per survey table (SURVEY_KEY) its cells, atoms, bounds and ancestors, rows in canonical
-    order: all its protection depends on."""
-    cells = con.execute(
-        "SELECT DISTINCT kommun_code, period_date, survey_id, respondent_role, measure_id, "
-        "cell_id, parent_cell_id, hierarchy, k FROM int_survey_cell"
-    ).df()
-    atoms = con.execute("SELECT * FROM int_survey_atom").df()
-    bounds = con.execute("SELECT * FROM int_survey_atom_bound").df()
-    ancestors = con.execute(
-        "SELECT s.kommun_code, s.period_date, s.survey_id, s.respondent_role, a.unit_id, "
-        "a.ancestor_id FROM int_survey_table s JOIN int_unit_ancestor a "
-        "ON a.kommun_code = s.kommun_code AND a.period_date = s.hr_period"
-    ).df()
-    for frame in (atoms, bounds):
-        _atom_keys_as_none(frame)
-    frames = {"atoms": atoms, "bounds": bounds, "ancestors": ancestors}
-    by = {name: dict(iter(f.groupby(SURVEY_KEY, sort=False))) for name, f in frames.items()}
-    inputs = {}
-    for key, survey_cells in cells.groupby(SURVEY_KEY, sort=True):
-        picked = {"cells": survey_cells}
-        picked |= {name: by[name].get(key, frames[name].iloc[0:0]) for name in by}
-        inputs[key] = {
-            name: canonical(f[[c for c in f.columns if c not in SURVEY_KEY]])
-            for name, f in picked.items()
-        }
-    return inputs
-
-
 def protect_surveys(con: duckdb.DuckDBPyConnection, catalog: str | None = CATALOG) -> None:
     """Read the survey cells and atoms, write TEMP tables int_survey_suppression (one row per
     cell and measure: is_suppressed, suppression reason, snapshot), int_survey_group_cut and the
@@ -255,100 +232,90 @@ def protect_surveys(con: duckdb.DuckDBPyConnection, catalog: str | None = CATALO
 
     With the store attached (`catalog`), every earlier publication of a survey is audited with
     the new one (releases.py) and this one is recorded. Each survey table whose inputs and
-    history are unchanged since a result was cached reuses it; the others are protected and their
-    results cached.
+    history are unchanged since a result was cached reuses it; the others are protected one
+    kommun at a time (only that kommun's inputs in memory) and their results cached.
     """
-    inputs = survey_inputs(con)
     catalog = catalog if catalog and writable(con, catalog) else None
     if catalog:
         ensure_tables(con, catalog)
     response_batches(con, catalog)
     histories = read_histories(con, catalog) if catalog else {}
-    layers = _layers_by_key(con, list(histories))
+    layered = {key for key, h in histories.items() if h.last_batch > 0}
+    # every table with a history, published before or not: a result stays valid once recorded
+    batches = batch_digests(con, {key: h.now for key, h in histories.items()})
     prints = {
-        key: fingerprint(
-            list(parts.values()),
-            _digest(histories.get(key)),
-            _batches_digest(layers.get(key), histories.get(key)),
-        )
-        for key, parts in inputs.items()
+        key: fingerprint([], digest, _digest(histories.get(key)), batches.get(key))
+        for key, digest in input_digests(con).items()
     }
     suppression_cache, cut_cache = _caches(con, catalog)
-    cached = suppression_cache.lookup(prints)
-    have = key_set(cached, SURVEY_KEY)
-    hits = {key: f for key, f in prints.items() if key_of(key) in have}
-    cached_cuts = cut_cache.lookup(hits)
-    misses = [key for key in inputs if key not in hits]
+    for table, columns in ((ROWS, _ROW_COLUMNS), (CUT_ROWS, _CUT_COLUMNS)):
+        spec = ", ".join(f"{n} {t}" for n, t in {**_KEY_TYPES, **columns}.items())
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} ({spec})")
+    hits = suppression_cache.copy_hits(prints, ROWS)
+    cut_cache.copy_hits({key: f for key, f in prints.items() if key_of(key) in hits}, CUT_ROWS)
+    by_kommun: dict[str, list[tuple]] = defaultdict(list)
+    for key in prints:
+        if key_of(key) not in hits:
+            by_kommun[key[0]].append(key)
+    for kommun, keys in sorted(by_kommun.items()):
+        _protect_kommun(con, kommun, keys, histories, layered)
+    computed = {key: prints[key] for keys in by_kommun.values() for key in keys}
+    suppression_cache.store_table(computed, ROWS)
+    cut_cache.store_table(computed, CUT_ROWS)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE int_survey_suppression AS SELECT {', '.join(SURVEY_KEY)}, "
+        "measure_id, cell_id, coalesce(suppression <> 'republication', false) AS is_suppressed, "
+        f"suppression, CAST(snapshot AS BIGINT) AS snapshot FROM {ROWS}"
+    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE int_survey_group_cut AS FROM {CUT_ROWS}")
+    con.execute(f"DROP TABLE {ROWS}; DROP TABLE {CUT_ROWS}")
+    if catalog:
+        record(con, catalog, histories, "int_survey_suppression")
+    con.execute(RELEASED_SQL.read_text())
+
+
+def _protect_kommun(
+    con: duckdb.DuckDBPyConnection,
+    kommun: str,
+    keys: list[tuple],
+    histories: dict[tuple, History],
+    layered: set[tuple],
+) -> None:
+    """Protect the survey tables `keys` of one kommun; their rows go to the TEMP row tables."""
+    inputs = read_kommun(con, kommun)
+    layers = read_layers(con, kommun) if layered.intersection(keys) else {}
     parts, cuts = [], []
-    for key in misses:
+    for key in keys:
         picked = inputs[key]
         frame, dropped = protect_survey(
             picked["cells"], picked["atoms"], picked["bounds"], picked["ancestors"],
-            histories.get(key), layers.get(key),
+            histories.get(key), layers.get(key) if key in layered else None,
         )  # fmt: skip
         parts.append(frame.assign(**dict(zip(SURVEY_KEY, key, strict=True))))
         cuts += [(*key, group) for group in dropped]
-    columns = [*SURVEY_KEY, "measure_id", "cell_id", "suppression", "snapshot"]
-    new = pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
-    new_cuts = pd.DataFrame(cuts, columns=[*SURVEY_KEY, "group_name"])
-    computed = {key: f for key, f in prints.items() if key not in hits}
-    suppression_cache.store(computed, new)
-    cut_cache.store(computed, new_cuts)
-    out = with_cached(cached, new)
-    out["snapshot"] = out["snapshot"].astype("Int64")
-    out["is_suppressed"] = out["suppression"].notna() & (out["suppression"] != REPUBLICATION)
-    out = out[[*SURVEY_KEY, "measure_id", "cell_id", "is_suppressed", "suppression", "snapshot"]]
-    texts = dict.fromkeys(["kommun_code", "survey_id", "respondent_role", "group_name"], str)
-    cut_frame = with_cached(cached_cuts, new_cuts).astype(texts)
-    cut_frame["period_date"] = pd.to_datetime(cut_frame["period_date"])
-    _write(con, "int_survey_suppression", out)
-    _write(con, "int_survey_group_cut", cut_frame)
-    if catalog:
-        shown = out[~out["is_suppressed"] & out["snapshot"].notna()]
-        record(con, catalog, histories, shown)
-    con.execute(RELEASED_SQL.read_text())
+    _append(con, ROWS, pd.concat(parts, ignore_index=True))
+    _append(con, CUT_ROWS, pd.DataFrame(cuts, columns=[*SURVEY_KEY, "group_name"]))
 
 
 def _digest(history: History | None) -> str | None:
     return history.digest() if history is not None else None
 
 
-def _batches_digest(layers: pd.DataFrame | None, history: History | None) -> str | None:
-    """The answers per atom and batch (the batch now published and new answers alike as 'now')."""
-    if layers is None or history is None:
-        return None
-    batch = layers["batch"].astype("Int64")
-    now = batch.isna() | (batch >= history.now)
-    frame = layers.drop(columns=SURVEY_KEY).assign(batch=batch.astype(str).where(~now, "now"))
-    frame = frame.groupby(["measure_id", "atom_unit", "atom_group", "batch"], dropna=False)["n"]
-    return fingerprint([canonical(frame.sum().reset_index())])
-
-
 def _caches(con: duckdb.DuckDBPyConnection, catalog: str | None) -> tuple[ResultCache, ...]:
-    key_types = {"kommun_code": "VARCHAR", "period_date": "DATE", "survey_id": "VARCHAR",
-                 "respondent_role": "VARCHAR"}  # fmt: skip
-    columns = {"measure_id": "VARCHAR", "cell_id": "VARCHAR", "suppression": "VARCHAR",
-               "snapshot": "INTEGER"}  # fmt: skip
     return (
-        ResultCache(con, "survey_suppression_v2", key_types, columns, catalog),
-        ResultCache(con, "survey_group_cut", key_types, {"group_name": "VARCHAR"}, catalog),
+        ResultCache(con, "survey_suppression_v2", _KEY_TYPES, _ROW_COLUMNS, catalog),
+        ResultCache(con, "survey_group_cut", _KEY_TYPES, _CUT_COLUMNS, catalog),
     )
 
 
-def _atom_keys_as_none(frame: pd.DataFrame) -> None:
-    """Atom keys as Python objects with None for NULL, so they match the keys _survey_table builds."""
-    keys = frame[["atom_unit", "atom_group"]].astype(object)
-    frame[["atom_unit", "atom_group"]] = keys.where(keys.notna(), None)
-
-
-def _layers_by_key(con: duckdb.DuckDBPyConnection, keys: list[tuple]) -> dict[tuple, pd.DataFrame]:
-    """Answers per atom and batch of the survey tables published before, by table."""
-    if not keys:
-        return {}
-    frame = layered_atoms(con)
-    _atom_keys_as_none(frame)
-    wanted = set(keys)
-    return {key: f for key, f in frame.groupby(SURVEY_KEY, sort=False) if key in wanted}
+def _append(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    if frame.empty:
+        return
+    con.register(f"{table}_frame", frame)
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {table}_frame")
+    finally:
+        con.unregister(f"{table}_frame")
 
 
 def _write(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:

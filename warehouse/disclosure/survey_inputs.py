@@ -1,0 +1,134 @@
+"""Survey protection's inputs, read from DuckDB one kommun at a time, and their fingerprints.
+
+Each survey table (SURVEY_KEY) is protected from its cells, atoms, bounds and ancestors. They are
+read per kommun (so the step holds one kommun's answers at a time, not the country's) as plain
+column lists; NULL is None. The cells come in one fixed order (measure, cell: unique per table),
+which protection depends on; the other inputs' order does not matter (they are keyed). The
+result cache's fingerprints are digests DuckDB computes of each table's rows in a fixed order.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import duckdb
+import pandas as pd
+
+SURVEY_KEY = ["kommun_code", "period_date", "survey_id", "respondent_role"]
+KEYS = ", ".join(SURVEY_KEY)
+Columns = dict[str, list]  # column name -> values, one list per column
+
+QUERIES = {  # name -> (the rows of every survey table, their order within a table)
+    "cells": (
+        f"SELECT DISTINCT {KEYS}, measure_id, cell_id, parent_cell_id, hierarchy, k "
+        "FROM int_survey_cell",
+        "measure_id, cell_id",
+    ),
+    "atoms": (f"SELECT {KEYS}, measure_id, atom_unit, atom_group, n FROM int_survey_atom", ""),
+    "bounds": (f"SELECT {KEYS}, atom_unit, atom_group, managers FROM int_survey_atom_bound", ""),
+    "ancestors": (
+        "SELECT s.kommun_code, s.period_date, s.survey_id, s.respondent_role, a.unit_id, "
+        "a.ancestor_id FROM int_survey_table s JOIN int_unit_ancestor a "
+        "ON a.kommun_code = s.kommun_code AND a.period_date = s.hr_period",
+        "",
+    ),
+}
+LAYERS = (  # respondents per survey table, measure, unit x group atom and batch (NULL: new)
+    "SELECT r.kommun_code, r.period_date, r.survey_id, r.respondent_role, mm.measure_id, "
+    "r.unit_id AS atom_unit, r.group_name AS atom_group, b.batch, count(*) AS n "
+    "FROM int_survey_respondent r "
+    f"JOIN int_survey_measure_member mm USING ({KEYS}, response_id) "
+    f"JOIN int_survey_response_batch b USING ({KEYS}, response_id) "
+    "GROUP BY ALL"
+)
+
+
+def input_digests(con: duckdb.DuckDBPyConnection) -> dict[tuple, str]:
+    """Per survey table with cells, a digest of all four inputs' rows (in a fixed order)."""
+    parts: dict[tuple, list[str]] = defaultdict(lambda: [""] * len(QUERIES))
+    for i, (sql, _) in enumerate(QUERIES.values()):
+        for *key, digest in con.execute(_digest_sql(sql)).fetchall():
+            parts[_key(key)][i] = digest
+    tables = {
+        _key(k) for k in con.execute(f"SELECT DISTINCT {KEYS} FROM int_survey_cell").fetchall()
+    }
+    return {key: "|".join(parts[key]) for key in sorted(tables)}
+
+
+def batch_digests(con: duckdb.DuckDBPyConnection, now: dict[tuple, int]) -> dict[tuple, str]:
+    """Per survey table in `now` (key -> the batch now published), a digest of its answers per
+    atom and batch before the batch now published, and of the number of answers in all.
+
+    With the inputs' digest (int_survey_atom: the answers per atom over every batch) this fixes
+    the answers per atom and batch, the batch now published and new answers alike as 'now': so a
+    result computed before it was recorded stays valid after (all its answers are 'now' both times).
+    """
+    if not now:
+        return {}
+    frame = pd.DataFrame([(*key, b) for key, b in now.items()], columns=[*SURVEY_KEY, "now"])
+    layers = (
+        f"FROM ({LAYERS}) l JOIN (SELECT * REPLACE (CAST(period_date AS DATE) AS period_date) "
+        f"FROM survey_batch_now) w USING ({KEYS})"
+    )
+    con.register("survey_batch_now", frame)
+    try:
+        earlier = con.execute(
+            _digest_sql(f"SELECT l.* {layers} WHERE l.batch IS NOT NULL AND l.batch < w.now")
+        ).fetchall()
+        totals = con.execute(f"SELECT {KEYS}, sum(l.n) {layers} GROUP BY ALL").fetchall()
+    finally:
+        con.unregister("survey_batch_now")
+    digests = {_key(key): digest for *key, digest in earlier}
+    return {_key(key): f"{digests.get(_key(key), '')}:{int(n)}" for *key, n in totals}
+
+
+def read_kommun(con: duckdb.DuckDBPyConnection, kommun: str) -> dict[tuple, dict[str, Columns]]:
+    """One kommun's survey tables with cells: per table its cells, atoms, bounds, ancestors."""
+    found: dict[tuple, dict[str, Columns]] = {}
+    for name, (sql, order) in QUERIES.items():
+        for key, columns in _by_table(con, sql, order, kommun).items():
+            found.setdefault(key, {})[name] = columns
+    empty = {name: _columns(con, sql) for name, (sql, _) in QUERIES.items()}
+    return {key: empty | parts for key, parts in found.items() if "cells" in parts}
+
+
+def read_layers(con: duckdb.DuckDBPyConnection, kommun: str) -> dict[tuple, Columns]:
+    """One kommun's answers per survey table, measure, atom and batch."""
+    return _by_table(con, LAYERS, "", kommun)
+
+
+def _by_table(
+    con: duckdb.DuckDBPyConnection, sql: str, order: str, kommun: str
+) -> dict[tuple, Columns]:
+    """`sql`'s rows of one kommun, per survey table, as columns without the key."""
+    rows = con.sql(
+        f"SELECT * FROM ({sql}) WHERE kommun_code = $kommun ORDER BY {KEYS}"
+        f"{', ' if order else ''}{order}",
+        params={"kommun": kommun},
+    ).to_arrow_table()
+    data = {name: rows.column(name).to_pylist() for name in rows.column_names}
+    keys = list(zip(*(data.pop(name) for name in SURVEY_KEY), strict=True))
+    starts = [i for i in range(len(keys)) if i == 0 or keys[i] != keys[i - 1]]
+    return {
+        _key(keys[start]): {name: values[start:end] for name, values in data.items()}
+        for start, end in zip(starts, [*starts[1:], len(keys)][: len(starts)], strict=True)
+    }
+
+
+def _columns(con: duckdb.DuckDBPyConnection, sql: str) -> Columns:
+    """`sql`'s columns without the key, with no rows."""
+    names = [d[0] for d in con.execute(f"SELECT * FROM ({sql}) LIMIT 0").description]
+    return {name: [] for name in names[len(SURVEY_KEY) :]}
+
+
+def _digest_sql(sql: str) -> str:
+    """Per survey table, an md5 of its rows' md5s (of each row as JSON), in sorted order."""
+    return (
+        f"SELECT {KEYS}, md5(string_agg(row_md5, '' ORDER BY row_md5)) FROM ("
+        f"SELECT {KEYS}, md5(CAST(to_json(t) AS VARCHAR)) AS row_md5 FROM ({sql}) t) GROUP BY ALL"
+    )
+
+
+def _key(values) -> tuple:
+    kommun, period, survey, role = values
+    return (kommun, pd.Timestamp(period), survey, role)
