@@ -17,10 +17,12 @@ one of them and audit again.
 
 from __future__ import annotations
 
+import math
 import os
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from itertools import chain
 
 import highspy
@@ -29,6 +31,7 @@ import numpy as np
 from warehouse.disclosure.linked import LinkedTable
 
 TOL = 1e-6
+KERNEL_MIN = 100  # small blocks from which the exact audit's proof runs in kernel form first
 INF = highspy.kHighsInf
 PROBING = 15  # HiGHS's presolve rule number of probing (kPresolveRuleProbing)
 # Primal heuristics off for the exact MIP: most solves end in a proof that nothing is
@@ -246,10 +249,15 @@ def exact_violations(
         return []
     h = _exact_model(members, counts, small, len(sets), k)
     n_lam, remaining, found = len(sets), set(published), []
+    live = np.ones(n_lam, dtype=bool)
     while True:
-        h.run()
+        # a large table's proof first in the kernel form; a violation is still found by `h`
+        # (same runs as without the proof, so the same fixes)
+        proven = len(small) >= KERNEL_MIN and not _kernel_feasible(members, counts, small, live, k)
+        if not proven:
+            h.run()
         status = h.getModelStatus()
-        if status == highspy.HighsModelStatus.kInfeasible:
+        if proven or status == highspy.HighsModelStatus.kInfeasible:
             _PROVEN[0] = (table, k, frozenset(remaining))
             return found
         if status != highspy.HighsModelStatus.kOptimal:
@@ -270,6 +278,7 @@ def exact_violations(
             if twin != cell:
                 choose((twin,))  # the same vector: hiding one alone changes nothing
         remaining -= set(names[j])
+        live[j] = False
         h.changeColBounds(j, 0.0, 0.0)
 
 
@@ -317,6 +326,99 @@ def _exact_model(
         h.setOptionValue(option, value)
     h.passModel(lp)
     return h
+
+
+def _kernel_feasible(
+    members: list[list[int]], counts: np.ndarray, small: np.ndarray, live: np.ndarray, k: int
+) -> bool:
+    """Whether `_exact_model` (with the sets not `live` hidden) is feasible, solved without lambda.
+
+    x (0 on blocks of k or more) is a combination of the live sets exactly when it is orthogonal
+    to every vector of the kernel of the sets x blocks matrix. An exact (rational) Gauss-Jordan
+    elimination of that sparse 0/1 matrix gives a kernel basis, one vector per non-pivot block;
+    the MIP over x alone with those rows is the same question, and HiGHS proves it infeasible at
+    the root where the lambda form needs hundreds of nodes (a whole kommun: 3.7 s -> 0.3 s).
+    """
+    is_small = np.zeros(len(members), dtype=bool)
+    is_small[small] = True
+    rows: dict[int, dict[int, Fraction | int]] = defaultdict(dict)
+    for b, sets_of in enumerate(members):
+        for j in sets_of:
+            if live[j]:
+                rows[j][b] = 1
+    column: dict[int, set[int]] = defaultdict(set)
+    for j, row in rows.items():
+        for b in row:
+            column[b].add(j)
+    pivot_row: dict[int, int] = {}  # pivot block -> its row
+    for j in sorted(rows, key=lambda j: (len(rows[j]), j)):
+        row = rows[j]
+        if not row:
+            continue
+        # pivot on blocks of k or more first: then the kernel's free blocks are small ones
+        b = min(row, key=lambda c: (bool(is_small[c]), len(column[c]), c))
+        scale = row[b]
+        if scale != 1:  # entries stay ints while pivots are 1 or -1 (the usual case)
+            for c in row:
+                row[c] = -row[c] if scale == -1 else Fraction(row[c]) / scale
+        for other in column[b] - {j}:
+            _eliminate(rows[other], other, row, b, column)
+        pivot_row[b] = j
+    uses: dict[int, list[int]] = defaultdict(list)  # free block -> pivot blocks whose row has it
+    for b, j in pivot_row.items():
+        for c in rows[j]:
+            if c != b:
+                uses[c].append(b)
+    position = np.full(len(members), -1, dtype=np.int64)
+    position[small] = np.arange(len(small))
+    index: list[list[int]] = []
+    value: list[list[float]] = []
+    for f in range(len(members)):
+        if f in pivot_row:
+            continue
+        terms = {f: 1} if is_small[f] else {}
+        for p in uses[f]:
+            if is_small[p]:
+                terms[p] = -rows[pivot_row[p]][f]
+        if terms:
+            scale = math.lcm(*(v.denominator for v in terms.values()))
+            index.append([int(position[b]) for b in terms])
+            value.append([float(v * scale) for v in terms.values()])
+    index.append(list(range(len(small))))
+    value.append([float(n) for n in counts[small]])
+    lp = highspy.HighsLp()
+    lp.num_col_ = len(small)
+    lp.col_cost_, lp.col_lower_, lp.col_upper_ = (
+        np.zeros(len(small)), np.zeros(len(small)), np.ones(len(small))
+    )  # fmt: skip
+    lp.num_row_ = len(index)
+    lp.row_lower_ = np.r_[np.zeros(len(index) - 1), 1.0]
+    lp.row_upper_ = np.r_[np.zeros(len(index) - 1), float(k - 1)]
+    _set_matrix(lp, index, value)
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * len(small)
+    h = _solver()
+    h.passModel(lp)
+    h.run()
+    return h.getModelStatus() != highspy.HighsModelStatus.kInfeasible
+
+
+def _eliminate(
+    row: dict[int, Fraction],
+    j: int,
+    pivot: dict[int, Fraction],
+    b: int,
+    column: dict[int, set[int]],
+) -> None:
+    """Row j -= row[b] * pivot (pivot[b] == 1), keeping `column` (block -> rows) up to date."""
+    factor = row[b]
+    for c, v in pivot.items():
+        new = row.get(c, 0) - factor * v
+        if new:
+            row[c] = new
+            column[c].add(j)
+        elif c in row:
+            del row[c]
+            column[c].discard(j)
 
 
 def _set_matrix(lp: highspy.HighsLp, rows: list[list[int]], values: list[list[float]]) -> None:
