@@ -31,7 +31,7 @@ import numpy as np
 from warehouse.disclosure.linked import LinkedTable
 
 TOL = 1e-6
-KERNEL_MIN = 200  # small blocks from which the exact audit's proof runs in kernel form first
+KERNEL_MIN = 400  # small blocks from which the exact audit's proof runs in kernel form first
 INF = highspy.kHighsInf
 PROBING = 15  # HiGHS's presolve rule number of probing (kPresolveRuleProbing)
 # Primal heuristics off for the exact MIP: most solves end in a proof that nothing is
