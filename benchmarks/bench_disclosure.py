@@ -21,6 +21,9 @@ release history too (as a refresh publishing for the first time).
 Usage: python benchmarks/bench_disclosure.py [--scale 20] [--before REF ...] [--profile]
        [--store S [--first-publication]]
 The survey fast path is measured by benchmarks/bench_survey_fast_path.py.
+Measured 2026-11-30 (cold CPU of protect_sick_leave, main -> the kernel-form proof; the same
+hidden cells): demo 2.5 -> 2.3 s, --scale 20 140.8 -> 82.3 s; national store (290 kommuner,
+tables and proofs alone, no cache) 214 -> 110 s.
 """
 
 from __future__ import annotations

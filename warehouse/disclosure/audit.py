@@ -17,18 +17,20 @@ one of them and audit again.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import chain
 
 import highspy
 import numpy as np
 
+from warehouse.disclosure.kernel import kernel_rows
 from warehouse.disclosure.linked import LinkedTable
 
 TOL = 1e-6
+KERNEL_MIN = 400  # small blocks from which the exact audit's proof runs in kernel form first
 INF = highspy.kHighsInf
 PROBING = 15  # HiGHS's presolve rule number of probing (kPresolveRuleProbing)
 # Primal heuristics off for the exact MIP: most solves end in a proof that nothing is
@@ -231,7 +233,7 @@ def blocks(table: LinkedTable, published: list[str]) -> list[frozenset[int]]:
 def _blocks(sets: list[frozenset[int]]) -> tuple[list[frozenset[int]], list[list[int]]]:
     """The blocks of atoms in the same sets, and the indices of the sets holding each block."""
     sizes = np.fromiter((len(s) for s in sets), np.int64, len(sets))
-    atom = np.fromiter(chain.from_iterable(sets), np.int64, int(sizes.sum()))
+    atom = np.fromiter(itertools.chain.from_iterable(sets), np.int64, int(sizes.sum()))
     owner = np.repeat(np.arange(len(sets)), sizes)
     order = np.lexsort((owner, atom))  # by atom, then set: each atom's signature in one run
     atom, owner = atom[order], owner[order].tolist()
@@ -283,10 +285,20 @@ def exact_violations(
         return []
     h = _exact_model(members, counts, small, len(sets), k)
     n_lam, remaining, found = len(sets), set(published), []
-    while True:
-        h.run()
+    live = np.ones(n_lam, dtype=bool)
+    for run in itertools.count():
+        # A large table's proof first in the kernel form; a violation is still found by `h` (the
+        # same runs as without the proof, so the same fixes). A check that finds a violation is
+        # wasted, so after the first ones only every 2^i-th run is checked first.
+        proven = (
+            len(small) >= KERNEL_MIN
+            and run & (run + 1) == 0
+            and not _kernel_feasible(members, counts, small, live, k)
+        )
+        if not proven:
+            h.run()
         status = h.getModelStatus()
-        if status == highspy.HighsModelStatus.kInfeasible:
+        if proven or status == highspy.HighsModelStatus.kInfeasible:
             _PROVEN[0] = (table, k, frozenset(remaining))
             return found
         if status != highspy.HighsModelStatus.kOptimal:
@@ -307,6 +319,7 @@ def exact_violations(
             if twin != cell:
                 choose((twin,))  # the same vector: hiding one alone changes nothing
         remaining -= set(names[j])
+        live[j] = False
         h.changeColBounds(j, 0.0, 0.0)
 
 
@@ -354,6 +367,36 @@ def _exact_model(
         h.setOptionValue(option, value)
     h.passModel(lp)
     return h
+
+
+def _kernel_feasible(
+    members: list[list[int]], counts: np.ndarray, small: np.ndarray, live: np.ndarray, k: int
+) -> bool:
+    """Whether `_exact_model` (with the sets not `live` hidden) is feasible, solved without lambda.
+
+    x (0 on blocks of k or more) is a combination of the live sets exactly when it is orthogonal
+    to every vector of the kernel of the sets x blocks matrix. An exact (rational) Gauss-Jordan
+    elimination of that sparse 0/1 matrix gives a kernel basis, one vector per non-pivot block;
+    the MIP over x alone with those rows is the same question, and HiGHS proves it infeasible at
+    the root where the lambda form needs hundreds of nodes (a whole kommun: 3.7 s -> 0.3 s).
+    """
+    index, value = kernel_rows(members, small, live)
+    index.append(list(range(len(small))))
+    value.append([float(n) for n in counts[small]])
+    lp = highspy.HighsLp()
+    lp.num_col_ = len(small)
+    lp.col_cost_, lp.col_lower_, lp.col_upper_ = (
+        np.zeros(len(small)), np.zeros(len(small)), np.ones(len(small))
+    )  # fmt: skip
+    lp.num_row_ = len(index)
+    lp.row_lower_ = np.r_[np.zeros(len(index) - 1), 1.0]
+    lp.row_upper_ = np.r_[np.zeros(len(index) - 1), float(k - 1)]
+    _set_matrix(lp, index, value)
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * len(small)
+    h = _solver()
+    h.passModel(lp)
+    h.run()
+    return h.getModelStatus() != highspy.HighsModelStatus.kInfeasible
 
 
 def _set_matrix(lp: highspy.HighsLp, rows: list[list[int]], values: list[list[float]]) -> None:

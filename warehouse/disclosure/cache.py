@@ -29,6 +29,7 @@ _RULE_FILES = (
     "sick_leave.py",
     "surveys.py",
     "cache.py",
+    "kernel.py",
     "releases.py",
     "republication.py",
     "survey_inputs.py",

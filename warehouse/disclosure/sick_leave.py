@@ -281,40 +281,41 @@ def sick_leave_tables(con: duckdb.DuckDBPyConnection) -> list[SickLeaveTable]:
     ).df()
     for column in ("sex", "age_band"):
         atoms[column] = atoms[column].astype(object).where(atoms[column].notna(), None)
-    parts = {
-        name: dict(iter(con.execute(sql).df().groupby(key, sort=False)))
-        for name, sql in (
-            ("scopes", "SELECT DISTINCT kommun_code, period_date, scope_type, scope_id, unit_id "
-                       "FROM int_scope_unit"),
-            ("leaders", "SELECT kommun_code, period_date, unit_id, manager_id AS leader_id "
-                        "FROM int_manager_scope_unit"),
-            ("tree", "SELECT kommun_code, period_date, unit_id, parent_unit_id FROM int_unit_tree"),
-        )
+    # tuples, not DuckDB's numpy arrays: sorting and hashing print each row (numpy's printing
+    # took half of this step at national scale)
+    atoms["units"] = [tuple(u) for u in atoms["units"]]
+    queries = {
+        "scopes": "SELECT DISTINCT kommun_code, period_date, scope_type, scope_id, unit_id "
+                  "FROM int_scope_unit",
+        "leaders": "SELECT kommun_code, period_date, unit_id, manager_id AS leader_id "
+                   "FROM int_manager_scope_unit",
+        "tree": "SELECT kommun_code, period_date, unit_id, parent_unit_id FROM int_unit_tree",
     }  # fmt: skip
-    columns = {"scopes": ["scope_type", "scope_id", "unit_id"], "leaders": ["unit_id", "leader_id"],
-               "tree": ["unit_id", "parent_unit_id"]}  # fmt: skip
+    parts = {name: _by_key(con.execute(sql).df(), key) for name, sql in queries.items()}
+    parts["atoms"] = _by_key(atoms[[*key, "units", "sex", "age_band", "persons"]], key)
+    empty = {name: pd.DataFrame(columns=columns) for name, columns in (
+        ("scopes", ["scope_type", "scope_id", "unit_id"]), ("leaders", ["unit_id", "leader_id"]),
+        ("tree", ["unit_id", "parent_unit_id"]))}  # fmt: skip
     tables = []
-    for (kommun, period), part in atoms.groupby(key, sort=True):
+    for (kommun, period), k in atoms.groupby(key, sort=True)["anonymity_k"].first().items():
         picked = {
-            name: canonical(
-                by_key[(kommun, period)][columns[name]]
-                if (kommun, period) in by_key
-                else pd.DataFrame(columns=columns[name])
-            )
-            for name, by_key in parts.items()
+            name: by_key.get((kommun, period), empty.get(name)) for name, by_key in parts.items()
         }
         tables.append(
-            SickLeaveTable(
-                kommun,
-                period,
-                canonical(part[["units", "sex", "age_band", "persons"]]),
-                picked["scopes"],
-                picked["leaders"],
-                picked["tree"],
-                int(part["anonymity_k"].iloc[0]),
-            )  # fmt: skip
-        )
+            SickLeaveTable(kommun, period, picked["atoms"], picked["scopes"], picked["leaders"],
+                           picked["tree"], int(k))
+        )  # fmt: skip
     return tables
+
+
+def _by_key(frame: pd.DataFrame, key: list[str]) -> dict[tuple, pd.DataFrame]:
+    """Each key's rows of `frame` without the key columns, as `canonical` orders them: one sort
+    for every kommun (within a key, the same order as sorting that key's rows alone)."""
+    columns = [c for c in frame.columns if c not in key]
+    return {
+        k: part[columns].reset_index(drop=True)
+        for k, part in canonical(frame).groupby(key, sort=False)
+    }
 
 
 def protect_sick_leave(con: duckdb.DuckDBPyConnection, catalog: str | None = CATALOG) -> None:
