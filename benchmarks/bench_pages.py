@@ -3,7 +3,8 @@
 Builds the demo warehouse (seed 1) without Prefect, or uses a warehouse already built, then times
 each page's script run with Streamlit's AppTest (the server-side work of a page load: queries,
 tables, charts; no browser), cold (first run in a fresh session) and warm (median of the next
-runs), and `chefskartan wall`. The fact wall opens --kommun's förvaltning with the most managers.
+runs), and `chefskartan wall`. The pages' imports are timed apart, before the first page.
+The fact wall opens --kommun's förvaltning with the most managers.
 Usage: python benchmarks/bench_pages.py [--repeat 5] [--kommun 1262] [--no-wall] [--pages fact_wall …]
        python benchmarks/bench_pages.py --national /tmp/national --kommun 0180 --no-wall
          (every Swedish kommun: generated and refreshed into DIR once, several minutes; reused after)
@@ -56,6 +57,25 @@ def time_page(module: str, repeat: int, selection: dict[str, str]) -> dict[str, 
         "cold_cpu_s": round(cold_cpu, 3),
         "warm_median_cpu_s": round(statistics.median(c for _, c in warm), 3),
     }
+
+
+def import_pages(pages: list[str]) -> float:
+    """Import the pages' modules and start the test harness first, timed apart: a server does
+    that once, at its start or first visit, so "cold" below is a page's first run with empty
+    caches, not the process's start (AppTest's first run also scans installed packages)."""
+    import importlib
+
+    from streamlit.testing.v1 import AppTest
+
+    start = time.perf_counter()
+    for module in pages:
+        importlib.import_module(f"dashboards.views.{module}")
+    AppTest.from_function(empty_page).run()
+    return round(time.perf_counter() - start, 3)
+
+
+def empty_page() -> None:
+    pass
 
 
 def build_national(root: Path, max_employments: int | None) -> Path:
@@ -131,6 +151,7 @@ def main() -> None:
         os.environ["CHEFSKARTAN_PUBLISHED_DB"] = str(published)
         selection = largest_forvaltning(published, args.kommun)
         results: dict[str, object] = {"warehouse": warehouse_size(published)}
+        results["imports_s"] = import_pages(args.pages)
         results["pages"] = {m: time_page(m, args.repeat, selection) for m in args.pages}
         if not args.no_wall:
             from dashboards.wall import write_wall

@@ -10,8 +10,12 @@ in a fresh process as an analyst or a scheduled run would start it:
 The clock runs from the moment the new export is written until the process has swapped in the new
 published file (checked: its inode changed and the new response count is in it).
 `--scale N` multiplies the HR data (the survey stays one kommun's managers): the fast path's time
-should not grow with it.
+should not grow with it. `--inbox DIR --warehouse DIR` instead copies an inbox and a warehouse
+refreshed from it before (e.g. `generate --kommuner 290`, which writes Burlöv as the demo does)
+and times the fast path there, without the full refresh (minutes at national scale).
 Usage: python benchmarks/bench_survey_fast_path.py [--repeat 3] [--scale 1]
+       python benchmarks/bench_survey_fast_path.py --inbox /work/national/inbox \
+           --warehouse /work/national/wh3
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -65,7 +70,10 @@ def room_count(published: Path) -> int:
         con.close()
 
 
-def timed(command: list[str], inbox: Path, published: Path, round_no: int, scale: float) -> float:
+def timed(
+    command: list[str], inbox: Path, published: Path, round_no: int, scale: float
+) -> tuple[float, float]:
+    """(seconds from the new export to the swapped-in file, peak RSS MiB of the process)."""
     env = {
         **os.environ,
         "CHEFSKARTAN_PSEUDONYM_KEY": KEY,
@@ -74,56 +82,72 @@ def timed(command: list[str], inbox: Path, published: Path, round_no: int, scale
     before = published.stat().st_ino
     start = time.perf_counter()
     new_room_export(inbox, round_no, scale)
-    subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
+    timed_command = ["/usr/bin/time", "-f", "%M", *command]
+    done = subprocess.run(
+        timed_command, cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
     elapsed = time.perf_counter() - start
     assert published.stat().st_ino != before, "the published file was not replaced"
-    return elapsed
+    return elapsed, int(done.stderr.strip().splitlines()[-1]) / 1024  # GNU time: max RSS in KiB
+
+
+def prepared(tmp: Path, args: argparse.Namespace) -> tuple[Path, Path, str]:
+    """(inbox, warehouse, what they are): the demo refreshed once here, or copies of given ones."""
+    inbox, warehouse = tmp / "inbox", tmp / "warehouse"
+    if args.inbox:
+        shutil.copytree(args.inbox, inbox)
+        shutil.copytree(args.warehouse, warehouse, symlinks=True)
+        return inbox, warehouse, f"copies of {args.inbox} and {args.warehouse}"
+    from pipelines.generate import generate_inbox
+
+    generate_inbox(inbox, seed=1, scale=args.scale)
+    subprocess.run(
+        [*steps_command(inbox, warehouse), ""], cwd=ROOT, check=True, capture_output=True
+    )
+    return inbox, warehouse, f"demo data seed 1, scale {args.scale}"
+
+
+def steps_command(inbox: Path, warehouse: Path) -> list[str]:
+    return [sys.executable, "-c", STEPS, str(inbox), str(warehouse)]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--scale", type=float, default=1.0, help="multiply the HR data")
+    parser.add_argument("--inbox", type=Path, help="an inbox refreshed before into --warehouse")
+    parser.add_argument("--warehouse", type=Path, help="with --inbox: that warehouse")
     args = parser.parse_args()
-    from pipelines.generate import generate_inbox
-
+    if bool(args.inbox) != bool(args.warehouse):
+        parser.error("--inbox and --warehouse go together")
     with tempfile.TemporaryDirectory() as tmp:
-        inbox, warehouse = Path(tmp) / "inbox", Path(tmp) / "warehouse"
-        generate_inbox(inbox, seed=1, scale=args.scale)
-        py = sys.executable
-        steps = [py, "-c", STEPS, str(inbox), str(warehouse)]
-        subprocess.run([*steps, ""], cwd=ROOT, check=True, capture_output=True)
+        inbox, warehouse, what = prepared(Path(tmp), args)
+        steps = steps_command(inbox, warehouse)
         published = warehouse / "published" / "chefskartan.duckdb"
-        runs = {
-            "fast_path_steps": [*steps, ROOM_FILE],
-            "fast_path_cli": [
-                py,
-                "-m",
-                "pipelines.cli",
-                "refresh",
-                "--inbox",
-                str(inbox),
-                "--warehouse",
-                str(warehouse),
-                "--only",
-                ROOM_FILE,
-            ],  # fmt: skip
-            "full_refresh_steps": [*steps, ""],
-        }
+        cli = [sys.executable, "-m", "pipelines.cli", "refresh", "--inbox", str(inbox),
+               "--warehouse", str(warehouse), "--only", ROOM_FILE]  # fmt: skip
+        runs = {"fast_path_steps": [*steps, ROOM_FILE], "fast_path_cli": cli}
+        if not args.inbox:  # a full refresh of a given (national) inbox takes minutes
+            runs["full_refresh_steps"] = [*steps, ""]
         results: dict[str, dict[str, float]] = {}
         round_no = 0
         for name, command in runs.items():
-            times = []
+            times, peaks = [], []
             for _ in range(args.repeat):
                 round_no += 1
-                times.append(timed(command, inbox, published, round_no, args.scale))
-            results[name] = {"median_s": statistics.median(times), "min_s": min(times)}
+                seconds, peak = timed(command, inbox, published, round_no, args.scale)
+                times.append(seconds)
+                peaks.append(peak)
+            results[name] = {
+                "median_s": statistics.median(times),
+                "min_s": min(times),
+                "peak_rss_mib": max(peaks),
+            }
         respondents = room_count(published)
-    print(f"demo data seed 1, scale {args.scale}; in-room survey {ROOM_FILE}: {respondents} respondents; "
-          f"repeat={args.repeat}")  # fmt: skip
-    print(f"{'run':22} {'median s':>9} {'min s':>7}")
+    print(f"{what}; in-room survey {ROOM_FILE}: {respondents} respondents; repeat={args.repeat}")
+    print(f"{'run':22} {'median s':>9} {'min s':>7} {'peak MiB':>9}")
     for name, r in results.items():
-        print(f"{name:22} {r['median_s']:9.2f} {r['min_s']:7.2f}")
+        print(f"{name:22} {r['median_s']:9.2f} {r['min_s']:7.2f} {r['peak_rss_mib']:9.0f}")
     print(json.dumps(results))
 
 

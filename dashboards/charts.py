@@ -9,6 +9,7 @@ differ by fill (solid/hollow), shape and dash, never by colour alone.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -154,7 +155,11 @@ def show_built(
 @st.cache_data(show_spinner=False, max_entries=512)
 def _screen_spec(name: str, *args: Any) -> dict[str, Any] | None:
     chart = globals()[name](*args)
-    return None if chart is None else configure(chart, SCREEN).to_dict()
+    # Validating against the Vega-Lite schema on every cache miss cost a fifth of a cold fact
+    # wall at national scale; the test suite sets CHEFSKARTAN_VALIDATE_CHARTS, so every page
+    # test still validates each chart it draws.
+    validate = os.environ.get("CHEFSKARTAN_VALIDATE_CHARTS") == "1"
+    return None if chart is None else configure(chart, SCREEN).to_dict(validate=validate)
 
 
 def _width(medium: Medium) -> int:

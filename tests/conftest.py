@@ -13,6 +13,7 @@ import pytest
 TEST_KEY = "test-key-not-secret"
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ["CHEFSKARTAN_PSEUDONYM_KEY"] = TEST_KEY
+os.environ["CHEFSKARTAN_VALIDATE_CHARTS"] = "1"  # pages skip Vega-Lite validation in production
 os.environ.pop("CHEFSKARTAN_PSEUDONYM_KEY_FILE", None)
 
 
