@@ -5,8 +5,10 @@ Times `pipelines.refresh.extract_and_stage` over every file of one inbox in a ch
 of each source kind (the per-file fixed cost shows on an inbox of many small files:
 `--generate "--kommuner 100 --max-employments 300"`). With `--before REF` it
 also runs the same step from that git revision on the same inbox, in the same run, and checks
-that both produce identical staged tables and reports. `--profile N` prints the top N functions
-by cumulative time instead.
+that both produce identical staged tables and reports. The worktree runs twice: file after file
+in one process (CPU per file), and as run_steps extracts (`extract_all`: a pool of worker
+processes when the inbox is large; CPU and peak count the workers). `--profile N` prints the top
+N functions by cumulative time instead.
 Usage: python benchmarks/bench_extract.py (--inbox DIR | --generate "--scale 10") [--before REF]
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import subprocess
 import sys
@@ -26,22 +29,26 @@ from bench_scale import ROOT, timed  # noqa: E402
 EXTRACT = """
 import sys
 sys.path.insert(0, sys.argv[1])
-import cProfile, json, pstats, time
+import cProfile, json, os, pstats, time
 from pathlib import Path
 from pipelines.manifest import load_manifest
-from pipelines.refresh import extract_and_stage
+from pipelines import refresh
 inbox, out, top = Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
 files = load_manifest(inbox).files
 profile = cProfile.Profile() if top else None
 profile and profile.enable()
 start = time.perf_counter()
 results, by_source = [], {}
-for i, e in enumerate(files):
-    cpu = time.process_time()
-    results.append(extract_and_stage(e, out / "staged", b"benchmark-key", i))
-    files_cpu = by_source.setdefault(e.source, [0, 0.0])
-    files_cpu[0] += 1
-    files_cpu[1] += time.process_time() - cpu
+one_process = os.environ.get("CHEFSKARTAN_EXTRACT_WORKERS") == "1"
+if hasattr(refresh, "extract_all") and not one_process:  # as run_steps extracts (a pool)
+    results = refresh.extract_all(files, out / "staged", b"benchmark-key")
+else:  # file after file in this process, CPU per source kind
+    for i, e in enumerate(files):
+        cpu = time.process_time()
+        results.append(refresh.extract_and_stage(e, out / "staged", b"benchmark-key", i))
+        files_cpu = by_source.setdefault(e.source, [0, 0.0])
+        files_cpu[0] += 1
+        files_cpu[1] += time.process_time() - cpu
 seconds = time.perf_counter() - start
 if profile:
     profile.disable()
@@ -54,13 +61,16 @@ summary = {"files": len(files), "rows": rows, "in_process_s": seconds, "by_sourc
 """
 
 
-def run_extract(tree: Path, inbox: Path, out: Path, top: int = 0) -> dict:
+def run_extract(tree: Path, inbox: Path, out: Path, top: int = 0, workers: str = "") -> dict:
+    """One extraction run; `workers` sets CHEFSKARTAN_EXTRACT_WORKERS ("" leaves it unset)."""
     out.mkdir(parents=True)
     args = [sys.executable, "-c", EXTRACT, str(tree), str(inbox), str(out), str(top)]
+    env = {k: v for k, v in os.environ.items() if k != "CHEFSKARTAN_EXTRACT_WORKERS"}
+    env |= {"CHEFSKARTAN_EXTRACT_WORKERS": workers} if workers else {}
     if top:
-        subprocess.run(args, cwd=ROOT, check=True)
+        subprocess.run(args, cwd=ROOT, check=True, env=env)
         return {}
-    return timed(args) | json.loads((out / "summary.json").read_text())
+    return timed(args, env) | json.loads((out / "summary.json").read_text())
 
 
 def staged_differences(before: Path, after: Path) -> list[str]:
@@ -106,6 +116,9 @@ def main() -> None:
     where.add_argument("--generate", help='arguments for `chefskartan generate`, e.g. "--scale 10"')
     parser.add_argument("--before", help="also time this git revision (e.g. main) and compare")
     parser.add_argument("--profile", type=int, default=0, help="print the top N by cumtime")
+    parser.add_argument(
+        "--workers", default="", help="CHEFSKARTAN_EXTRACT_WORKERS for the run_steps run"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -115,13 +128,14 @@ def main() -> None:
             gen = [sys.executable, "-m", "pipelines.cli", "generate", "--out", str(inbox)]
             subprocess.run([*gen, *shlex.split(args.generate)], cwd=ROOT, check=True)
         if args.profile:
-            run_extract(ROOT, inbox, work / "profile", args.profile)
+            run_extract(ROOT, inbox, work / "profile", args.profile, "1")
             return
         runs = {}
         if args.before:
             old = export_revision(args.before, work / "before-tree")
-            runs[f"before ({args.before})"] = run_extract(old, inbox, work / "before")
-        runs["after (worktree)"] = run_extract(ROOT, inbox, work / "after")
+            runs[f"before ({args.before})"] = run_extract(old, inbox, work / "before", workers="1")
+        runs["after, one process"] = run_extract(ROOT, inbox, work / "after", workers="1")
+        runs["after, as run_steps"] = run_extract(ROOT, inbox, work / "pool", workers=args.workers)
         files = sum(1 for p in inbox.iterdir() if p.name != "manifest.yaml")
         print(f"inbox {inbox} ({files} files)")
         print(
@@ -131,11 +145,12 @@ def main() -> None:
             print(f"{name:24} {m['rows']:8} {m['wall_s']:8.1f} {m['cpu_s']:8.1f} "
                   f"{m['peak_mib']:9.0f} {m['in_process_s']:10.1f}")  # fmt: skip
         print_per_source(runs)
+        differ = staged_differences(work / "after", work / "pool")  # the pool changes nothing
         if args.before:
-            differ = staged_differences(work / "before", work / "after")
-            print("staged tables and reports identical" if not differ else f"DIFFER: {differ}")
-            if differ:
-                sys.exit(1)
+            differ += staged_differences(work / "before", work / "after")
+        print("staged tables and reports identical" if not differ else f"DIFFER: {differ}")
+        if differ:
+            sys.exit(1)
         print(json.dumps(runs))
 
 

@@ -73,7 +73,7 @@ def timed(owner, name, label):
     return step
 
 threading.Thread(target=sample, daemon=True).start()
-for name in ("extract_and_stage", "load", "build", "publish", "discard"):
+for name in ("extract_all", "extract_and_stage", "load", "build", "publish", "discard"):
     timed(r, name, name)
 for name in ("load_history", "check_history", "write_kommun_files"):
     timed(r, name, "  " + name)

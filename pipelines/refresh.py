@@ -9,6 +9,9 @@ import datetime as dt
 import logging
 import os
 import shutil
+from collections.abc import Callable
+from concurrent.futures import Executor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -17,6 +20,7 @@ import pandas as pd
 
 from pipelines.extract import extract_file
 from pipelines.extract.kolada import refresh_kolada
+from pipelines.extract.pool import WORKERS_ENV, extract_workers, extraction_pool, worker_key
 from pipelines.faults import fault_point
 from pipelines.manifest import InboxFile, Manifest
 from pipelines.private_files import private_dir, write_private
@@ -105,6 +109,51 @@ def extract_and_stage(entry: InboxFile, work_dir: Path, key: bytes, index: int) 
         )
     fault_point("extract")
     return StageResult(result.report, result.sha256, staged)
+
+
+def extract_all(
+    files: list[InboxFile],
+    work_dir: Path,
+    key: bytes,
+    on_done: Callable[[StageResult], None] | None = None,
+) -> list[StageResult]:
+    """Every file extracted and staged, in the manifest's order; on all cores when it pays."""
+    with extraction_pool(extract_workers(files), key) as pool:
+        return stage_batch(list(enumerate(files)), work_dir, key, pool, on_done)
+
+
+def stage_batch(
+    jobs: list[tuple[int, InboxFile]],
+    work_dir: Path,
+    key: bytes,
+    pool: Executor | None,
+    on_done: Callable[[StageResult], None] | None = None,
+) -> list[StageResult]:
+    """`extract_and_stage` of each (manifest position, file), in this process or on the pool.
+
+    Results come back in the jobs' order; `on_done` sees each as it finishes (progress lines).
+    """
+    if pool is None:
+        results = []
+        for index, entry in jobs:
+            results.append(extract_and_stage(entry, work_dir, key, index))
+            if on_done:
+                on_done(results[-1])
+        return results
+    try:
+        futures = [pool.submit(_stage_in_worker, entry, work_dir, index) for index, entry in jobs]
+        for future in as_completed(futures) if on_done else ():
+            on_done(future.result())
+        return [future.result() for future in futures]
+    except BrokenProcessPool as exc:  # killed from outside (out of memory): no file's fault
+        raise RefreshFailed(
+            "Inget publicerades: en process som läste filerna avslutades oväntat (slut på "
+            f"minne?). Sätt {WORKERS_ENV}=1 för att läsa en fil i taget."
+        ) from exc
+
+
+def _stage_in_worker(entry: InboxFile, work_dir: Path, index: int) -> StageResult:
+    return extract_and_stage(entry, work_dir, worker_key(), index)
 
 
 def write_report(paths: WarehousePaths, refresh_id: str, summary: str) -> Path:
@@ -443,10 +492,7 @@ def run_steps(
     refresh_id = new_refresh_id()
     clean_leftovers(paths)
     try:
-        results = [
-            extract_and_stage(e, paths.work(refresh_id), key, i)
-            for i, e in enumerate(manifest.files)
-        ]
+        results = extract_all(manifest.files, paths.work(refresh_id), key)
         if not all(r.report.ok for r in results):
             record_failure(paths, refresh_id, results)
             raise RefreshFailed(summary_text(results, None))

@@ -9,6 +9,7 @@ import pandas as pd
 
 from pipelines.extract.export import (
     Export,
+    as_declared,
     person_ids,
     report_set_aside,
     report_skipped_rows,
@@ -219,12 +220,16 @@ def answer_table(export: Export, questionnaire: Questionnaire, asked: list[str])
     frame = cells.reset_index(drop=True).merge(readings, on=["column", "cell"], how="inner")
     frame = frame.astype({"answer_label": "string", "score": "Float64"})
     entry = export.entry
+    constants = {
+        "kommun_code": entry.kommun_code,
+        "period_date": pd.Timestamp(entry.period),
+        "survey_id": questionnaire.id,
+        "respondent_role": entry.respondents,
+        "source_sha256": export.sha256,
+    }
+    kinds = {f.name: f.kind for f in SURVEY_ANSWER.fields}
     frame = frame.assign(
-        kommun_code=entry.kommun_code,
-        period_date=pd.Timestamp(entry.period),
-        survey_id=questionnaire.id,
-        respondent_role=entry.respondents,
-        source_sha256=export.sha256,
+        **{name: as_declared(v, len(frame), kinds[name]) for name, v in constants.items()}
     )
     valid, issues = validate_table(
         frame[SURVEY_ANSWER.column_names],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipelines import refresh as steps
+from pipelines.extract.pool import extract_workers, extraction_pool
 from pipelines.manifest import InboxFile, Manifest, ManifestError, load_manifest
 from pipelines.personnummer import MissingKey, load_key
 from warehouse.lock import WarehouseLocked, refresh_lock
@@ -34,13 +36,17 @@ class RefreshOutcome:
 
 @task(cache_policy=NO_CACHE, task_run_name="extract-{kommun_code}")
 def extract_validate(
-    kommun_code: str, batch: list[tuple[int, InboxFile]], work_dir: Path
+    kommun_code: str,
+    batch: list[tuple[int, InboxFile]],
+    work_dir: Path,
+    pool: Executor | None = None,
 ) -> list[steps.StageResult]:
-    """One kommun's files, one after the other: a task per kommun, not per file. Each task run
-    has a fixed cost in the flow and its API server (run records, state events); at national
-    scale that is paid 290 times, not once per file of every kommun."""
+    """One kommun's files: a task per kommun, not per file. Each task run has a fixed cost in
+    the flow and its API server (run records, state events); at national scale that is paid
+    290 times, not once per file of every kommun. With a pool, the task's thread only waits:
+    the files are read by the flow's worker processes (every core), bounded by the pool."""
     key = load_key()  # read inside the task so it never becomes a logged task parameter
-    return [steps.extract_and_stage(entry, work_dir, key, index) for index, entry in batch]
+    return steps.stage_batch(batch, work_dir, key, pool)
 
 
 def kommun_batches(files: list[InboxFile]) -> dict[str, list[tuple[int, InboxFile]]]:
@@ -127,8 +133,11 @@ def home_paths(inbox: Path | None, warehouse: Path | None) -> tuple[Path, Path]:
     return Path(inbox or Path(home) / "inbox"), Path(warehouse or Path(home) / "warehouse")
 
 
-# Bounded fan-out: hundreds of files must not start hundreds of threads at once. Extraction is
-# vectorised (Arrow, numpy, pandas) and partly releases the GIL, so a few threads are enough.
+# Bounded fan-out: hundreds of files must not start hundreds of threads at once. The threads
+# only orchestrate: a large inbox is read on a pool of processes (pipelines/extract/pool.py),
+# since threads would share one core. Prefect's ProcessPoolTaskRunner is not used: without a
+# configured API (the CLI's ephemeral mode) each of its worker processes starts a temporary
+# Prefect server of its own (measured: ~20 s and a server's memory per worker).
 EXTRACT_WORKERS = 4
 
 
@@ -149,7 +158,7 @@ def refresh_flow(
         load_key()  # fail early and clearly when no key is configured
         with refresh_lock(paths.root, wait_seconds):
             outcome = _refresh(paths, manifest)
-    except (ManifestError, MissingKey, WarehouseLocked) as exc:
+    except (ManifestError, MissingKey, WarehouseLocked, steps.RefreshFailed) as exc:
         return Failed(message=str(exc))
     if not outcome.ok:
         return Failed(message=outcome.headline, data=outcome)
@@ -161,12 +170,15 @@ def _refresh(paths: steps.WarehousePaths, manifest: Manifest) -> RefreshOutcome:
     steps.clean_leftovers(paths)
     work = paths.work(refresh_id)
     batches = kommun_batches(manifest.files)
-    futures = [extract_validate.submit(code, batch, work) for code, batch in batches.items()]
     done, total = 0, len(manifest.files)
-    for future in as_completed(futures):
-        for result in future.result():
-            done += 1
-            print(steps.progress_line(done, total, result.report), file=sys.stderr)
+    with extraction_pool(extract_workers(manifest.files), load_key()) as pool:
+        futures = [
+            extract_validate.submit(code, batch, work, pool) for code, batch in batches.items()
+        ]
+        for future in as_completed(futures):
+            for result in future.result():
+                done += 1
+                print(steps.progress_line(done, total, result.report), file=sys.stderr)
     in_order: dict[int, steps.StageResult] = {}  # the manifest's order, as the load expects
     for batch, future in zip(batches.values(), futures, strict=True):
         in_order.update(zip((i for i, _ in batch), future.result(), strict=True))

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import pipelines.extract  # noqa: F401  (pipelines.normalise is imported through the package)
 from pipelines.normalise import (
+    _DATE_FORMATS,
     _blank_to_na_pandas,
     _parse_decimal_pandas,
     blank_to_na,
@@ -31,6 +32,32 @@ def test_dates_in_export_formats() -> None:
     parsed = parse_date(values)
     assert parsed[:3].dt.date.astype(str).tolist() == ["2015-08-17"] * 3
     assert pd.isna(parsed[3])
+
+
+def parse_date_every_format_in_order(values: pd.Series) -> pd.Series:
+    """parse_date as it was: every format over what is left, in the declared order."""
+    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    for fmt in _DATE_FORMATS:
+        todo = parsed.isna() & values.notna()
+        parsed[todo] = pd.to_datetime(values[todo], format=fmt, errors="coerce")
+    return parsed
+
+
+DATE_CELLS = st.lists(
+    st.sampled_from(
+        ["2015-08-17", "20150817", "2015-08-17T10:11:12", "2015-08-17 10:11:12", "17.08.2015",
+         "2015-8-7", "2015-08-17 00:00:00", "17.8.2015", "2015-13-01", "", None]
+    ),
+    max_size=8,
+)  # fmt: skip
+
+
+@settings(max_examples=30, deadline=None)
+@given(DATE_CELLS)
+def test_dates_read_first_by_the_first_value_s_format_as_in_declared_order(cells: list) -> None:
+    values = pd.Series(cells, dtype="string").replace("", None)
+    expected = parse_date_every_format_in_order(values)
+    assert parse_date(values).tolist() == expected.tolist()
 
 
 def test_placeholders_mean_missing() -> None:
