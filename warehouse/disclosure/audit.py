@@ -143,7 +143,9 @@ class _Objects:
     def __init__(self, atom_sets: list[frozenset[int]]) -> None:
         self.sizes = np.fromiter((len(a) for a in atom_sets), np.int64, len(atom_sets))
         self.flat = np.fromiter(
-            chain.from_iterable(sorted(a) for a in atom_sets), np.int64, int(self.sizes.sum())
+            itertools.chain.from_iterable(sorted(a) for a in atom_sets),
+            np.int64,
+            int(self.sizes.sum()),
         )
         self.starts = np.r_[0, np.cumsum(self.sizes)[:-1]]
         self.owner = np.repeat(np.arange(len(atom_sets)), self.sizes)
@@ -218,7 +220,9 @@ def _bound(table: LinkedTable, atoms: frozenset[int]) -> float:
 def _set_rows(lp: highspy.HighsLp, rows: list[frozenset[int]]) -> None:
     """The constraint matrix: row r sums the atoms in rows[r] (column indices sorted)."""
     sizes = np.fromiter((len(r) for r in rows), np.int64, len(rows))
-    index = np.fromiter(chain.from_iterable(sorted(r) for r in rows), np.int64, int(sizes.sum()))
+    index = np.fromiter(
+        itertools.chain.from_iterable(sorted(r) for r in rows), np.int64, int(sizes.sum())
+    )
     lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
     lp.a_matrix_.start_, lp.a_matrix_.index_ = np.r_[0, np.cumsum(sizes)], index
     lp.a_matrix_.value_ = np.ones(len(index))
