@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -77,11 +78,34 @@ def extraction_pool(workers: int, key: bytes) -> Iterator[Executor | None]:
         initargs=(key,),
     )
     try:
+        _start_workers(pool, workers)
         yield pool
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)  # files not started are dropped
         raise
     pool.shutdown(wait=True)
+
+
+def _start_workers(pool: ProcessPoolExecutor, workers: int) -> None:
+    """Start every worker now, with the main script hidden from spawn.
+
+    A spawned worker re-runs the parent's `__main__` when that is a script file; under a test
+    harness or a notebook that script is not the refresh (a Streamlit AppTest page crashed the
+    workers). Workers need nothing from `__main__`, so they start while it names no file. The pool
+    starts one worker per task submitted while none is idle, so `workers` no-ops start them all.
+    """
+    main = sys.modules["__main__"]
+    path = main.__dict__.pop("__file__", None) if getattr(main, "__spec__", None) is None else None
+    try:
+        for ready in [pool.submit(_ready) for _ in range(workers)]:
+            ready.result()
+    finally:
+        if path is not None:
+            main.__file__ = path
+
+
+def _ready() -> None:
+    pass
 
 
 def _set_worker_key(key: bytes) -> None:
