@@ -27,7 +27,7 @@ import highspy
 import numpy as np
 
 from warehouse.disclosure.kernel import kernel_rows
-from warehouse.disclosure.linked import LinkedTable
+from warehouse.disclosure.linked import LinkedTable, flat_sets
 
 TOL = 1e-6
 KERNEL_MIN = 400  # small blocks from which the exact audit's proof runs in kernel form first
@@ -73,15 +73,6 @@ def _solver() -> highspy.Highs:
     return solver
 
 
-def _csr(rows: list[list[int]], n_cols: int, values: list[list[float]] | None = None):
-    start, index, value = [0], [], []
-    for r, cols in enumerate(rows):
-        index += cols
-        value += values[r] if values else [1.0] * len(cols)
-        start.append(len(index))
-    return start, index, value, n_cols
-
-
 class IntervalModel:
     """The attacker's LP over atoms; min/max of any set of atoms, with the cells the bound uses."""
 
@@ -104,7 +95,7 @@ class IntervalModel:
         lower += [-INF] * (len(rows) - len(published))
         lp.num_row_ = len(rows)
         lp.row_lower_, lp.row_upper_ = np.array(lower), np.array(upper)
-        _set_rows(lp, rows)
+        _set_matrix(lp, [sorted(r) for r in rows])
         self.h.passModel(lp)
         self.n = n
         self._columns = np.arange(n, dtype=np.int32)
@@ -141,12 +132,7 @@ class _Objects:
     """The sensitive objects of an audit as one sparse incidence matrix (objects x atoms, CSR)."""
 
     def __init__(self, atom_sets: list[frozenset[int]]) -> None:
-        self.sizes = np.fromiter((len(a) for a in atom_sets), np.int64, len(atom_sets))
-        self.flat = np.fromiter(
-            itertools.chain.from_iterable(sorted(a) for a in atom_sets),
-            np.int64,
-            int(self.sizes.sum()),
-        )
+        self.sizes, self.flat = flat_sets([sorted(a) for a in atom_sets])
         self.starts = np.r_[0, np.cumsum(self.sizes)[:-1]]
         self.owner = np.repeat(np.arange(len(atom_sets)), self.sizes)
 
@@ -217,18 +203,6 @@ def _bound(table: LinkedTable, atoms: frozenset[int]) -> float:
     return float("inf") if any(b is None for b in bounds) else float(sum(bounds))
 
 
-def _set_rows(lp: highspy.HighsLp, rows: list[frozenset[int]]) -> None:
-    """The constraint matrix: row r sums the atoms in rows[r] (column indices sorted)."""
-    sizes = np.fromiter((len(r) for r in rows), np.int64, len(rows))
-    index = np.fromiter(
-        itertools.chain.from_iterable(sorted(r) for r in rows), np.int64, int(sizes.sum())
-    )
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.start_, lp.a_matrix_.index_ = np.r_[0, np.cumsum(sizes)], index
-    lp.a_matrix_.value_ = np.ones(len(index))
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, len(rows)
-
-
 def blocks(table: LinkedTable, published: list[str]) -> list[frozenset[int]]:
     """Atoms no published cell tells apart, merged: the attacker's finest units."""
     return _blocks([table.cells[c] for c in published])[0]
@@ -236,8 +210,7 @@ def blocks(table: LinkedTable, published: list[str]) -> list[frozenset[int]]:
 
 def _blocks(sets: list[frozenset[int]]) -> tuple[list[frozenset[int]], list[list[int]]]:
     """The blocks of atoms in the same sets, and the indices of the sets holding each block."""
-    sizes = np.fromiter((len(s) for s in sets), np.int64, len(sets))
-    atom = np.fromiter(itertools.chain.from_iterable(sets), np.int64, int(sizes.sum()))
+    sizes, atom = flat_sets(sets)
     owner = np.repeat(np.arange(len(sets)), sizes)
     order = np.lexsort((owner, atom))  # by atom, then set: each atom's signature in one run
     atom, owner = atom[order], owner[order].tolist()
@@ -403,11 +376,20 @@ def _kernel_feasible(
     return h.getModelStatus() != highspy.HighsModelStatus.kInfeasible
 
 
-def _set_matrix(lp: highspy.HighsLp, rows: list[list[int]], values: list[list[float]]) -> None:
-    start, index, value, _ = _csr(rows, lp.num_col_, values)
+def _set_matrix(
+    lp: highspy.HighsLp, rows: list[list[int]], values: list[list[float]] | None = None
+) -> None:
+    """The row-wise constraint matrix: row r holds the columns rows[r], with the coefficients
+    values[r] (all 1 when values is None)."""
+    sizes, index = flat_sets(rows)
+    value = (
+        np.ones(len(index))
+        if values is None
+        else np.fromiter(itertools.chain.from_iterable(values), np.float64, len(index))
+    )
     lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.start_, lp.a_matrix_.index_ = np.array(start), np.array(index)
-    lp.a_matrix_.value_ = np.array(value)
+    lp.a_matrix_.start_ = np.r_[0, np.cumsum(sizes)]
+    lp.a_matrix_.index_, lp.a_matrix_.value_ = index, value
     lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, len(rows)
 
 

@@ -72,6 +72,16 @@ def writable(con: duckdb.DuckDBPyConnection, catalog: str = CATALOG) -> bool:
     return bool(found) and not found[0][0]
 
 
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> Iterator[None]:
+    """`frame` readable as the view `name` inside the block, and gone after it."""
+    con.register(name, frame)
+    try:
+        yield
+    finally:
+        con.unregister(name)
+
+
 class ResultCache:
     """Cached output rows per key of one output table, in `catalog`; disabled when None.
 
@@ -96,7 +106,7 @@ class ResultCache:
         names = [*self.key, *self.columns]
         if self.table is None or not wanted or not self._exists():
             return pd.DataFrame(columns=names)
-        with self._registered("cache_wanted", self._keys_frame(wanted)):
+        with registered(self.con, "cache_wanted", self._keys_frame(wanted)):
             return self.con.execute(
                 f"SELECT {', '.join('c.' + n for n in names)} FROM {self.table} c "
                 f"JOIN ({self._typed('cache_wanted', self.key)}) w "
@@ -109,7 +119,7 @@ class ResultCache:
         if self.table is None or not wanted or not self._exists():
             return set()
         names = [*self.key, *self.columns]
-        with self._registered("cache_wanted", self._keys_frame(wanted)):
+        with registered(self.con, "cache_wanted", self._keys_frame(wanted)):
             hits = f"FROM {self.table} c JOIN ({self._typed('cache_wanted', self.key)}) w "
             hits += f"USING ({', '.join(self.key)}, fingerprint)"
             self.con.execute(
@@ -122,7 +132,7 @@ class ResultCache:
         """Replace the cached rows of the `computed` keys (key -> fingerprint) with `rows`."""
         if self.table is None or not computed:
             return
-        with self._registered("cache_rows", rows[[*self.key, *self.columns]]):
+        with registered(self.con, "cache_rows", rows[[*self.key, *self.columns]]):
             self.store_table(computed, "cache_rows")
 
     def store_table(self, computed: dict[tuple, str], rows: str) -> None:
@@ -136,7 +146,7 @@ class ResultCache:
             + ")"
         )
         match = " AND ".join(f"w.{k} IS NOT DISTINCT FROM c.{k}" for k in self.key)
-        with self._registered("cache_wanted", self._keys_frame(computed)):
+        with registered(self.con, "cache_wanted", self._keys_frame(computed)):
             wanted = self._typed("cache_wanted", self.key)
             self.con.execute(
                 f"DELETE FROM {self.table} c WHERE EXISTS (SELECT 1 FROM ({wanted}) w WHERE {match})"
@@ -151,14 +161,6 @@ class ResultCache:
         casts = [f"CAST({n} AS {t}) AS {n}" for n, t in columns.items()]
         extra = ", fingerprint" if frame == "cache_wanted" else ""
         return f"SELECT {', '.join(casts)}{extra} FROM {frame}"
-
-    @contextmanager
-    def _registered(self, name: str, frame: pd.DataFrame) -> Iterator[None]:
-        self.con.register(name, frame)
-        try:
-            yield
-        finally:
-            self.con.unregister(name)
 
     def _exists(self) -> bool:
         catalog, schema, name = self.table.split(".")

@@ -13,7 +13,7 @@ the attacker's derivation uses, until `audit.audit` finds nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain
@@ -81,10 +81,16 @@ class LinkedTable:
         )
 
 
+def flat_sets(sets: Collection[Collection[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Sets of atom indices as two arrays (as a sparse row matrix holds them): each set's size,
+    and all their members one set after the other, each set in its own iteration order."""
+    sizes = np.fromiter((len(s) for s in sets), np.int64, len(sets))
+    return sizes, np.fromiter(chain.from_iterable(sets), np.int64, int(sizes.sum()))
+
+
 def _cell_counts(atom_counts: np.ndarray, cells: dict[str, frozenset[int]]) -> dict[str, int]:
     """Each cell's count: the sum of its atoms' counts (one cumulative sum over all cells)."""
-    sizes = np.fromiter((len(a) for a in cells.values()), np.int64, len(cells))
-    flat = np.fromiter(chain.from_iterable(cells.values()), np.int64, int(sizes.sum()))
+    sizes, flat = flat_sets(cells.values())
     total = np.r_[0, np.cumsum(atom_counts[flat])]
     ends = np.cumsum(sizes)
     sums = (total[ends] - total[ends - sizes]).tolist()

@@ -30,10 +30,14 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-SURVEY_KEY = ["kommun_code", "period_date", "survey_id", "respondent_role"]
+from warehouse.disclosure.cache import registered
+
+SURVEY_KEY_TYPES = {"kommun_code": "VARCHAR", "period_date": "DATE", "survey_id": "VARCHAR",
+                    "respondent_role": "VARCHAR"}  # fmt: skip
+SURVEY_KEY = list(SURVEY_KEY_TYPES)
 RESPONSES = "survey_release_response"
 SHOWN = "survey_release_shown"
-_KEY_DDL = "kommun_code VARCHAR, period_date DATE, survey_id VARCHAR, respondent_role VARCHAR"
+_KEY_DDL = ", ".join(f"{name} {kind}" for name, kind in SURVEY_KEY_TYPES.items())
 _DDL = {
     RESPONSES: f"{_KEY_DDL}, response_id VARCHAR, content VARCHAR, batch INTEGER",
     SHOWN: f"{_KEY_DDL}, measure_id VARCHAR, cell_id VARCHAR, snapshot INTEGER",
@@ -114,14 +118,14 @@ def read_histories(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[tuple, 
         + ") FROM int_survey_response_batch b GROUP BY ALL"
     ).fetchall()
     for *key, new, last in counts:
-        histories[_key(key)] = History({}, int(last), int(new))
+        histories[table_key(key)] = History({}, int(last), int(new))
     shown = con.execute(
         f"SELECT {', '.join(SURVEY_KEY)}, measure_id, cell_id, snapshot "
         f"FROM {catalog}.main.{SHOWN} s WHERE EXISTS (SELECT 1 FROM int_survey_response_batch b "
         f"WHERE {' AND '.join(f'b.{c} = s.{c}' for c in SURVEY_KEY)}) ORDER BY ALL"
     ).fetchall()
     for *key, measure, cell, snapshot in shown:
-        history = histories[_key(key)]
+        history = histories[table_key(key)]
         history.shown.setdefault(measure, {}).setdefault(cell, set()).add(int(snapshot))
     return dict(histories)
 
@@ -137,8 +141,7 @@ def record(
         columns=[*SURVEY_KEY, "now"],
     )
     keys = ", ".join(SURVEY_KEY)
-    con.register("release_batches", batches)
-    try:
+    with registered(con, "release_batches", batches):
         con.execute(
             f"INSERT INTO {catalog}.main.{RESPONSES} SELECT b.{', b.'.join(SURVEY_KEY)}, "
             f"b.response_id, b.content, CAST(n.now AS INTEGER) FROM int_survey_response_batch b "
@@ -150,10 +153,9 @@ def record(
             f"CAST(snapshot AS INTEGER) FROM {table} WHERE NOT is_suppressed AND snapshot IS "
             f"NOT NULL EXCEPT SELECT * FROM {catalog}.main.{SHOWN}"
         )
-    finally:
-        con.unregister("release_batches")
 
 
-def _key(values: list) -> tuple:
+def table_key(values) -> tuple:
+    """A survey table's key as protection uses it (the period as a pandas Timestamp)."""
     kommun, period, survey, role = values
     return (kommun, pd.Timestamp(period), survey, role)

@@ -14,7 +14,10 @@ from collections import defaultdict
 import duckdb
 import pandas as pd
 
-SURVEY_KEY = ["kommun_code", "period_date", "survey_id", "respondent_role"]
+from warehouse.disclosure.cache import registered
+from warehouse.disclosure.releases import SURVEY_KEY
+from warehouse.disclosure.releases import table_key as _key
+
 KEYS = ", ".join(SURVEY_KEY)
 Columns = dict[str, list]  # column name -> values, one list per column
 
@@ -70,14 +73,11 @@ def batch_digests(con: duckdb.DuckDBPyConnection, now: dict[tuple, int]) -> dict
         f"FROM ({LAYERS}) l JOIN (SELECT * REPLACE (CAST(period_date AS DATE) AS period_date) "
         f"FROM survey_batch_now) w USING ({KEYS})"
     )
-    con.register("survey_batch_now", frame)
-    try:
+    with registered(con, "survey_batch_now", frame):
         earlier = con.execute(
             _digest_sql(f"SELECT l.* {layers} WHERE l.batch IS NOT NULL AND l.batch < w.now")
         ).fetchall()
         totals = con.execute(f"SELECT {KEYS}, sum(l.n) {layers} GROUP BY ALL").fetchall()
-    finally:
-        con.unregister("survey_batch_now")
     digests = {_key(key): digest for *key, digest in earlier}
     return {_key(key): f"{digests.get(_key(key), '')}:{int(n)}" for *key, n in totals}
 
@@ -127,8 +127,3 @@ def _digest_sql(sql: str) -> str:
         f"SELECT {KEYS}, md5(string_agg(row_md5, '' ORDER BY row_md5)) FROM ("
         f"SELECT {KEYS}, md5(CAST(to_json(t) AS VARCHAR)) AS row_md5 FROM ({sql}) t) GROUP BY ALL"
     )
-
-
-def _key(values) -> tuple:
-    kommun, period, survey, role = values
-    return (kommun, pd.Timestamp(period), survey, role)

@@ -23,9 +23,17 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from warehouse.disclosure.cache import CATALOG, ResultCache, fingerprint, key_of, writable
+from warehouse.disclosure.cache import (
+    CATALOG,
+    ResultCache,
+    fingerprint,
+    key_of,
+    registered,
+    writable,
+)
 from warehouse.disclosure.linked import LinkedTable, Protection, protect
 from warehouse.disclosure.releases import (
+    SURVEY_KEY_TYPES,
     History,
     ensure_tables,
     read_histories,
@@ -46,8 +54,6 @@ RELEASED_SQL = Path(__file__).parent.parent / "sql" / "disclosure" / "survey_rel
 GROUP_CUT_SHARE = 0.5  # keep groups only if at least this share of showable org cells stays shown
 REPUBLICATION = "republication"  # held back: shown as at an earlier publication
 ROWS, CUT_ROWS = "int_survey_suppression_rows", "int_survey_group_cut_rows"  # results so far
-_KEY_TYPES = {"kommun_code": "VARCHAR", "period_date": "DATE", "survey_id": "VARCHAR",
-              "respondent_role": "VARCHAR"}  # fmt: skip
 _ROW_COLUMNS = {"measure_id": "VARCHAR", "cell_id": "VARCHAR", "suppression": "VARCHAR",
                 "snapshot": "INTEGER"}  # fmt: skip
 _CUT_COLUMNS = {"group_name": "VARCHAR"}
@@ -249,7 +255,7 @@ def protect_surveys(con: duckdb.DuckDBPyConnection, catalog: str | None = CATALO
     }
     suppression_cache, cut_cache = _caches(con, catalog)
     for table, columns in ((ROWS, _ROW_COLUMNS), (CUT_ROWS, _CUT_COLUMNS)):
-        spec = ", ".join(f"{n} {t}" for n, t in {**_KEY_TYPES, **columns}.items())
+        spec = ", ".join(f"{n} {t}" for n, t in {**SURVEY_KEY_TYPES, **columns}.items())
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table} ({spec})")
     hits = suppression_cache.copy_hits(prints, ROWS)
     cut_cache.copy_hits({key: f for key, f in prints.items() if key_of(key) in hits}, CUT_ROWS)
@@ -303,27 +309,21 @@ def _digest(history: History | None) -> str | None:
 
 def _caches(con: duckdb.DuckDBPyConnection, catalog: str | None) -> tuple[ResultCache, ...]:
     return (
-        ResultCache(con, "survey_suppression_v2", _KEY_TYPES, _ROW_COLUMNS, catalog),
-        ResultCache(con, "survey_group_cut", _KEY_TYPES, _CUT_COLUMNS, catalog),
+        ResultCache(con, "survey_suppression_v2", SURVEY_KEY_TYPES, _ROW_COLUMNS, catalog),
+        ResultCache(con, "survey_group_cut", SURVEY_KEY_TYPES, _CUT_COLUMNS, catalog),
     )
 
 
 def _append(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
     if frame.empty:
         return
-    con.register(f"{table}_frame", frame)
-    try:
+    with registered(con, f"{table}_frame", frame):
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {table}_frame")
-    finally:
-        con.unregister(f"{table}_frame")
 
 
 def _write(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
-    con.register(f"{name}_frame", frame)
-    try:
+    with registered(con, f"{name}_frame", frame):
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * REPLACE "
             f"(CAST(period_date AS DATE) AS period_date) FROM {name}_frame"
         )
-    finally:
-        con.unregister(f"{name}_frame")
