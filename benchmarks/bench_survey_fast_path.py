@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 
 import duckdb
+from bench_scale import timed  # process tree: wall, CPU, peak RSS
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -70,10 +71,10 @@ def room_count(published: Path) -> int:
         con.close()
 
 
-def timed(
+def timed_round(
     command: list[str], inbox: Path, published: Path, round_no: int, scale: float
 ) -> tuple[float, float]:
-    """(seconds from the new export to the swapped-in file, peak RSS MiB of the process)."""
+    """(seconds from the new export to the swapped-in file, peak RSS MiB of the process tree)."""
     env = {
         **os.environ,
         "CHEFSKARTAN_PSEUDONYM_KEY": KEY,
@@ -82,13 +83,10 @@ def timed(
     before = published.stat().st_ino
     start = time.perf_counter()
     new_room_export(inbox, round_no, scale)
-    timed_command = ["/usr/bin/time", "-f", "%M", *command]
-    done = subprocess.run(
-        timed_command, cwd=ROOT, env=env, check=True, capture_output=True, text=True
-    )
+    peak = timed(command, env)["peak_mib"]
     elapsed = time.perf_counter() - start
     assert published.stat().st_ino != before, "the published file was not replaced"
-    return elapsed, int(done.stderr.strip().splitlines()[-1]) / 1024  # GNU time: max RSS in KiB
+    return elapsed, peak
 
 
 def prepared(tmp: Path, args: argparse.Namespace) -> tuple[Path, Path, str]:
@@ -135,7 +133,7 @@ def main() -> None:
             times, peaks = [], []
             for _ in range(args.repeat):
                 round_no += 1
-                seconds, peak = timed(command, inbox, published, round_no, args.scale)
+                seconds, peak = timed_round(command, inbox, published, round_no, args.scale)
                 times.append(seconds)
                 peaks.append(peak)
             results[name] = {
