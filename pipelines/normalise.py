@@ -21,6 +21,9 @@ _DECIMAL = re.compile(r"^-?\d{1,3}(?:[ \u00a0.]\d{3})*(?:,\d+)?$|^-?\d+(?:[.,]\d
 # Excel serial day numbers from 1927 to 2119, as a date cell without date format exports.
 _EXCEL_SERIAL = r"[1-7]\d{4}(?:[.,]0+)?"
 _DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y")
+# No HR or survey date lies outside these years; "150817" (a ddmmyy typo) reads as 1508-01-07,
+# which is a wrong cell to report, not a date to keep (nor a crash of the whole file).
+_PLAUSIBLE_YEARS = (1900, 2199)
 
 RULE_TEXT = {
     "decimal": "inte ett tal (t.ex. 75,00)",
@@ -115,7 +118,7 @@ def parse_date(values: pd.Series) -> pd.Series:
     for fmt in _formats_by_first(values[todo]):
         if not todo.any():
             break
-        parsed[todo] = pd.to_datetime(values[todo], format=fmt, errors="coerce")
+        parsed[todo] = _to_datetime(values[todo], fmt)
         todo = parsed.isna() & values.notna()
     if not todo.any():
         return parsed.astype("datetime64[ns]")
@@ -125,6 +128,25 @@ def parse_date(values: pd.Series) -> pd.Series:
         parsed[serial] = pd.Timestamp("1899-12-30") + pd.to_timedelta(days.astype(float), unit="D")
         parsed[serial] = parsed[serial].dt.normalize()
     return parsed.astype("datetime64[ns]")
+
+
+def _to_datetime(values: pd.Series, fmt: str) -> pd.Series:
+    """`values` in `fmt`; text that is no date, or a date outside the plausible years, is NaT."""
+    try:
+        parsed = pd.to_datetime(values, format=fmt, errors="coerce")
+    except pd.errors.OutOfBoundsDatetime:  # a year pandas cannot hold even coerces by raising
+        parsed = pd.to_datetime(values.map(lambda v: _plausible_text(v, fmt)), format=fmt)
+    low, high = _PLAUSIBLE_YEARS
+    return parsed.where(parsed.dt.year.between(low, high))
+
+
+def _plausible_text(value: str, fmt: str) -> str | None:
+    """`value` if it is a date in `fmt` within the plausible years (only on the rare raising path)."""
+    try:
+        year = dt.datetime.strptime(value, fmt).year
+    except ValueError:
+        return None
+    return value if _PLAUSIBLE_YEARS[0] <= year <= _PLAUSIBLE_YEARS[1] else None
 
 
 def _formats_by_first(present: pd.Series) -> list[str]:

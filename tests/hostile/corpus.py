@@ -337,6 +337,13 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
     ("secret_in_number", roster_cell(5, "Sysselsättningsgrad", SECRET), "inte ett tal"),
     ("secret_header", roster_text(secret_header), "okänt värde"),
     ("unknown_label", roster_cell(3, "Anställningsform", "Konsult"), "okänt värde"),
+    # A ddmmyy typo reads as year 1508: the cell is named, the file is not "unreadable".
+    (
+        "date_year_1508",
+        roster_cell(3, "Anställningsdatum", "150817"),
+        'rad 3, kolumn "Anställningsdatum" = "150817": inte ett datum',
+    ),
+    ("date_year_9999", roster_cell(4, "Anställningsdatum", "9999-12-31"), "inte ett datum"),
     # Resource limits before parsing.
     ("empty_file", lambda i: (i / "roster.csv").write_bytes(b""), "filen är tom"),
     (
