@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
+from warehouse.disclosure.certify import block_proof
 from warehouse.disclosure.kernel import kernel_rows
 from warehouse.disclosure.linked import LinkedTable, flat_sets
 
@@ -76,30 +77,13 @@ def _solver() -> highspy.Highs:
 class IntervalModel:
     """The attacker's LP over atoms; min/max of any set of atoms, with the cells the bound uses."""
 
-    def __init__(self, table: LinkedTable, published: list[str]) -> None:
+    def __init__(self, table: LinkedTable, published: list[str], lp: highspy.HighsLp) -> None:
         self.table, self.published = table, published
         self.h = _solver()
-        n = len(table.atoms)
-        lp = highspy.HighsLp()
-        lp.num_col_ = n
-        lp.col_cost_ = np.zeros(n)
-        lp.col_lower_ = np.zeros(n)
-        lp.col_upper_ = np.array([INF if b is None else float(b) for b in table.atom_bounds])
-        shown = set(published)
-        bounded = [(c, b) for c, b in sorted(table.cell_bounds.items())
-                   if c not in shown and b is not None]  # fmt: skip
-        rows = [table.cells[c] for c in published] + [table.cells[c] for c, _ in bounded]
-        rows += [atoms for atoms, _ in table.extra_bounds]
-        lower = [float(table.count(c)) for c in published]
-        upper = lower + [float(b) for _, b in bounded] + [float(b) for _, b in table.extra_bounds]
-        lower += [-INF] * (len(rows) - len(published))
-        lp.num_row_ = len(rows)
-        lp.row_lower_, lp.row_upper_ = np.array(lower), np.array(upper)
-        _set_matrix(lp, [sorted(r) for r in rows])
         self.h.passModel(lp)
-        self.n = n
-        self._columns = np.arange(n, dtype=np.int32)
-        self.x = np.zeros(n)
+        self.n = lp.num_col_
+        self._columns = np.arange(self.n, dtype=np.int32)
+        self.x = np.zeros(self.n)
 
     def solve(self, atoms: frozenset[int], sense: int) -> tuple[float, tuple[str, ...]]:
         """(optimum, published cells with a nonzero dual) of sense * sum(atoms) minimised; the
@@ -128,6 +112,32 @@ class IntervalModel:
         return self.x
 
 
+def _interval_lp(table: LinkedTable, published: list[str]) -> highspy.HighsLp:
+    """The attacker's LP (no objective yet): atoms within their bounds, every published cell at
+    its count, hidden cells and `extra_bounds` under the managers list's bounds."""
+    n = len(table.atoms)
+    lp = highspy.HighsLp()
+    lp.num_col_ = n
+    lp.col_cost_ = np.zeros(n)
+    lp.col_lower_ = np.zeros(n)
+    lp.col_upper_ = table.upper()
+    shown = set(published)
+    bounded = [(c, b) for c, b in sorted(table.cell_bounds.items())
+               if c not in shown and b is not None]  # fmt: skip
+    arrays = table.cell_arrays()
+    rows = [arrays[c] for c in published] + [arrays[c] for c, _ in bounded]
+    rows += [np.array(sorted(atoms), dtype=np.int64) for atoms, _ in table.extra_bounds]
+    lower = [float(table.count(c)) for c in published]
+    upper = lower + [float(b) for _, b in bounded] + [float(b) for _, b in table.extra_bounds]
+    lower += [-INF] * (len(rows) - len(published))
+    lp.num_row_ = len(rows)
+    lp.row_lower_, lp.row_upper_ = np.array(lower), np.array(upper)
+    sizes = np.fromiter((len(r) for r in rows), np.int64, len(rows))
+    index = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    _set_rows(lp, sizes, index, np.ones(len(index)))
+    return lp
+
+
 class _Objects:
     """The sensitive objects of an audit as one sparse incidence matrix (objects x atoms, CSR)."""
 
@@ -151,17 +161,73 @@ class _Objects:
 
 
 def interval_violations(table: LinkedTable, hidden: set[str], k: int) -> list[Violation]:
-    """Hidden cells and atoms with 1..k-1 respondents whose interval lies inside [1, k-1]."""
-    objects = [(c, table.cells[c], table.count(c)) for c in sorted(hidden)]
-    objects += [(f"atom:{a}", frozenset([i]), int(table.atom_counts[i]))
-                for i, a in enumerate(table.atoms)]  # fmt: skip
-    objects = [o for o in objects if 0 < o[2] < k and o[1]]
-    if not objects:
-        return []
-    published = [c for c in table.cells if c not in hidden]
-    model = IntervalModel(table, published)
-    incidence = _Objects([o[1] for o in objects])
+    """Hidden cells and atoms with 1..k-1 respondents whose interval lies inside [1, k-1].
 
+    Most audits find nothing; that answer is first sought by `certified` (cheap proofs that
+    every interval admits 0 or k). Only when it cannot prove it do the LPs below run, on a
+    fresh model exactly as without it, so the violations found (and the cells they name) are
+    the same as ever.
+    """
+    cells = [c for c in sorted(hidden) if 0 < table.count(c) < k and table.cells[c]]
+    small = np.flatnonzero((table.atom_counts > 0) & (table.atom_counts < k)).tolist()
+    if not cells and not small:
+        return []
+    objects = [(c, table.cells[c], table.count(c)) for c in cells]
+    objects += [(f"atom:{table.atoms[i]}", frozenset([i]), int(table.atom_counts[i]))
+                for i in small]  # fmt: skip
+    published = [c for c in table.cells if c not in hidden]
+    lp = _interval_lp(table, published)
+    incidence = _Objects([o[1] for o in objects])
+    if certified(table, published, [o[1] for o in objects], incidence, lp, k):
+        return []
+    return _lp_violations(table, objects, incidence, IntervalModel(table, published, lp), k)
+
+
+def certified(
+    table: LinkedTable,
+    published: list[str],
+    objects: list[frozenset[int]],
+    incidence: _Objects,
+    lp: highspy.HighsLp,
+    k: int,
+) -> bool:
+    """Whether every object's interval provably admits 0 or reaches k (False: not proven).
+
+    The true counts, moved within blocks (certify.py), prove most objects at once; each object
+    left is minimised (and maximised if its minimum is above 0 and the managers list allows k)
+    by one LP, whose solution, moved within blocks, may prove others too. An object that an LP
+    shows narrowed inside [1, k-1] ends the attempt: the audit's own LPs then name the cells.
+    """
+    proof = block_proof(table, published, objects, k)
+    if proof is None:
+        return False
+    is_open = ~proof.proves(table.atom_counts.astype(np.float64))
+    model = IntervalModel(table, published, lp) if is_open.any() else None
+    while is_open.any():
+        j = int(np.argmax(is_open))
+        is_open[j] = False
+        for sense in (1, -1):
+            cost = np.zeros(model.n)
+            start = incidence.starts[j]
+            cost[incidence.flat[start : start + incidence.sizes[j]]] = float(sense)
+            model.solve_weighted(cost)
+            if model.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                return False
+            is_open &= ~proof.proves(model.values())
+            value = sense * model.h.getInfo().objective_function_value
+            if sense == 1 and value <= TOL:
+                break  # its minimum is 0
+            if sense == 1 and _bound(table, objects[j]) < k:
+                return False
+            if sense == -1 and value < k - TOL:
+                return False
+    return True
+
+
+def _lp_violations(
+    table: LinkedTable, objects: list[tuple], incidence: _Objects, model: IntervalModel, k: int
+) -> list[Violation]:
+    """The objects whose interval lies inside [1, k-1], by LPs on `model` (fresh)."""
     # LPs pushing all open objects down at once (with random weights, so that rivals for the
     # same published total take turns) certify most minima at 0 before any single solve.
     rng = np.random.default_rng(0)
@@ -387,10 +453,15 @@ def _set_matrix(
         if values is None
         else np.fromiter(itertools.chain.from_iterable(values), np.float64, len(index))
     )
+    _set_rows(lp, sizes, index, value)
+
+
+def _set_rows(lp: highspy.HighsLp, sizes: np.ndarray, index: np.ndarray, value: np.ndarray) -> None:
+    """The row-wise constraint matrix from each row's size and the rows' columns and values."""
     lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
     lp.a_matrix_.start_ = np.r_[0, np.cumsum(sizes)]
     lp.a_matrix_.index_, lp.a_matrix_.value_ = index, value
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, len(rows)
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, len(sizes)
 
 
 def audit(

@@ -48,6 +48,28 @@ class LinkedTable:
     def count(self, cell: str) -> int:
         return self._counts[cell]
 
+    def upper(self) -> np.ndarray:
+        """The atoms' upper bounds as floats (inf where none is known); computed once."""
+        if "_upper" not in self.__dict__:
+            self._upper = np.array([np.inf if b is None else float(b) for b in self.atom_bounds])
+        return self._upper
+
+    def cell_arrays(self) -> dict[str, np.ndarray]:
+        """Each cell's atoms as a sorted index array; computed once."""
+        if "_arrays" not in self.__dict__:
+            self._arrays = {c: np.array(sorted(a), dtype=np.int64) for c, a in self.cells.items()}
+        return self._arrays
+
+    def binding_bounds(self) -> set[str]:
+        """Cells whose upper bound is tighter than the sum of their atoms' bounds; computed once."""
+        if "_binding" not in self.__dict__:
+            upper, arrays = self.upper(), self.cell_arrays()
+            self._binding = {
+                c for c, b in self.cell_bounds.items()
+                if b is not None and not upper[arrays[c]].sum() <= b
+            }  # fmt: skip
+        return self._binding
+
     def restricted(self, cells: Iterable[str]) -> LinkedTable:
         """The same atoms with only `cells` published or hidden: what an attacker holding just
         those cells knows (any derivation there is one in the whole table too)."""
