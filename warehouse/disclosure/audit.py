@@ -124,16 +124,14 @@ def _interval_lp(table: LinkedTable, published: list[str]) -> highspy.HighsLp:
     shown = set(published)
     bounded = [(c, b) for c, b in sorted(table.cell_bounds.items())
                if c not in shown and b is not None]  # fmt: skip
-    arrays = table.cell_arrays()
-    rows = [arrays[c] for c in published] + [arrays[c] for c, _ in bounded]
-    rows += [np.array(sorted(atoms), dtype=np.int64) for atoms, _ in table.extra_bounds]
+    sizes, index = table.matrix().rows(published + [c for c, _ in bounded])
+    extra_sizes, extra = flat_sets([sorted(atoms) for atoms, _ in table.extra_bounds])
+    sizes, index = np.r_[sizes, extra_sizes], np.r_[index, extra]
     lower = [float(table.count(c)) for c in published]
     upper = lower + [float(b) for _, b in bounded] + [float(b) for _, b in table.extra_bounds]
-    lower += [-INF] * (len(rows) - len(published))
-    lp.num_row_ = len(rows)
+    lower += [-INF] * (len(sizes) - len(published))
+    lp.num_row_ = len(sizes)
     lp.row_lower_, lp.row_upper_ = np.array(lower), np.array(upper)
-    sizes = np.fromiter((len(r) for r in rows), np.int64, len(rows))
-    index = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
     _set_rows(lp, sizes, index, np.ones(len(index)))
     return lp
 
@@ -141,10 +139,14 @@ def _interval_lp(table: LinkedTable, published: list[str]) -> highspy.HighsLp:
 class _Objects:
     """The sensitive objects of an audit as one sparse incidence matrix (objects x atoms, CSR)."""
 
-    def __init__(self, atom_sets: list[frozenset[int]]) -> None:
-        self.sizes, self.flat = flat_sets([sorted(a) for a in atom_sets])
+    def __init__(self, sizes: np.ndarray, flat: np.ndarray) -> None:
+        """Object j holds the atoms flat[starts[j]:starts[j] + sizes[j]], sorted."""
+        self.sizes, self.flat = sizes, flat
         self.starts = np.r_[0, np.cumsum(self.sizes)[:-1]]
-        self.owner = np.repeat(np.arange(len(atom_sets)), self.sizes)
+        self.owner = np.repeat(np.arange(len(sizes)), self.sizes)
+
+    def atoms(self, j: int) -> np.ndarray:
+        return self.flat[self.starts[j] : self.starts[j] + self.sizes[j]]
 
     def sums(self, x: np.ndarray) -> np.ndarray:
         """Each object's sum of `x` over its atoms (objects are never empty)."""
@@ -177,7 +179,9 @@ def interval_violations(table: LinkedTable, hidden: set[str], k: int) -> list[Vi
                 for i in small]  # fmt: skip
     published = [c for c in table.cells if c not in hidden]
     lp = _interval_lp(table, published)
-    incidence = _Objects([o[1] for o in objects])
+    sizes, flat = table.matrix().rows(cells)
+    singles = np.asarray(small, dtype=np.int64)
+    incidence = _Objects(np.r_[sizes, np.ones_like(singles)], np.r_[flat, singles])
     if certified(table, published, [o[1] for o in objects], incidence, lp, k):
         return []
     return _lp_violations(table, objects, incidence, IntervalModel(table, published, lp), k)
@@ -198,7 +202,7 @@ def certified(
     by one LP, whose solution, moved within blocks, may prove others too. An object that an LP
     shows narrowed inside [1, k-1] ends the attempt: the audit's own LPs then name the cells.
     """
-    proof = block_proof(table, published, objects, k)
+    proof = block_proof(table, published, incidence.sizes, incidence.flat, k)
     if proof is None:
         return False
     is_open = ~proof.proves(table.atom_counts.astype(np.float64))
@@ -208,8 +212,7 @@ def certified(
         is_open[j] = False
         for sense in (1, -1):
             cost = np.zeros(model.n)
-            start = incidence.starts[j]
-            cost[incidence.flat[start : start + incidence.sizes[j]]] = float(sense)
+            cost[incidence.atoms(j)] = float(sense)
             model.solve_weighted(cost)
             if model.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
                 return False

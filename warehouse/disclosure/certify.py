@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from warehouse.disclosure.linked import LinkedTable, flat_sets
+from warehouse.disclosure.linked import LinkedTable
 
 TOL = 1e-6
 
@@ -24,22 +24,18 @@ class BlockProof:
     """For a table, its published cells and sensitive objects: which objects a point proves."""
 
     def __init__(
-        self, table: LinkedTable, blocks: np.ndarray, objects: list[frozenset[int]], k: int
+        self, table: LinkedTable, blocks: np.ndarray, sizes: np.ndarray, flat: np.ndarray, k: int
     ) -> None:
-        self.block, self.n_blocks, self.k, self.n_objects = (
-            blocks,
-            int(blocks.max()) + 1,
-            k,
-            len(objects),
-        )
+        """Objects as `flat_sets` gives them: object j's atoms are the next sizes[j] of flat."""
+        self.block, self.n_blocks = blocks, int(blocks.max()) + 1
+        self.k, self.n_objects = k, len(sizes)
         upper = table.upper()
         unbounded = np.isinf(upper)
         finite = np.where(unbounded, 0.0, upper)
         room = np.bincount(blocks, finite, self.n_blocks)
         open_ended = np.bincount(blocks, unbounded, self.n_blocks)
-        sizes, flat = flat_sets([sorted(o) for o in objects])
         pair, where = np.unique(
-            np.repeat(np.arange(len(objects)), sizes) * self.n_blocks + blocks[flat],
+            np.repeat(np.arange(len(sizes)), sizes) * self.n_blocks + blocks[flat],
             return_inverse=True,
         )
         self.pair_block, self.pair_object = pair % self.n_blocks, pair // self.n_blocks
@@ -63,7 +59,7 @@ class BlockProof:
 
 
 def block_proof(
-    table: LinkedTable, published: list[str], objects: list[frozenset[int]], k: int
+    table: LinkedTable, published: list[str], sizes: np.ndarray, flat: np.ndarray, k: int
 ) -> BlockProof | None:
     """A BlockProof, or None where moving within blocks could break a bounded row or the true
     counts are not a point the attacker allows (then only the LPs can tell)."""
@@ -74,7 +70,7 @@ def block_proof(
     if (table.atom_counts > table.upper()).any():
         return None
     blocks = _block_ids(table, published)
-    return None if blocks is None else BlockProof(table, blocks, objects, k)
+    return None if blocks is None else BlockProof(table, blocks, sizes, flat, k)
 
 
 def _loose(table: LinkedTable, atoms: frozenset[int], bound: int) -> bool:
@@ -86,8 +82,7 @@ def _block_ids(table: LinkedTable, published: list[str]) -> np.ndarray | None:
     """Each atom's block: atoms in the same published cells share one (an atom in none is in
     the block of such atoms). Signatures are hashed, then checked exactly: None on a collision."""
     n = len(table.atoms)
-    arrays = table.cell_arrays()
-    sizes, flat = flat_sets([arrays[c] for c in published])
+    sizes, flat = table.matrix().rows(published)
     owner = np.repeat(np.arange(len(published)), sizes)
     salt = np.random.default_rng(0).integers(1, 2**62, size=(len(published), 2), dtype=np.int64)
     signature = np.zeros((n, 2), dtype=np.int64)

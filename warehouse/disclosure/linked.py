@@ -43,7 +43,10 @@ class LinkedTable:
         self.atom_counts = np.asarray(self.atom_counts, dtype=np.int64)
         if not self.atom_bounds:
             self.atom_bounds = [None] * len(self.atoms)
-        self._counts = _cell_counts(self.atom_counts, self.cells)
+        self._matrix = cell_matrix(self.cells)
+        self._counts = dict(
+            zip(self._matrix.names, self._matrix.sums(self.atom_counts).tolist(), strict=True)
+        )
 
     def count(self, cell: str) -> int:
         return self._counts[cell]
@@ -54,19 +57,20 @@ class LinkedTable:
             self._upper = np.array([np.inf if b is None else float(b) for b in self.atom_bounds])
         return self._upper
 
-    def cell_arrays(self) -> dict[str, np.ndarray]:
-        """Each cell's atoms as a sorted index array; computed once."""
-        if "_arrays" not in self.__dict__:
-            self._arrays = {c: np.array(sorted(a), dtype=np.int64) for c, a in self.cells.items()}
-        return self._arrays
+    def matrix(self) -> CellMatrix:
+        """The cells as one sparse matrix (shared by tables with the very same cells)."""
+        if "_matrix" not in self.__dict__:
+            self._matrix = cell_matrix(self.cells)
+        return self._matrix
 
     def binding_bounds(self) -> set[str]:
         """Cells whose upper bound is tighter than the sum of their atoms' bounds; computed once."""
         if "_binding" not in self.__dict__:
-            upper, arrays = self.upper(), self.cell_arrays()
+            matrix = self.matrix()
+            room = matrix.sums(self.upper())
             self._binding = {
                 c for c, b in self.cell_bounds.items()
-                if b is not None and not upper[arrays[c]].sum() <= b
+                if b is not None and not room[matrix.row[c]] <= b
             }  # fmt: skip
         return self._binding
 
@@ -110,13 +114,46 @@ def flat_sets(sets: Collection[Collection[int]]) -> tuple[np.ndarray, np.ndarray
     return sizes, np.fromiter(chain.from_iterable(sets), np.int64, int(sizes.sum()))
 
 
-def _cell_counts(atom_counts: np.ndarray, cells: dict[str, frozenset[int]]) -> dict[str, int]:
-    """Each cell's count: the sum of its atoms' counts (one cumulative sum over all cells)."""
-    sizes, flat = flat_sets(cells.values())
-    total = np.r_[0, np.cumsum(atom_counts[flat])]
-    ends = np.cumsum(sizes)
-    sums = (total[ends] - total[ends - sizes]).tolist()
-    return dict(zip(cells, sums, strict=True))
+class CellMatrix:
+    """Cells as a sparse 0/1 matrix (cells x atoms, CSR): each cell's atoms sorted, in a row."""
+
+    def __init__(self, cells: dict[str, frozenset[int]]) -> None:
+        self.names = list(cells)
+        self.row = {c: i for i, c in enumerate(self.names)}
+        self.sizes, self.flat = flat_sets([sorted(a) for a in cells.values()])
+        self.starts = np.r_[0, np.cumsum(self.sizes)]
+
+    def atoms(self, cell: str) -> np.ndarray:
+        """The cell's atoms, sorted."""
+        i = self.row[cell]
+        return self.flat[self.starts[i] : self.starts[i + 1]]
+
+    def rows(self, cells: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(sizes, atoms) of `cells`, one after the other, as `flat_sets` gives them."""
+        picked = np.fromiter((self.row[c] for c in cells), np.int64, len(cells))
+        sizes = self.sizes[picked]
+        begin = np.repeat(self.starts[picked] - np.r_[0, np.cumsum(sizes)[:-1]], sizes)
+        return sizes, self.flat[begin + np.arange(int(sizes.sum()))]
+
+    def sums(self, values: np.ndarray) -> np.ndarray:
+        """Each cell's sum of `values` over its atoms."""
+        total = np.r_[0, np.cumsum(values[self.flat])]
+        return total[self.starts[1:]] - total[self.starts[:-1]]
+
+
+# The matrices of the last few cell dicts, with a copy to check the dict is unchanged: every
+# measure of a survey has the same cells, so this builds each survey's matrix once.
+_MATRICES: list[tuple[dict, dict, CellMatrix]] = []
+
+
+def cell_matrix(cells: dict[str, frozenset[int]]) -> CellMatrix:
+    """The CellMatrix of `cells`, reused while the very same dict is passed again unchanged."""
+    for held, copy, matrix in _MATRICES:
+        if held is cells and copy == cells:
+            return matrix
+    matrix = CellMatrix(cells)
+    _MATRICES[:] = [(cells, dict(cells), matrix), *_MATRICES[:3]]
+    return matrix
 
 
 @dataclass(frozen=True)
