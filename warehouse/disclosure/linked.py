@@ -66,8 +66,13 @@ class LinkedTable:
     def binding_bounds(self) -> set[str]:
         """Cells whose upper bound is tighter than the sum of their atoms' bounds; computed once."""
         if "_binding" not in self.__dict__:
-            matrix = self.matrix()
-            room = matrix.sums(self.upper())
+            matrix, upper = self.matrix(), self.upper()
+            unbounded = np.isinf(upper)
+            room = np.where(
+                matrix.sums(unbounded.astype(np.int64)) > 0,
+                np.inf,
+                matrix.sums(np.where(unbounded, 0.0, upper)),
+            )
             self._binding = {
                 c for c, b in self.cell_bounds.items()
                 if b is not None and not room[matrix.row[c]] <= b
@@ -136,7 +141,7 @@ class CellMatrix:
         return sizes, self.flat[begin + np.arange(int(sizes.sum()))]
 
     def sums(self, values: np.ndarray) -> np.ndarray:
-        """Each cell's sum of `values` over its atoms."""
+        """Each cell's sum of `values` (finite) over its atoms."""
         total = np.r_[0, np.cumsum(values[self.flat])]
         return total[self.starts[1:]] - total[self.starts[:-1]]
 
