@@ -208,6 +208,14 @@ def same_marts(a: Path, b: Path) -> bool:
         con.close()
 
 
+def comparable_and_same(a: Path, b: Path) -> bool | None:
+    """`same_marts`, or None when the files' marts differ in layout (code from before a mart)."""
+    try:
+        return same_marts(a, b)
+    except duckdb.Error:
+        return None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
@@ -244,6 +252,10 @@ def main() -> None:
                 files[f"{name} {state}"] = out
         counts = {name: hidden(path) for name, path in files.items() if "cold" in name}
         warm_same = same_marts(files["this cold"], files["this warm"])
+        same_as = {  # the cells (and figures) each earlier code published, row for row
+            ref: comparable_and_same(files[f"{ref} cold"], files["this cold"])
+            for ref in args.before
+        }
     profile = runs["this cold"].pop("profile")
     print(f"demo data seed 1, scale {args.scale:g}")
     print(f"extract + load (this checkout): {load['wall']:.1f} s wall, {load['cpu']:.1f} s CPU")
@@ -274,6 +286,9 @@ def main() -> None:
                 + f"; whole build {r['peak_mib']:.0f} MiB"
             )
     print(f"warm build published the same as the cold one: {'yes' if warm_same else 'NO'}")
+    for ref, same in same_as.items():
+        answer = "not comparable (other mart layout)" if same is None else "yes" if same else "NO"
+        print(f"this cold published the same rows as {ref} cold: {answer}")
     print("hidden cells with people (primary in brackets) / cells with people, per code")
     names = list(counts)
     print(f"{'mart':26}" + "".join(f"{n:>20}" for n in names))
