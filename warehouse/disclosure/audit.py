@@ -171,26 +171,24 @@ def interval_violations(table: LinkedTable, hidden: set[str], k: int) -> list[Vi
     the same as ever.
     """
     cells = [c for c in sorted(hidden) if 0 < table.count(c) < k and table.cells[c]]
-    small = np.flatnonzero((table.atom_counts > 0) & (table.atom_counts < k)).tolist()
-    if not cells and not small:
+    small = np.flatnonzero((table.atom_counts > 0) & (table.atom_counts < k))
+    if not cells and not len(small):
         return []
-    objects = [(c, table.cells[c], table.count(c)) for c in cells]
-    objects += [(f"atom:{table.atoms[i]}", frozenset([i]), int(table.atom_counts[i]))
-                for i in small]  # fmt: skip
     published = [c for c in table.cells if c not in hidden]
     lp = _interval_lp(table, published)
     sizes, flat = table.matrix().rows(cells)
-    singles = np.asarray(small, dtype=np.int64)
-    incidence = _Objects(np.r_[sizes, np.ones_like(singles)], np.r_[flat, singles])
-    if certified(table, published, [o[1] for o in objects], incidence, lp, k):
+    incidence = _Objects(np.r_[sizes, np.ones_like(small)], np.r_[flat, small])
+    if certified(table, published, incidence, lp, k):
         return []
+    objects = [(c, table.cells[c], table.count(c)) for c in cells]
+    objects += [(f"atom:{table.atoms[i]}", frozenset([i]), int(table.atom_counts[i]))
+                for i in small.tolist()]  # fmt: skip
     return _lp_violations(table, objects, incidence, IntervalModel(table, published, lp), k)
 
 
 def certified(
     table: LinkedTable,
     published: list[str],
-    objects: list[frozenset[int]],
     incidence: _Objects,
     lp: highspy.HighsLp,
     k: int,
@@ -220,7 +218,7 @@ def certified(
             value = sense * model.h.getInfo().objective_function_value
             if sense == 1 and value <= TOL:
                 break  # its minimum is 0
-            if sense == 1 and _bound(table, objects[j]) < k:
+            if sense == 1 and table.upper()[incidence.atoms(j)].sum() < k:  # as `_bound`
                 return False
             if sense == -1 and value < k - TOL:
                 return False

@@ -125,7 +125,9 @@ class CellMatrix:
     def __init__(self, cells: dict[str, frozenset[int]]) -> None:
         self.names = list(cells)
         self.row = {c: i for i, c in enumerate(self.names)}
-        self.sizes, self.flat = flat_sets([sorted(a) for a in cells.values()])
+        self.sizes, flat = flat_sets(cells.values())
+        owner = np.repeat(np.arange(len(self.names)), self.sizes)
+        self.flat = flat[np.lexsort((flat, owner))]  # each row's atoms sorted, in one go
         self.starts = np.r_[0, np.cumsum(self.sizes)]
 
     def atoms(self, cell: str) -> np.ndarray:
