@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import asdict
 from pathlib import Path
@@ -10,6 +11,8 @@ import duckdb
 import pandas as pd
 import pytest
 
+from pipelines.manifest import ManifestError
+from pipelines.refresh import check_before_refresh
 from schemas.kolada import configured_kpis
 from schemas.model import sql_literal
 from warehouse.build import catalogue_frame
@@ -72,18 +75,30 @@ def test_workers_protect_every_table_exactly_as_the_refresh_did_in_one_process(
         pd.testing.assert_frame_equal(_rows(con, table), serial[table])
 
 
-def _fail(message: str) -> None:
-    raise RuntimeError(message)
-
-
-def test_a_workers_error_reaches_the_caller_as_the_worker_raised_it(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    jobs = [("audit LP: Infeasible",), ("audit MIP: Time limit reached",)]
+def test_a_workers_error_reaches_the_caller_as_the_worker_raised_it() -> None:
+    """An LP that fails in a worker (RuntimeError) fails the build with the same type and message,
+    which is all the CLI shows (`chefskartan refresh: oväntat fel (RuntimeError) ...`)."""
+    messages = ["audit LP: Infeasible", "audit MIP: Time limit reached"]
+    # exec: a builtin the workers unpickle without importing anything (a test function would
+    # import the test module, and with it the warehouse, in every worker)
+    jobs = [(f"raise RuntimeError({m!r})",) for m in messages]
     with pytest.raises(RuntimeError) as raised:
-        list(pool.run(2, _fail, jobs))
-    assert type(raised.value) is RuntimeError  # the CLI names the type, as without workers
-    assert str(raised.value) in {message for (message,) in jobs}
+        list(pool.run(2, exec, jobs))
+    assert type(raised.value) is RuntimeError
+    assert str(raised.value) in messages
+
+
+def test_a_worker_killed_from_outside_fails_the_build_with_what_to_do() -> None:
+    with pytest.raises(pool.WorkerLost, match=f"{pool.WORKERS_ENV}=1"):
+        list(pool.run(2, os._exit, [(9,), (9,)]))  # as the kernel's OOM killer would
+
+
+def test_a_bad_workers_setting_stops_the_refresh_before_it_starts(
+    demo_inbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(pool.WORKERS_ENV, "alla")
+    with pytest.raises(ManifestError, match=f"{pool.WORKERS_ENV} ska vara ett heltal"):
+        check_before_refresh(demo_inbox)  # the CLI prints it as it prints a manifest's error
 
 
 def test_the_pool_starts_only_when_the_tables_pay_for_it(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,6 +11,7 @@ run in the calling process: a worker's start costs more than it saves there.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from warehouse import workers
@@ -44,5 +45,15 @@ def run(count: int, work: Callable[..., Any], jobs: Iterable[tuple]) -> Iterator
         for job in jobs:
             yield job, work(*job)
         return
-    with workers.process_pool(count) as pool:
-        yield from workers.bounded(pool, work, jobs, IN_FLIGHT * count)
+    try:
+        with workers.process_pool(count) as pool:
+            yield from workers.bounded(pool, work, jobs, IN_FLIGHT * count)
+    except BrokenProcessPool as exc:  # killed from outside (out of memory): no input's fault
+        raise WorkerLost(
+            "Inget publicerades: en process som skyddade tabellerna avslutades oväntat (slut på "
+            f"minne?). Sätt {WORKERS_ENV}=1 för att skydda en kommun i taget."
+        ) from exc
+
+
+class WorkerLost(BrokenProcessPool):
+    """A disclosure worker died while protecting (the message says what to do)."""
