@@ -17,8 +17,10 @@ from typing import Any
 from warehouse import workers
 
 WORKERS_ENV = "CHEFSKARTAN_DISCLOSURE_WORKERS"
-MAX_WORKERS = 4  # each worker holds a kommun's tables and HiGHS models (Stockholm: ~200 MiB)
-IN_FLIGHT = 2  # jobs submitted per worker: one running, one ready while the main process reads
+MAX_WORKERS = 4  # each worker holds its imports (~150 MiB), a kommun's tables and HiGHS models
+# Jobs submitted and unfinished beyond one per worker: one ready to start while the main process
+# reads the next (reading a kommun takes a tenth of protecting it); each holds a kommun's inputs.
+SPARE = 1
 
 
 def workers_for(jobs: int, size: int, min_size: int) -> int:
@@ -38,7 +40,7 @@ def largest_first(items: Iterable, size: Callable[[Any], int]) -> list:
 
 def run(count: int, work: Callable[..., Any], jobs: Iterable[tuple]) -> Iterator[tuple[tuple, Any]]:
     """(job, work(*job)) for each job: in this process when `count` is 1 (in the jobs' order),
-    else on `count` spawned workers as they finish, at most IN_FLIGHT per worker submitted.
+    else on `count` spawned workers as they finish, at most `count` + SPARE submitted at once.
 
     A worker's exception is raised here as the worker raised it (same type and message)."""
     if count <= 1:
@@ -47,7 +49,7 @@ def run(count: int, work: Callable[..., Any], jobs: Iterable[tuple]) -> Iterator
         return
     try:
         with workers.process_pool(count) as pool:
-            yield from workers.bounded(pool, work, jobs, IN_FLIGHT * count)
+            yield from workers.bounded(pool, work, jobs, count + SPARE)
     except BrokenProcessPool as exc:  # killed from outside (out of memory): no input's fault
         raise WorkerLost(
             "Inget publicerades: en process som skyddade tabellerna avslutades oväntat (slut på "
