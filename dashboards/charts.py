@@ -149,12 +149,17 @@ def show_built(
     function's name and its arguments (the rows already read under the session's grant, so
     a cached spec is only ever served for the very data it was built from).
     """
-    spec = _screen_spec(build.__name__, *args)
+    spec = built_spec(build, *args)
     if spec is None:
         if empty:
             st.caption(empty)
         return
     st.vega_lite_chart(spec, theme=None)
+
+
+def built_spec(build: Callable[..., alt.TopLevelMixin | None], *args: Any) -> dict[str, Any] | None:
+    """The chart's screen spec from the cache, built on a miss (warm.py fills it ahead)."""
+    return _screen_spec(build.__name__, *args)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

@@ -25,10 +25,11 @@ How the connection is handled, and why (DESIGN.md §10):
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -332,12 +333,40 @@ def _current_connection() -> duckdb.DuckDBPyConnection:
     return _connection_to(published_path())
 
 
+def published_version() -> tuple[str, int, int] | None:
+    """(resolved path, mtime, inode) of the published file, None while there is none: a new
+    publication (a new versions/ folder behind the symlink, or os.replace) changes it."""
+    try:
+        path = published_path()
+        stat = path.stat()
+    except (PublishedDbMissing, FileNotFoundError):
+        return None
+    return str(path), stat.st_mtime_ns, stat.st_ino
+
+
+_acting = threading.local()  # .grant: the session a background thread works for (warm.py)
+
+
+@contextlib.contextmanager
+def acting_as(grant: access.Grant) -> Iterator[None]:
+    """Run this thread's queries under `grant`, as the session that holds it would: the
+    warm-up after a publication reads nothing its session could not read itself."""
+    _acting.grant = grant
+    try:
+        yield
+    finally:
+        del _acting.grant
+
+
 def current_grant() -> access.Grant:
     """The grant of this Streamlit session (set by app.py); outside Streamlit, the local one.
 
     Outside a script run (the CLI's posters and reports, tests) the reader holds the files
     anyway. A session without a grant gets the local grant only when no login is configured.
     """
+    acting = getattr(_acting, "grant", None)
+    if acting is not None:
+        return acting
     if get_script_run_ctx(suppress_warning=True) is None:
         return access.local_grant(os.environ.get(LOCAL_ROLE_ENV) or "hr")
     grant = st.session_state.get(GRANT_KEY)

@@ -154,7 +154,12 @@ def table(build: Callable[..., Any], *args: Any) -> None:
     Rendering costs ~0.1 s a table on every rerun; the key is the builder and its arguments
     (rows already read under the session's grant), so HTML is only reused for the same data.
     """
-    st.html(_table_html(build.__module__, build.__name__, *args))
+    st.html(table_html(build, *args))
+
+
+def table_html(build: Callable[..., Any], *args: Any) -> str:
+    """The table's HTML from the cache, built on a miss (warm.py fills it ahead of a visit)."""
+    return _table_html(build.__module__, build.__name__, *args)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
