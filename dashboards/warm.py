@@ -19,19 +19,20 @@ published version, runs those prepare functions again, newest first:
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+from streamlit.logger import get_logger
+
 from dashboards import access, queries
 
 RECENT = 16  # views kept; a workshop day has a handful (a kommun, its förvaltningar)
 POLL_S = 2.0  # how often the watcher looks at the published file (a stat)
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)  # at the server's --logger.level (info by default)
 
 _lock = threading.Lock()
 _views: OrderedDict[tuple[Any, ...], tuple[Callable[..., Any], tuple[Any, ...], access.Grant]] = (
@@ -113,11 +114,31 @@ _warmed: list[tuple[str, int, int] | None] = [None]
 
 def _watch(poll_s: float) -> None:
     seen = queries.published_version()
+    prime()
     while not _stop.wait(poll_s):
         now = queries.published_version()
         if now is not None and now != seen:
             seen = now
             started = time.perf_counter()
-            built = warm_up()
+            queries.open_published()
+            built, views = warm_up(), len(_views)
             _warmed[0] = now
-            log.info("warm-up: %d views in %.1f s", built, time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            log.info("warm-up for %s: %d of %d views in %.1f s", now[0], built, views, seconds)
+
+
+def prime() -> None:
+    """At the server's start: what the first page would otherwise pay once, on a user's click
+    (the published file opened, great-tables' and Altair's first table and chart)."""
+    import altair as alt
+    import pandas as pd
+    from great_tables import GT
+
+    from dashboards import charts
+
+    queries.open_published()
+    try:
+        GT(pd.DataFrame({"a": ["1"]}), locale="sv").as_raw_html()
+        charts.screen_spec(alt.Chart(pd.DataFrame({"x": [1]})).mark_bar().encode(x=alt.X("x:Q")))
+    except Exception:  # noqa: BLE001 - only a head start; the pages build their own anyway
+        log.debug("priming failed", exc_info=True)
