@@ -116,8 +116,10 @@ def test_the_warm_up_reads_only_what_the_sessions_grant_reads(
     assert ("managers", fx.LOMMA) not in ran
 
 
-def test_the_watcher_warms_up_when_a_new_version_is_published(db: Path) -> None:
-    visit()
+def test_the_watcher_warms_up_when_a_new_version_is_published(
+    db: Path, builds: Counter[str]
+) -> None:
+    warm.remember(comparison.prepare, None)  # as Jämförelse does for a few kommuner
     warm.start(poll_s=0.05)
     try:
         next_version(db, 5)
@@ -126,5 +128,25 @@ def test_the_watcher_warms_up_when_a_new_version_is_published(db: Path) -> None:
         while warm.warmed_version() != published and time.monotonic() < deadline:
             time.sleep(0.05)
         assert warm.warmed_version() == published
+        assert builds["table"] >= 1  # Jämförelse's table of the new version
     finally:
         warm.stop()
+
+
+def comparison_page() -> None:
+    from dashboards.views import comparison
+
+    comparison.render()
+
+
+def test_jamforelse_opened_before_a_publication_is_ready_at_its_next_visit(
+    db: Path, builds: Counter[str]
+) -> None:
+    AppTest.from_function(comparison_page, default_timeout=30).run()
+    next_version(db, 3017)
+    assert warm.warm_up() == 1
+    builds.clear()
+    at = AppTest.from_function(comparison_page, default_timeout=30).run()
+    assert not at.exception and builds == Counter()
+    table = next(h.proto.body for h in at.get("html") if 'id="jamforelse"' in h.proto.body)
+    assert f"3{NB}025" in table  # Burlöv's 8 managers + 3017: the new version's
