@@ -29,7 +29,7 @@ from streamlit.logger import get_logger
 
 from dashboards import access, queries
 
-RECENT = 16  # views kept; a workshop day has a handful (a kommun, its förvaltningar)
+RECENT = 32  # views kept; a workshop day has a handful (a kommun, its förvaltningar)
 POLL_S = 2.0  # how often the watcher looks at the published file (a stat)
 
 log = get_logger(__name__)  # at the server's --logger.level (info by default)
@@ -67,10 +67,13 @@ def forget() -> None:
         _views.clear()
 
 
-def warm_up() -> int:
-    """Build every remembered view on the published version now; how many were built."""
+def warm_up(stale: Callable[[], bool] = lambda: False) -> int:
+    """Build every remembered view on the published version now, newest first, until `stale()`
+    (a newer version is out: the watcher starts over); how many were built."""
     built = 0
     for prepare, args, grant in recent():
+        if stale():
+            break
         try:
             with queries.acting_as(grant):
                 prepare(*args)
@@ -121,7 +124,7 @@ def _watch(poll_s: float) -> None:
             seen = now
             started = time.perf_counter()
             queries.open_published()
-            built, views = warm_up(), len(_views)
+            built, views = warm_up(lambda v=now: queries.published_version() != v), len(_views)
             _warmed[0] = now
             seconds = time.perf_counter() - started
             log.info("warm-up for %s: %d of %d views in %.1f s", now[0], built, views, seconds)

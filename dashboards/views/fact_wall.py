@@ -47,6 +47,9 @@ def render() -> None:
     if selection is None:
         return
     kommun, period, forvaltning = selection
+    # After a publication this view is built first, then the kommun's other förvaltningar
+    # (a workshop goes through them all).
+    warm.remember(prepare_kommun, kommun["kommun_code"], period)
     warm.remember(prepare, kommun["kommun_code"], period, forvaltning["forvaltning_id"])
     threshold = int(kommun["span_threshold"])
 
@@ -132,6 +135,12 @@ def render() -> None:
 
     st.markdown("#### Enkätresultat")
     survey_section(kommun, forvaltning)
+
+
+def prepare_kommun(kommun_code: str, period: dt.date) -> None:
+    """prepare() for every förvaltning of the kommun and period."""
+    for forvaltning_id in widgets.forvaltning_options(kommun_code, period):
+        prepare(kommun_code, period, forvaltning_id)
 
 
 def prepare(kommun_code: str, period: dt.date, forvaltning_id: str) -> None:

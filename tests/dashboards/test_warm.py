@@ -84,13 +84,25 @@ def test_a_view_opened_before_a_publication_is_ready_at_its_next_visit(
     assert managers_shown(cold) == f"1{NB}020"
 
     next_version(db, 2017)  # the morning's refresh
-    assert warm.warm_up() == 1
+    assert warm.warm_up() == 2  # the view, and its kommun's förvaltningar
     builds.clear()
     at = visit()
     assert builds == Counter(), "the first visit after the warm-up built something again"
     assert managers_shown(at) == f"2{NB}020"  # the new version's figures, never the last ones
     table = next(h.proto.body for h in at.get("html") if 'id="chefer"' in h.proto.body)
     assert ">2041<" in table.replace(NB, "")  # 24 employees + 2017 (the cached table is new)
+
+
+def test_the_kommuns_other_forvaltningar_are_ready_too(db: Path, builds: Counter[str]) -> None:
+    visit()  # Barn- och utbildningsförvaltningen only
+    next_version(db, 4017)
+    assert warm.warm_up() == 2  # the förvaltning opened, then every förvaltning of Burlöv
+    builds.clear()
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.query_params.update(kommun=fx.BURLOV, forvaltning=fx.VOF)  # never opened before
+    at.run()
+    assert not at.exception and at.sidebar.selectbox(key="forvaltning").value == fx.VOF
+    assert builds == Counter()
 
 
 def test_the_warm_up_reads_only_what_the_sessions_grant_reads(
@@ -109,6 +121,7 @@ def test_the_warm_up_reads_only_what_the_sessions_grant_reads(
         warm.remember(fact_wall.prepare, fx.BURLOV, fx.P_NOW, fx.BUF)  # a forged link
         warm.remember(comparison.prepare, (fx.LOMMA, fx.BURLOV))
     next_version(db, 1)
+    assert warm.warm_up(stale=lambda: True) == 0  # a newer version is out: start over
     assert warm.warm_up() == 2  # Burlöv's view is refused, as its page would be
     names = {name for name, _ in ran}
     assert "rollup" in names and not names & access.HR_ONLY  # no per-manager rows for workshop
