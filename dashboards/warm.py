@@ -119,15 +119,22 @@ def _watch(poll_s: float) -> None:
     seen = queries.published_version()
     prime()
     while not _stop.wait(poll_s):
-        now = queries.published_version()
-        if now is not None and now != seen:
-            seen = now
-            started = time.perf_counter()
-            queries.open_published()
-            built, views = warm_up(lambda v=now: queries.published_version() != v), len(_views)
-            _warmed[0] = now
-            seconds = time.perf_counter() - started
-            log.info("warm-up for %s: %d of %d views in %.1f s", now[0], built, views, seconds)
+        try:
+            now = queries.published_version()
+            if now is not None and now != seen:
+                seen = now
+                _warm_up_for(now)
+        except Exception:  # noqa: BLE001 - the pages work without it; keep watching
+            log.warning("warm-up failed", exc_info=True)
+
+
+def _warm_up_for(version: tuple[str, int, int]) -> None:
+    started = time.perf_counter()
+    queries.open_published()
+    built, views = warm_up(lambda: queries.published_version() != version), len(_views)
+    _warmed[0] = version
+    seconds = time.perf_counter() - started
+    log.info("warm-up for %s: %d of %d views in %.1f s", version[0], built, views, seconds)
 
 
 def prime() -> None:
