@@ -106,6 +106,11 @@ def stop() -> None:
         watcher.join()
 
 
+def running() -> bool:
+    """Whether this process has a watcher (a server has; AppTest runs and the CLI have none)."""
+    return _watcher is not None
+
+
 def warmed_version() -> tuple[str, int, int] | None:
     """The published version the watcher last warmed up for."""
     return _warmed[0]

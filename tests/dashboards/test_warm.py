@@ -78,6 +78,7 @@ def test_a_view_opened_before_a_publication_is_ready_at_its_next_visit(
     db: Path, builds: Counter[str]
 ) -> None:
     visit()  # preparing the workshop: Burlöv's Barn- och utbildningsförvaltningen
+    assert not warm.running()  # only a server watches (an AppTest run of the app does not)
     next_version(db, 1017)
     cold = visit()  # without the warm-up, the first visit builds its tables and chart
     assert builds["table"] >= 3 and builds["chart"] >= 1
