@@ -14,6 +14,9 @@ How the connection is handled, and why (DESIGN.md §10):
   gives wrong results. Cursors are created one at a time (DuckDB 2.0 refuses concurrent
   calls on one connection); results are fetched fully (they stream and hold the connection)
   and the cursor closed.
+- Results are kept per file version (st.cache_data under path, mtime, inode, query and
+  parameters), so a click re-reads nothing and a new publication is read afresh; the grant is
+  checked before and the rows cut after, for every session.
 - SQL lives in the SQL dict below, reads only mart_* tables and takes user values only as
   ? parameters (tests check both).
 - Every query passes the session's grant first (dashboards/access.py): the kommun it names
@@ -428,12 +431,41 @@ def _restrict(grant: access.Grant, name: str, params: list[Any], result: T) -> T
     return result
 
 
-def _query(name: str, params: list[Any], fetch: Callable[[Any], T]) -> T:
-    """Check the session's grant, then run SQL[name] on the file the grant may read."""
+FETCH: dict[str, Callable[[Any], Any]] = {
+    "frame": lambda cursor: cursor.df(),
+    "rows": lambda cursor: cursor.fetchall(),
+}
+
+
+def _query(name: str, params: list[Any], fetch: str) -> Any:
+    """Check the session's grant, then read SQL[name] from the file the grant may read."""
     grant = current_grant()
     path = _path_for(grant, name, params)
     _check(grant, name, params, path)
-    return _restrict(grant, name, params, _run(path, name, params, fetch))
+    return _restrict(grant, name, params, _read(path, name, params, fetch))
+
+
+def _read(path: Path, name: str, params: list[Any], fetch: str) -> Any:
+    """The query's result for the file's version now: read once per version, then from memory.
+
+    A page runs ~17 queries on every visit and click, most of them the last visit's; the key is
+    the file's version (a new publication is a new one), so a result is never one of an older
+    version. The grant is checked before and the rows cut after, for every session.
+    """
+    try:
+        stat = path.stat()
+    except FileNotFoundError as exc:  # replaced or removed between the check and stat()
+        raise PublishedDbMissing(
+            f"Inget publicerat lager ännu – kör chefskartan refresh. (Väntar på {path}.)"
+        ) from exc
+    return _read_version(str(path), stat.st_mtime_ns, stat.st_ino, name, tuple(params), fetch)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _read_version(
+    path: str, mtime_ns: int, inode: int, name: str, params: tuple[Any, ...], fetch: str
+) -> Any:
+    return _run(Path(path), name, list(params), FETCH[fetch])
 
 
 def _run(path: Path, name: str, params: list[Any], fetch: Callable[[Any], T]) -> T:
@@ -467,11 +499,11 @@ def _run(path: Path, name: str, params: list[Any], fetch: Callable[[Any], T]) ->
 
 
 def _frame(name: str, params: list[Any]) -> pd.DataFrame:
-    return _query(name, params, lambda cursor: cursor.df())
+    return _query(name, params, "frame")
 
 
 def _rows(name: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    return _query(name, params, lambda cursor: cursor.fetchall())
+    return _query(name, params, "rows")
 
 
 # --------------------------------------------------------------------------- queries
