@@ -461,7 +461,9 @@ def _read(path: Path, name: str, params: list[Any], fetch: str) -> Any:
     return _read_version(str(path), stat.st_mtime_ns, stat.st_ino, name, tuple(params), fetch)
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+# At most ~0.5 MB a result at national scale (a kommun's data-quality findings, every kommun's
+# survey indices), most a few kB: 256 results stay well under 100 MB.
+@st.cache_data(show_spinner=False, max_entries=256)
 def _read_version(
     path: str, mtime_ns: int, inode: int, name: str, params: tuple[Any, ...], fetch: str
 ) -> Any:
