@@ -6,7 +6,8 @@ a new version's rows miss) and opens the new file; at national scale that is mos
 Faktavägg. The morning's first click in a workshop is such a visit, to a view someone opened
 before (preparing the workshop). So each page remembers the views it draws (its prepare
 function, the selection's codes and the session's grant), and a watcher thread, on seeing a new
-published version, runs those prepare functions again, newest first:
+published version, runs those prepare functions again, newest first (Faktavägg also remembers
+the kommun, whose other förvaltningar follow):
 
 - under the grant of the session that opened the view (queries.acting_as), so the warm-up
   reads nothing that session could not read, and fills only caches keyed on the very rows a
@@ -14,7 +15,7 @@ published version, runs those prepare functions again, newest first:
 - never on the page's path: a page that asks before the warm-up got to it builds its own (or
   waits for that one entry, as Streamlit's cache does for two sessions asking at once);
 - never with a previous version's figures: every entry is keyed on rows read from the new
-  file, so what the old version built is simply not found any more.
+  file (query results on its version), so what the old version built is not found any more.
 """
 
 from __future__ import annotations
