@@ -2,9 +2,11 @@
 
 Builds the demo warehouse (seed 1) without Prefect, or uses a warehouse already built, then times
 each page's script run with Streamlit's AppTest (the server-side work of a page load: queries,
-tables, charts; no browser), cold (first run in a fresh session) and warm (median of the next
-runs), and `chefskartan wall`. The pages' imports are timed apart, before the first page.
-The fact wall opens --kommun's förvaltning with the most managers.
+tables, charts; no browser): its first run after the server's start, its first visit after a
+publication (medians; without and with dashboards/warm.py's warm-up, which is timed apart as the
+background work it is) and its warm reruns; and `chefskartan wall`. The pages' imports are timed
+apart, before the first page. The fact wall opens --kommun's förvaltning with the most managers.
+Wall and CPU seconds: on a shared machine compare CPU.
 Usage: python benchmarks/bench_pages.py [--repeat 5] [--kommun 1262] [--no-wall] [--pages fact_wall …]
        python benchmarks/bench_pages.py --national /tmp/national --kommun 0180 --no-wall
          (every Swedish kommun: generated and refreshed into DIR once, several minutes; reused after)
