@@ -322,13 +322,18 @@ def _connection(path: str, mtime_ns: int, inode: int) -> duckdb.DuckDBPyConnecti
 
 
 def _connection_to(path: Path) -> duckdb.DuckDBPyConnection:
+    return _connection(str(path), *_version_of(path))
+
+
+def _version_of(path: Path) -> tuple[int, int]:
+    """(mtime in ns, inode) of the published file: a new publication is a new pair."""
     try:
         stat = path.stat()
     except FileNotFoundError as exc:  # replaced or removed between the check and stat()
         raise PublishedDbMissing(
             f"Inget publicerat lager ännu – kör chefskartan refresh. (Väntar på {path}.)"
         ) from exc
-    return _connection(str(path), stat.st_mtime_ns, stat.st_ino)
+    return stat.st_mtime_ns, stat.st_ino
 
 
 def _current_connection() -> duckdb.DuckDBPyConnection:
@@ -452,13 +457,8 @@ def _read(path: Path, name: str, params: list[Any], fetch: str) -> Any:
     the file's version (a new publication is a new one), so a result is never one of an older
     version. The grant is checked before and the rows cut after, for every session.
     """
-    try:
-        stat = path.stat()
-    except FileNotFoundError as exc:  # replaced or removed between the check and stat()
-        raise PublishedDbMissing(
-            f"Inget publicerat lager ännu – kör chefskartan refresh. (Väntar på {path}.)"
-        ) from exc
-    return _read_version(str(path), stat.st_mtime_ns, stat.st_ino, name, tuple(params), fetch)
+    mtime, inode = _version_of(path)
+    return _read_version(str(path), mtime, inode, name, tuple(params), fetch)
 
 
 # At most ~0.5 MB a result at national scale (a kommun's data-quality findings, every kommun's
