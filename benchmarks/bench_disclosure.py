@@ -26,6 +26,10 @@ The survey fast path is measured by benchmarks/bench_survey_fast_path.py.
 Measured 2026-11-30 (cold CPU of protect_sick_leave, main -> the kernel-form proof; the same
 hidden cells): demo 2.5 -> 2.3 s, --scale 20 140.8 -> 82.3 s; national store (290 kommuner,
 tables and proofs alone, no cache) 214 -> 110 s.
+Measured 2026-12-01 (national store, --first-publication --before 39407f5, a shared 2-core machine,
+load average 3-10: compare CPU): disclosure wall 644 -> 371 s on two workers, CPU of the process
+tree 337 -> 346 s (surveys 231 -> 233, sick leave 106 -> 114), published the same; peak RSS of the
+build 1.47 -> 1.85 GiB with its workers (each ~200 MiB). Demo: no workers, CPU 3.8 -> 4.0 s.
 """
 
 from __future__ import annotations
