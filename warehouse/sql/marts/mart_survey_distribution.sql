@@ -6,16 +6,10 @@
 -- Cells with their scope and suppression first (one row per cell), then the options: joined the
 -- other way DuckDB built its hash table from the options' wide rows (1.1 GiB at small100).
 WITH cell AS MATERIALIZED (
-    SELECT c.kommun_code, c.period_date, c.survey_id, c.respondent_role, c.cell_id, c.measure_ref,
-           s.scope_type, s.scope_id, s.scope_name, s.forvaltning_id, s.forvaltning_name,
-           x.is_suppressed, f.n
-    FROM int_survey_cell c
-    JOIN int_survey_suppression x
-      USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
-    JOIN int_survey_scope s USING (kommun_code, period_date, survey_id, respondent_role, cell_id)
-    LEFT JOIN int_survey_released_figure f
-      USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
-    WHERE c.measure_type = 'item'
+    SELECT kommun_code, period_date, survey_id, respondent_role, cell_id, measure_ref,
+           scope_type, scope_id, scope_name, forvaltning_id, forvaltning_name, is_suppressed, n
+    FROM int_survey_published_cell
+    WHERE measure_type = 'item'
 ),
 -- Answers counted only where they are published: in cells shown for the item (most cells, the
 -- units below k, are hidden, and their answers were counted for nothing: 97 % of the rows).
