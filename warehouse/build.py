@@ -263,14 +263,12 @@ def check_unique_key(con: duckdb.DuckDBPyConnection, mart: Table) -> None:
 
 def build_kommun_file(combined: Path, out: Path, kommun_code: str) -> None:
     """A kommun's own file: the combined marts filtered to its rows only (tenant isolation)."""
+    write_template(out)
     con = duckdb.connect()
     try:
         con.execute(f"ATTACH {sql_literal(str(combined))} AS src (READ_ONLY)")
-        attach_new_published(con, out)
+        con.execute(f"ATTACH {sql_literal(str(out))} AS pub")
         con.execute("BEGIN TRANSACTION")
-        for mart in MARTS:
-            con.execute(mart.ddl(with_primary_key=False))
-            con.execute(";\n".join(mart.comment_statements()))
         fill_kommun_file(con, kommun_code)
         con.execute("COMMIT")
     finally:
