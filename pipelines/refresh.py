@@ -477,11 +477,13 @@ def only_file(manifest: Manifest, file_name: str) -> Manifest:
 
 def check_before_refresh(inbox: Path, only: str | None = None) -> Manifest:
     """The manifest (and the --only file) as the refresh will read them; ManifestError if not."""
+    from pipelines.extract.pool import check_settings
     from pipelines.manifest import load_manifest
     from pipelines.personnummer import load_key
 
     manifest = load_manifest(inbox)
     load_key()
+    check_settings()
     return only_file(manifest, only) if only else manifest
 
 
