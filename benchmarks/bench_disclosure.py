@@ -5,7 +5,8 @@ disclosure and a scaled demo may reject them) and extracts and loads them once i
 this checkout (timed: the part of the refresh before the build). Then builds the published marts
 from a fresh copy of that store, each in a new process, and times the whole build and, inside
 it, the disclosure steps (warehouse.build.PYTHON_STEPS: protect_surveys, protect_sick_leave;
-CPU per step too, and the build process's peak RSS when each step ended):
+CPU per step too, the disclosure workers' included, and the build process's peak RSS when each
+step ended; the whole build's peak counts the workers too):
   <ref> cold   the code at each `--before` ref (git archive into a temporary folder)
   this cold    this checkout, nothing cached: what a refresh pays when every input changed
   this warm    this checkout again on the store the cold build left (results cached per
@@ -13,7 +14,8 @@ CPU per step too, and the build process's peak RSS when each step ended):
 Refresh total = extract + load + build. Then, per mart, the cells with at least one person that
 are hidden (mart_disclosure_report: primary + secondary + group cut; for code from before
 warehouse/disclosure, the old layout's suppressed rows) per code, and whether the warm build
-published exactly what the cold one did. `--profile` prints where this checkout's cold
+published exactly what the cold one did, and each `--before` ref's cold build too (the disclosure
+pool must publish what one process does). `--profile` prints where this checkout's cold
 disclosure time goes (cProfile, cumulative).
 `--store` builds from a store loaded before (e.g. by an earlier run at that scale) instead; its
 cached disclosure results are dropped first (cold), and with `--first-publication` its survey
@@ -24,9 +26,14 @@ The survey fast path is measured by benchmarks/bench_survey_fast_path.py.
 Measured 2026-11-30 (cold CPU of protect_sick_leave, main -> the kernel-form proof; the same
 hidden cells): demo 2.5 -> 2.3 s, --scale 20 140.8 -> 82.3 s; national store (290 kommuner,
 tables and proofs alone, no cache) 214 -> 110 s.
-Measured 2026-12-01 (cold CPU of protect_surveys, main -> interval audits proven within blocks
-first; the same rows published): demo 2.0 -> 1.4 s, --scale 20 14.1 -> 9.6 s; national store
-(1,450 survey tables, first publication, protect_survey alone on their inputs) 200 -> 127 s.
+Measured 2026-12-01 (national store, --first-publication --before 39407f5, a shared 2-core machine,
+load average 3-10: compare CPU): disclosure wall 644 -> 371 s on two workers, CPU of the process
+tree 337 -> 346 s (surveys 231 -> 233, sick leave 106 -> 114), published the same; peak RSS of the
+build 1.47 -> 1.85 GiB with its workers (each ~200 MiB). Demo: no workers, CPU 3.8 -> 4.0 s.
+Measured 2026-12-01 (cold CPU of protect_surveys, 39407f5 -> interval audits proven within blocks
+first, before the worker pool; the same rows published): demo 2.0 -> 1.4 s, --scale 20 14.1 ->
+9.6 s; national store (1,450 survey tables, first publication, protect_survey alone on their
+inputs) 200 -> 127 s.
 """
 
 from __future__ import annotations
@@ -37,10 +44,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import duckdb
 import yaml
+from bench_scale import _tree_rss  # bytes resident in a process and its descendants
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -51,9 +60,12 @@ TIMER = """
 import cProfile, io, json, pstats, resource, sys, time
 from pathlib import Path
 
-def clock():
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return time.perf_counter(), usage.ru_utime + usage.ru_stime
+def clock():  # CPU of this process and of the workers it has joined (each step joins its own)
+    cpu = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        cpu += usage.ru_utime + usage.ru_stime
+    return time.perf_counter(), cpu
 
 spent = {"wall": 0.0, "cpu": 0.0}
 steps = {}  # step name -> CPU seconds
@@ -162,10 +174,27 @@ def cold_store(store: Path, first_publication: bool) -> None:
 
 
 def run_json(code: Path, script: str, *args: str) -> dict:
-    done = subprocess.run(
-        [sys.executable, "-c", script, *args], cwd=code, check=True, capture_output=True, text=True
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    """The script's JSON line, with the peak RSS of its whole process tree (workers included)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, *args], cwd=code, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    peak, done = 0, threading.Event()
+
+    def poll() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            done.wait(0.2)
+
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
+    out, err = proc.communicate()
+    done.set()
+    poller.join()
+    if proc.returncode:
+        sys.exit(f"build failed ({proc.returncode}):\n{err[-3000:]}")
+    return {**json.loads(out.strip().splitlines()[-1]), "tree_peak_mib": peak / 2**20}
 
 
 def checkout(ref: str, into: Path) -> Path:
@@ -211,8 +240,8 @@ def same_marts(a: Path, b: Path) -> bool:
         con.close()
 
 
-def comparable_and_same(a: Path, b: Path) -> bool | None:
-    """`same_marts`, or None when the files' marts differ in layout (code from before a mart)."""
+def comparable_same(a: Path, b: Path) -> bool | None:
+    """same_marts, or None when `a` was built by code with other marts (the old rule)."""
     try:
         return same_marts(a, b)
     except duckdb.Error:
@@ -255,9 +284,10 @@ def main() -> None:
                 files[f"{name} {state}"] = out
         counts = {name: hidden(path) for name, path in files.items() if "cold" in name}
         warm_same = same_marts(files["this cold"], files["this warm"])
-        same_as = {  # the cells (and figures) each earlier code published, row for row
-            ref: comparable_and_same(files[f"{ref} cold"], files["this cold"])
-            for ref in args.before
+        refs_same = {
+            name: comparable_same(path, files["this cold"])
+            for name, path in files.items()
+            if not name.startswith("this")
         }
     profile = runs["this cold"].pop("profile")
     print(f"demo data seed 1, scale {args.scale:g}")
@@ -287,11 +317,12 @@ def main() -> None:
                 f"{name}: peak RSS after each step: "
                 + ", ".join(f"{step} {mib:.0f} MiB" for step, mib in r["peaks"].items())
                 + f"; whole build {r['peak_mib']:.0f} MiB"
+                + f", with its workers {r['tree_peak_mib']:.0f} MiB"
             )
     print(f"warm build published the same as the cold one: {'yes' if warm_same else 'NO'}")
-    for ref, same in same_as.items():
-        answer = "not comparable (other mart layout)" if same is None else "yes" if same else "NO"
-        print(f"this cold published the same rows as {ref} cold: {answer}")
+    for name, same in refs_same.items():
+        verdict = {True: "yes", False: "NO", None: "(other marts: not comparable)"}[same]
+        print(f"{name} published the same as this cold: {verdict}")
     print("hidden cells with people (primary in brackets) / cells with people, per code")
     names = list(counts)
     print(f"{'mart':26}" + "".join(f"{n:>20}" for n in names))

@@ -2,9 +2,11 @@
 
 Builds the demo warehouse (seed 1) without Prefect, or uses a warehouse already built, then times
 each page's script run with Streamlit's AppTest (the server-side work of a page load: queries,
-tables, charts; no browser), cold (first run in a fresh session) and warm (median of the next
-runs), and `chefskartan wall`. The pages' imports are timed apart, before the first page.
-The fact wall opens --kommun's förvaltning with the most managers.
+tables, charts; no browser): its first run after the server's start, its first visit after a
+publication (medians; without and with dashboards/warm.py's warm-up, which is timed apart as the
+background work it is) and its warm reruns; and `chefskartan wall`. The pages' imports are timed
+apart, before the first page. The fact wall opens --kommun's förvaltning with the most managers.
+Wall and CPU seconds: on a shared machine compare CPU.
 Usage: python benchmarks/bench_pages.py [--repeat 5] [--kommun 1262] [--no-wall] [--pages fact_wall …]
        python benchmarks/bench_pages.py --national /tmp/national --kommun 0180 --no-wall
          (every Swedish kommun: generated and refreshed into DIR once, several minutes; reused after)
@@ -38,31 +40,79 @@ def page_script(module: str) -> None:
 
 
 def time_page(module: str, repeat: int, selection: dict[str, str]) -> dict[str, float]:
-    """Wall and CPU seconds of a page's run (CPU is steadier on a shared machine)."""
+    """Wall and CPU seconds of a page's run (CPU is steadier on a shared machine): its first run
+    after the server started; a first visit after each of `repeat` publications (a new session,
+    every cache emptied, as a new published version empties them), to a view nobody opened
+    before the publication, then to one opened before it (dashboards/warm.py builds it again in
+    the background, timed apart); and warm reruns."""
+    from dashboards import queries, warm
+
+    warm.forget()
+    at = new_session(module, selection)
+    first = timed_run(at)
+    reruns = [timed_run(at) for _ in range(repeat)]
+    cold, warmed, warm_ups = [], [], []
+    for _ in range(repeat):
+        publish_again()
+        queries.open_published()  # warm.py's watcher opens each new version at once
+        cold.append(timed_run(new_session(module, selection)))
+    for _ in range(repeat):  # the view was opened before the publication: warm.py builds it
+        publish_again()
+        wall, cpu = time.perf_counter(), time.process_time()
+        queries.open_published()
+        if not warm.warm_up():
+            break  # a page without a warm-up (only Faktavägg and Jämförelse have one)
+        warm_ups.append((time.perf_counter() - wall, time.process_time() - cpu))
+        warmed.append(timed_run(new_session(module, selection)))
+    runs = {
+        "first_after_start": [first],
+        "cold_median": cold,
+        "cold_after_warm_up_median": warmed,
+        "warm_median": reruns,
+        "warm_up_in_background_median": warm_ups,
+    }
+    runs = {k: v for k, v in runs.items() if v}
+    medians = {f"{k}_s": statistics.median(w for w, _ in v) for k, v in runs.items()}
+    medians |= {f"{k}_cpu_s": statistics.median(c for _, c in v) for k, v in runs.items()}
+    return {k: round(v, 3) for k, v in medians.items()}
+
+
+_COMPONENTS: list[object] = []  # the harness's component registry, scanned once (as a server does)
+
+
+def new_session(module: str, selection: dict[str, str]) -> object:
+    """A browser session opening the page by a copied link (?kommun=…&forvaltning=…)."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_function(page_script, args=(module,), default_timeout=300)
-    for key, value in selection.items():  # as a copied link opens the view (?kommun=…)
+    if _COMPONENTS:  # AppTest rescans installed packages per instance; a server does it once
+        at._bidi_component_manager = _COMPONENTS[0]
+    for key, value in selection.items():
         at.query_params[key] = value
-    runs = []
-    for _ in range(1 + repeat):
-        wall, cpu = time.perf_counter(), time.process_time()
-        at.run()
-        runs.append((time.perf_counter() - wall, time.process_time() - cpu))
-        assert not at.exception, [e.value for e in at.exception]
-    (cold_wall, cold_cpu), warm = runs[0], runs[1:]
-    return {
-        "cold_s": round(cold_wall, 3),
-        "warm_median_s": round(statistics.median(w for w, _ in warm), 3),
-        "cold_cpu_s": round(cold_cpu, 3),
-        "warm_median_cpu_s": round(statistics.median(c for _, c in warm), 3),
-    }
+    return at
+
+
+def timed_run(at: object) -> tuple[float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    at.run()  # type: ignore[attr-defined]
+    elapsed = (time.perf_counter() - wall, time.process_time() - cpu)
+    assert not at.exception, [e.value for e in at.exception]  # type: ignore[attr-defined]
+    return elapsed
+
+
+def publish_again() -> None:
+    """What a new published version does to a running server: every st.cache_* entry is for
+    the old version (connections closed, specs and tables keyed on the old rows)."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 def import_pages(pages: list[str]) -> float:
-    """Import the pages' modules and start the test harness first, timed apart: a server does
-    that once, at its start or first visit, so "cold" below is a page's first run with empty
-    caches, not the process's start (AppTest's first run also scans installed packages)."""
+    """Import the pages' modules, start the test harness and prime the libraries first, timed
+    apart: a server does that once, at its start, so "cold" below is a page's first run with
+    empty caches, not the process's start (AppTest's first run also scans installed packages)."""
     import importlib
 
     from streamlit.testing.v1 import AppTest
@@ -70,12 +120,19 @@ def import_pages(pages: list[str]) -> float:
     start = time.perf_counter()
     for module in pages:
         importlib.import_module(f"dashboards.views.{module}")
-    AppTest.from_function(empty_page).run()
+    harness = AppTest.from_function(empty_page)
+    harness.run()
+    _COMPONENTS.append(harness._bidi_component_manager)
+    from dashboards import warm
+
+    warm.prime()  # as the server's warm-up thread does at its start
     return round(time.perf_counter() - start, 3)
 
 
 def empty_page() -> None:
-    pass
+    import streamlit as st
+
+    st.empty()  # the first element of a process looks at the call stack once (Streamlit)
 
 
 def build_national(root: Path, max_employments: int | None) -> Path:

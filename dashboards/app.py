@@ -13,8 +13,9 @@ if str(_REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(_REPO_ROOT))
 
 import streamlit as st  # noqa: E402
+from streamlit import config  # noqa: E402
 
-from dashboards import login, queries, state, widgets  # noqa: E402
+from dashboards import login, queries, state, warm, widgets  # noqa: E402
 from dashboards.views import (  # noqa: E402
     action_plan,
     comparison,
@@ -56,6 +57,9 @@ START = st.Page(start, title="Chefskartan", url_path="start", default=True)
 def main() -> None:
     st.set_page_config(layout="wide", page_title="Chefskartan")
     st.set_option("client.toolbarMode", "viewer")  # no "Deploy" button on a projected wall
+    # A server, not a test's AppTest run (AppTest patches config.get_option, not st.get_option).
+    if not config.get_option("global.appTest"):
+        warm.start()  # builds the views opened lately again when a new version is published
     grant = login.session_grant()  # draws the login page or the refusal when None
     if grant is None:
         # Declared, never run: a shared link (/faktavagg?…) shows the login, not "Page not found".

@@ -5,10 +5,15 @@ fonts for a poster and `to_svg` renders it with vl-convert (no browser, no netwo
 formats come from the Vega locale in the chart's own config (decimal comma, no-break space for
 thousands), so the browser and vl-convert format axes alike. Readable in black and white: groups
 differ by fill (solid/hollow), shape and dash, never by colour alone.
+Encodings are channel objects (alt.X("start:Q"), alt.Text(...), alt.YValue(0)), never bare
+strings or dicts: Altair 6 turns each of those into a channel with from_dict, which rebuilds its
+table of every schema class each time (~8 ms a call, half of a chart's build).
 """
 
 from __future__ import annotations
 
+import copy
+import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -144,7 +149,7 @@ def show_built(
     function's name and its arguments (the rows already read under the session's grant, so
     a cached spec is only ever served for the very data it was built from).
     """
-    spec = _screen_spec(build.__name__, *args)
+    spec = built_spec(build, *args)
     if spec is None:
         if empty:
             st.caption(empty)
@@ -152,14 +157,34 @@ def show_built(
     st.vega_lite_chart(spec, theme=None)
 
 
+def built_spec(build: Callable[..., alt.TopLevelMixin | None], *args: Any) -> dict[str, Any] | None:
+    """The chart's screen spec from the cache, built on a miss (warm.py fills it ahead)."""
+    return _screen_spec(build.__name__, *args)
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
 def _screen_spec(name: str, *args: Any) -> dict[str, Any] | None:
     chart = globals()[name](*args)
+    return None if chart is None else screen_spec(chart)
+
+
+def screen_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """The Vega-Lite spec of `configure(chart, SCREEN)`, without configuring each chart anew:
+    the config is the same for every chart, and building it took a third of a chart's spec."""
+    spec = chart.to_dict(validate=False)
+    spec["config"] = copy.deepcopy(_config(SCREEN))
     # Validating against the Vega-Lite schema on every cache miss cost a fifth of a cold fact
     # wall at national scale; the test suite sets CHEFSKARTAN_VALIDATE_CHARTS, so every page
     # test still validates each chart it draws.
-    validate = os.environ.get("CHEFSKARTAN_VALIDATE_CHARTS") == "1"
-    return None if chart is None else configure(chart, SCREEN).to_dict(validate=validate)
+    if os.environ.get("CHEFSKARTAN_VALIDATE_CHARTS") == "1":
+        type(chart).validate(spec)
+    return spec
+
+
+@functools.cache
+def _config(medium: Medium) -> dict[str, Any]:
+    """The top-level config `configure` gives every chart on the medium (theme defaults merged)."""
+    return configure(alt.Chart(), medium).to_dict(validate=False)["config"]
 
 
 def _width(medium: Medium) -> int:
@@ -204,13 +229,13 @@ def span_distribution(
                 title="Medarbetare per chef (månadsavlönade)",
                 axis=alt.Axis(values=list(range(0, top + 1, 5)), format="d"),
             ),
-            x2="end:Q",
+            x2=alt.X2("end:Q"),
             y=alt.Y(
                 "chefer:Q",
                 title=None,  # in the chart's title: rotated text is hard to read on a wall
                 axis=alt.Axis(format="d", tickMinStep=1),
             ),
-            y2=alt.datum(0),
+            y2=alt.Y2Datum(0),
             fill=alt.Fill(
                 "grupp:N",
                 title="Medarbetare per chef",
@@ -226,15 +251,19 @@ def span_distribution(
     counts = (
         alt.Chart(data)
         .mark_text(dy=-8, color=INK)
-        .encode(x=alt.X("mid:Q", scale=x_scale), y="chefer:Q", text=alt.Text("chefer:Q"))
+        .encode(x=alt.X("mid:Q", scale=x_scale), y=alt.Y("chefer:Q"), text=alt.Text("chefer:Q"))
         .transform_calculate(mid="(datum.start + datum.end) / 2")
     )
     rule_data = pd.DataFrame({"gräns": [threshold], "etikett": [f"Gräns {threshold}"]})
-    rule = alt.Chart(rule_data).mark_rule(color=INK, strokeDash=[8, 5], size=3).encode(x="gräns:Q")
+    rule = (
+        alt.Chart(rule_data)
+        .mark_rule(color=INK, strokeDash=[8, 5], size=3)
+        .encode(x=alt.X("gräns:Q"))
+    )
     label = (
         alt.Chart(rule_data)
         .mark_text(align="left", dx=6, dy=4, baseline="top", fontWeight="bold", color=INK)
-        .encode(x="gräns:Q", y=alt.value(0), text="etikett:N")
+        .encode(x=alt.X("gräns:Q"), y=alt.YValue(0), text=alt.Text("etikett:N"))
     )
     return (bars + counts + rule + label).properties(
         title="Antal chefer i första linjen efter antal medarbetare",
@@ -296,7 +325,7 @@ def key_figures(flags: pd.DataFrame, medium: Medium = SCREEN) -> alt.VConcatChar
                 tooltip=[alt.Tooltip("vem:N", title=""), alt.Tooltip("text:N", title="Värde")],
             )
         )
-        values = dots.mark_text(align="left", dx=14, color=INK).encode(text="text:N")
+        values = dots.mark_text(align="left", dx=14, color=INK).encode(text=alt.Text("text:N"))
         layer = dots + values
         if not pd.isna(ref):
             ref_data = pd.DataFrame(
@@ -364,7 +393,7 @@ def survey_indices(
     )
     texts = (
         base.mark_text(align="left", dx=8, color=INK, fontWeight="bold")
-        .encode(x=alt.X("pos:Q", scale=alt.Scale(domain=[0, 100])), y=y, text="text:N")
+        .encode(x=alt.X("pos:Q", scale=alt.Scale(domain=[0, 100])), y=y, text=alt.Text("text:N"))
         .transform_calculate(pos="max(datum.urval || 0, datum.kommun || 0)")
     )
     ticks = base.mark_tick(color=INK, thickness=4, size=34, opacity=1).encode(
@@ -402,7 +431,11 @@ def dela_varld(frame: pd.DataFrame, medium: Medium = SCREEN) -> alt.LayerChart |
     x = alt.X("index:Q", scale=alt.Scale(domain=[0, 100]), title="Index 0–100 (högre = bättre)")
     y = alt.Y("område:N", title=None, sort=list(dict.fromkeys(data["område"])))
     who = ["Cheferna", "Högsta ledningen"]
-    line = alt.Chart(data).mark_line(color=INK, strokeWidth=3).encode(x=x, y=y, detail="område:N")
+    line = (
+        alt.Chart(data)
+        .mark_line(color=INK, strokeWidth=3)
+        .encode(x=x, y=y, detail=alt.Detail("område:N"))
+    )
     dots = (
         alt.Chart(data)
         .mark_point(size=320, strokeWidth=3, color=INK, opacity=1)
@@ -413,7 +446,11 @@ def dela_varld(frame: pd.DataFrame, medium: Medium = SCREEN) -> alt.LayerChart |
                 "vem:N", title=None, scale=alt.Scale(domain=who, range=["circle", "square"])
             ),
             fill=alt.Fill("vem:N", scale=alt.Scale(domain=who, range=[INK, "white"]), legend=None),
-            tooltip=["område:N", "vem:N", alt.Tooltip("index:Q", format=",.1f")],
+            tooltip=[
+                alt.Tooltip("område:N"),
+                alt.Tooltip("vem:N"),
+                alt.Tooltip("index:Q", format=",.1f"),
+            ],
         )
     )
     gap = (
@@ -421,7 +458,7 @@ def dela_varld(frame: pd.DataFrame, medium: Medium = SCREEN) -> alt.LayerChart |
         .transform_aggregate(right="max(index)", groupby=["område", "skillnad"])
         .transform_calculate(label="'skillnad ' + datum.skillnad")
         .mark_text(align="left", dx=16, color=INK, fontWeight="bold")
-        .encode(x=alt.X("right:Q", scale=alt.Scale(domain=[0, 100])), y=y, text="label:N")
+        .encode(x=alt.X("right:Q", scale=alt.Scale(domain=[0, 100])), y=y, text=alt.Text("label:N"))
     )
     return (line + dots + gap).properties(
         # The marks' key in the title: a legend merged from shape and fill would not show.
@@ -462,16 +499,20 @@ def time_use(
     order = alt.Order("ord:Q")
     base = alt.Chart(data).transform_calculate(ord=f"indexof({cats!r}, datum.kategori)")
     bars = base.mark_bar(stroke=INK, strokeWidth=1).encode(
-        x=x, y=y, color=colour, order=order, tooltip=["vem:N", "kategori:N", "text:N"]
+        x=x,
+        y=y,
+        color=colour,
+        order=order,
+        tooltip=[alt.Tooltip("vem:N"), alt.Tooltip("kategori:N"), alt.Tooltip("text:N")],
     )
     labels = base.mark_text(dx=-6, align="right", fontWeight="bold").encode(
         x=x,
         y=y,
         order=order,
-        text="text:N",
-        detail="kategori:N",
-        color=alt.condition(
-            f"indexof({cats[:1]!r}, datum.kategori) >= 0", alt.value("white"), alt.value(INK)
+        text=alt.Text("text:N"),
+        detail=alt.Detail("kategori:N"),
+        color=alt.ColorValue(
+            INK, condition={"test": f"indexof({cats[:1]!r}, datum.kategori) >= 0", "value": "white"}
         ),
     )
     return (bars + labels).properties(
@@ -499,15 +540,18 @@ def indicator_trend(
         "värde:Q", title=None, axis=alt.Axis(labelExpr=f"format(datum.value, ',.1~f'){suffix}")
     )
     x = alt.X("period:O", title="Period", sort=list(data["period"]), axis=alt.Axis(labelAngle=0))
+    tooltip = [alt.Tooltip("period:O"), alt.Tooltip("värde:Q")]
     line = alt.Chart(data).mark_line(color=INK, strokeWidth=3, point=alt.OverlayMarkDef(
-        filled=True, size=120, color=INK)).encode(x=x, y=y, tooltip=["period:O", "värde:Q"])  # fmt: skip
+        filled=True, size=120, color=INK)).encode(x=x, y=y, tooltip=tooltip)  # fmt: skip
     layers = line
     if target is not None and not pd.isna(target):
         goal = pd.DataFrame({"mål": [target], "text": [f"Mål {fmt.number(target, 1)}"]})
-        layers += alt.Chart(goal).mark_rule(strokeDash=[8, 5], size=2, color=INK).encode(y="mål:Q")
+        layers += (
+            alt.Chart(goal).mark_rule(strokeDash=[8, 5], size=2, color=INK).encode(y=alt.Y("mål:Q"))
+        )
         layers += (
             alt.Chart(goal)
             .mark_text(align="right", dy=-8, color=INK, x="width")
-            .encode(y="mål:Q", text="text:N")
+            .encode(y=alt.Y("mål:Q"), text=alt.Text("text:N"))
         )
     return layers.properties(width=_width(medium) // 2, height=180)

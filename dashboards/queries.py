@@ -14,6 +14,9 @@ How the connection is handled, and why (DESIGN.md §10):
   gives wrong results. Cursors are created one at a time (DuckDB 2.0 refuses concurrent
   calls on one connection); results are fetched fully (they stream and hold the connection)
   and the cursor closed.
+- Results are kept per file version (st.cache_data under path, mtime, inode, query and
+  parameters), so a click re-reads nothing and a new publication is read afresh; the grant is
+  checked before and the rows cut after, for every session.
 - SQL lives in the SQL dict below, reads only mart_* tables and takes user values only as
   ? parameters (tests check both).
 - Every query passes the session's grant first (dashboards/access.py): the kommun it names
@@ -25,10 +28,11 @@ How the connection is handled, and why (DESIGN.md §10):
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -318,18 +322,55 @@ def _connection(path: str, mtime_ns: int, inode: int) -> duckdb.DuckDBPyConnecti
 
 
 def _connection_to(path: Path) -> duckdb.DuckDBPyConnection:
+    return _connection(str(path), *_version_of(path))
+
+
+def _version_of(path: Path) -> tuple[int, int]:
+    """(mtime in ns, inode) of the published file: a new publication is a new pair."""
     try:
         stat = path.stat()
     except FileNotFoundError as exc:  # replaced or removed between the check and stat()
         raise PublishedDbMissing(
             f"Inget publicerat lager ännu – kör chefskartan refresh. (Väntar på {path}.)"
         ) from exc
-    return _connection(str(path), stat.st_mtime_ns, stat.st_ino)
+    return stat.st_mtime_ns, stat.st_ino
 
 
 def _current_connection() -> duckdb.DuckDBPyConnection:
     """The connection to the file CHEFSKARTAN_PUBLISHED_DB names (its newest version)."""
     return _connection_to(published_path())
+
+
+def open_published() -> None:
+    """Open the published file's newest version ahead of the first query (warm.py): opening a
+    national file takes a few tens of milliseconds of the first visit after a publication."""
+    with contextlib.suppress(PublishedDbProblem):
+        _current_connection()
+
+
+def published_version() -> tuple[str, int, int] | None:
+    """(resolved path, mtime, inode) of the published file, None while there is none: a new
+    publication (a new versions/ folder behind the symlink, or os.replace) changes it."""
+    try:
+        path = published_path()
+        stat = path.stat()
+    except (PublishedDbMissing, FileNotFoundError):
+        return None
+    return str(path), stat.st_mtime_ns, stat.st_ino
+
+
+_acting = threading.local()  # .grant: the session a background thread works for (warm.py)
+
+
+@contextlib.contextmanager
+def acting_as(grant: access.Grant) -> Iterator[None]:
+    """Run this thread's queries under `grant`, as the session that holds it would: the
+    warm-up after a publication reads nothing its session could not read itself."""
+    _acting.grant = grant
+    try:
+        yield
+    finally:
+        del _acting.grant
 
 
 def current_grant() -> access.Grant:
@@ -338,6 +379,9 @@ def current_grant() -> access.Grant:
     Outside a script run (the CLI's posters and reports, tests) the reader holds the files
     anyway. A session without a grant gets the local grant only when no login is configured.
     """
+    acting = getattr(_acting, "grant", None)
+    if acting is not None:
+        return acting
     if get_script_run_ctx(suppress_warning=True) is None:
         return access.local_grant(os.environ.get(LOCAL_ROLE_ENV) or "hr")
     grant = st.session_state.get(GRANT_KEY)
@@ -392,12 +436,38 @@ def _restrict(grant: access.Grant, name: str, params: list[Any], result: T) -> T
     return result
 
 
-def _query(name: str, params: list[Any], fetch: Callable[[Any], T]) -> T:
-    """Check the session's grant, then run SQL[name] on the file the grant may read."""
+FETCH: dict[str, Callable[[Any], Any]] = {
+    "frame": lambda cursor: cursor.df(),
+    "rows": lambda cursor: cursor.fetchall(),
+}
+
+
+def _query(name: str, params: list[Any], fetch: str) -> Any:
+    """Check the session's grant, then read SQL[name] from the file the grant may read."""
     grant = current_grant()
     path = _path_for(grant, name, params)
     _check(grant, name, params, path)
-    return _restrict(grant, name, params, _run(path, name, params, fetch))
+    return _restrict(grant, name, params, _read(path, name, params, fetch))
+
+
+def _read(path: Path, name: str, params: list[Any], fetch: str) -> Any:
+    """The query's result for the file's version now: read once per version, then from memory.
+
+    A page runs ~17 queries on every visit and click, most of them the last visit's; the key is
+    the file's version (a new publication is a new one), so a result is never one of an older
+    version. The grant is checked before and the rows cut after, for every session.
+    """
+    mtime, inode = _version_of(path)
+    return _read_version(str(path), mtime, inode, name, tuple(params), fetch)
+
+
+# At most ~0.5 MB a result at national scale (a kommun's data-quality findings, every kommun's
+# survey indices), most a few kB: 256 results stay well under 100 MB.
+@st.cache_data(show_spinner=False, max_entries=256)
+def _read_version(
+    path: str, mtime_ns: int, inode: int, name: str, params: tuple[Any, ...], fetch: str
+) -> Any:
+    return _run(Path(path), name, list(params), FETCH[fetch])
 
 
 def _run(path: Path, name: str, params: list[Any], fetch: Callable[[Any], T]) -> T:
@@ -431,11 +501,11 @@ def _run(path: Path, name: str, params: list[Any], fetch: Callable[[Any], T]) ->
 
 
 def _frame(name: str, params: list[Any]) -> pd.DataFrame:
-    return _query(name, params, lambda cursor: cursor.df())
+    return _query(name, params, "frame")
 
 
 def _rows(name: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    return _query(name, params, lambda cursor: cursor.fetchall())
+    return _query(name, params, "rows")
 
 
 # --------------------------------------------------------------------------- queries

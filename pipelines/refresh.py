@@ -32,7 +32,13 @@ from warehouse import publication
 from warehouse.checks import run_checks
 from warehouse.disclosure.report import disclosure_summary
 from warehouse.intermediate import INTERMEDIATE_NAME, duckdb_config, recorded_scope
-from warehouse.kommun_files import can_patch, note_store, patch_combined, write_kommun_files
+from warehouse.kommun_files import (
+    TEMPLATE_NAME,
+    can_patch,
+    note_store,
+    patch_combined,
+    write_kommun_files,
+)
 from warehouse.store import (
     STORE_NAME,
     StagedTable,
@@ -353,6 +359,7 @@ def build(
     previous = publication.current_version(paths.root)
     tmp_combined = folder / builder.COMBINED_NAME
     spill = paths.spill(refresh_id)
+    template = work / TEMPLATE_NAME  # one empty published file, copied for every file built
     if scope is not None and can_patch(previous, builder.COMBINED_NAME, paths.store):
         live = previous / builder.COMBINED_NAME
         surveys_only = all(s.table in SURVEY_TABLES for r in results for s in r.staged)
@@ -364,10 +371,13 @@ def build(
             intermediate=inter,
             spill=spill,
             carry=live if surveys_only else None,  # HR marts stay as published
+            template=template,
         )
         patch_combined(live, scoped, tmp_combined, scope)
     else:
-        findings = builder.build_marts(work_store, tmp_combined, intermediate=inter, spill=spill)
+        findings = builder.build_marts(
+            work_store, tmp_combined, intermediate=inter, spill=spill, template=template
+        )
     attach_findings(findings, results)
     fault_point("build")
     built = {tmp_combined: paths.combined}
@@ -467,11 +477,13 @@ def only_file(manifest: Manifest, file_name: str) -> Manifest:
 
 def check_before_refresh(inbox: Path, only: str | None = None) -> Manifest:
     """The manifest (and the --only file) as the refresh will read them; ManifestError if not."""
+    from pipelines.extract.pool import check_settings
     from pipelines.manifest import load_manifest
     from pipelines.personnummer import load_key
 
     manifest = load_manifest(inbox)
     load_key()
+    check_settings()
     return only_file(manifest, only) if only else manifest
 
 

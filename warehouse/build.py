@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
@@ -68,6 +69,7 @@ def build_marts(
     intermediate: Path | None = None,
     spill: Path | None = None,
     carry: Path | None = None,
+    template: Path | None = None,
 ) -> pd.DataFrame:
     """Write every mart into the new file `out` (which must not exist) from the store.
 
@@ -76,9 +78,12 @@ def build_marts(
     was computed for the same scope; `spill` is where DuckDB may spill beyond its memory limit.
     `carry` (with `kommuner`; a survey export loaded alone) is the live combined file: the marts
     no survey feeds are copied from it for those kommuner instead of rebuilt (warehouse/carry.py).
+    `template` is where the empty published file (every mart's table and comments) is kept for
+    the kommun files too: `out` starts as a copy of it (written there first if missing).
     Returns what the after-build checks found (rules that need the marts, e.g. a plan's
     baseline); an error there means the file must not be published.
     """
+    start_published(out, template)
     con = duckdb.connect(config=duckdb_config(spill))
     try:
         con.execute("SET enable_progress_bar = false")  # a bar per long query would litter logs
@@ -89,7 +94,8 @@ def build_marts(
             con.execute(f"ATTACH {sql_literal(str(intermediate))} AS inter (READ_ONLY)")
         if kommuner is not None:
             create_scope_views(con, "store", kommuner)
-        attach_new_published(con, out)
+        con.execute(f"ATTACH {sql_literal(str(out))} AS pub")
+        con.execute("USE pub")
         con.execute(f"SET search_path = 'pub.main,{'inter.main,' if reuse else ''}store.main'")
         con.register("indicator_catalogue", catalogue_frame())
         con.register("mart_dictionary_rows", pd.DataFrame(mart_dictionary_rows()))
@@ -111,7 +117,7 @@ def build_marts(
             if mart.name in carried:
                 carry_marts.copy_rows(con, mart, kommuner)
             else:
-                create_mart(con, mart, mart_sql(mart))
+                create_mart(con, mart, mart_sql(mart), exists=True)
         if carried:
             carry_marts.copy_sick_leave_report(con, kommuner)
             check_unique_key(con, MART_DISCLOSURE_REPORT)
@@ -187,19 +193,53 @@ def attach_new_published(con: duckdb.DuckDBPyConnection, out: Path) -> None:
     con.execute("USE pub")
 
 
-def create_mart(con: duckdb.DuckDBPyConnection, mart: Table, select_sql: str) -> None:
+def write_template(template: Path) -> None:
+    """An empty published file: every mart's table and comments, in one commit.
+
+    Tables and comments (~330 catalogue changes) are made once per refresh, for the combined
+    file and every kommun file alike, which start as copies of it.
+    """
+    con = duckdb.connect()
+    try:
+        attach_new_published(con, template)
+        con.execute("BEGIN TRANSACTION")
+        con.execute(";\n".join(s for m in MARTS for s in mart_ddl_statements(m)))
+        con.execute("COMMIT")
+    finally:
+        con.close()
+
+
+def mart_ddl_statements(mart: Table) -> list[str]:
+    return [mart.ddl(with_primary_key=False), *mart.comment_statements()]
+
+
+def start_published(out: Path, template: Path | None) -> None:
+    """`out` as a copy of the template (written first if missing), or written as one."""
+    if template is None:
+        write_template(out)
+        return
+    if not template.exists():
+        write_template(template)
+    shutil.copyfile(template, out)
+
+
+def create_mart(
+    con: duckdb.DuckDBPyConnection, mart: Table, select_sql: str, exists: bool = False
+) -> None:
+    """Fill the mart from its SQL (its table made first unless it `exists`, from the template)."""
     query = select_sql.strip().rstrip(";")
     columns = [d[0] for d in con.execute(f"DESCRIBE {query}").fetchall()]
     if columns != mart.column_names:
         raise MartMismatch(f"{mart.name}: SQL gives {columns}, declared {mart.column_names}")
-    con.execute(mart.ddl(with_primary_key=False))
+    if not exists:
+        con.execute(mart.ddl(with_primary_key=False))
     try:
         con.execute(f"INSERT INTO {mart.name} BY NAME {query}")
     except duckdb.Error as exc:  # DuckDB's message (e.g. out of memory) does not say which mart
         raise type(exc)(f"{mart.name}: {exc}") from exc
     check_unique_key(con, mart)
-    for statement in mart.comment_statements():
-        con.execute(statement)
+    if not exists:
+        con.execute(";\n".join(mart.comment_statements()))
 
 
 def check_unique_key(con: duckdb.DuckDBPyConnection, mart: Table) -> None:
@@ -223,14 +263,12 @@ def check_unique_key(con: duckdb.DuckDBPyConnection, mart: Table) -> None:
 
 def build_kommun_file(combined: Path, out: Path, kommun_code: str) -> None:
     """A kommun's own file: the combined marts filtered to its rows only (tenant isolation)."""
+    write_template(out)
     con = duckdb.connect()
     try:
         con.execute(f"ATTACH {sql_literal(str(combined))} AS src (READ_ONLY)")
-        attach_new_published(con, out)
+        con.execute(f"ATTACH {sql_literal(str(out))} AS pub")
         con.execute("BEGIN TRANSACTION")
-        for mart in MARTS:
-            con.execute(mart.ddl(with_primary_key=False))
-            con.execute(";\n".join(mart.comment_statements()))
         fill_kommun_file(con, kommun_code)
         con.execute("COMMIT")
     finally:

@@ -53,14 +53,13 @@ def prepare(con: duckdb.DuckDBPyConnection, live: str) -> None:
 
 
 def copy_rows(con: duckdb.DuckDBPyConnection, mart: Table, kommuner: Iterable[str]) -> None:
-    """The mart's table in `pub` with the kommuner's rows as the live publication has them."""
+    """The mart's (empty, from the template) table in `pub` filled with the kommuner's rows
+    as the live publication has them."""
     codes = ", ".join(sql_literal(k) for k in sorted(kommuner))
-    con.execute(mart.ddl(with_primary_key=False))
     con.execute(
         f"INSERT INTO {mart.name} BY NAME SELECT * FROM live.main.{mart.name} "
         f"WHERE kommun_code IN ({codes})"
     )
-    con.execute(";\n".join(mart.comment_statements()))
 
 
 def copy_sick_leave_report(con: duckdb.DuckDBPyConnection, kommuner: Iterable[str]) -> None:

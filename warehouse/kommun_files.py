@@ -25,13 +25,14 @@ from schemas.marts import MARTS
 from schemas.model import sql_literal
 from warehouse.build import (
     PUBLISHED_STORAGE_VERSION,
-    attach_new_published,
     fill_kommun_file,
     kommun_file_name,
+    write_template,
 )
 from warehouse.intermediate import duckdb_config
 
 FINGERPRINTS = "fingerprints.json"
+TEMPLATE_NAME = "published_template.duckdb"
 # Each kommun file is written once and never changed: its commit checkpoints at once instead of
 # writing a log first and checkpointing on detach (the data written once, not twice), and FSST,
 # whose analysis cost most of the checkpoint, is skipped (dictionary and the rest still apply;
@@ -93,21 +94,6 @@ def read_fingerprints(folder: Path | None) -> dict:
         return {}
 
 
-def write_template(template: Path) -> None:
-    """An empty published file: every mart's table and comments, in one commit."""
-    con = duckdb.connect()
-    try:
-        write_once(con)
-        attach_new_published(con, template)
-        con.execute("BEGIN TRANSACTION")
-        for mart in MARTS:
-            con.execute(mart.ddl(with_primary_key=False))
-            con.execute(";\n".join(mart.comment_statements()))
-        con.execute("COMMIT")
-    finally:
-        con.close()
-
-
 def carry(previous: Path | None, recorded: dict | None, fingerprint: str, out: Path) -> bool:
     """Link the live version's file for the kommun into `out` when nothing in it changed."""
     if previous is None or not recorded or recorded.get("fingerprint") != fingerprint:
@@ -145,8 +131,9 @@ def write_kommun_files(combined: Path, folder: Path, work: Path, previous: Path 
         if not carry(previous, old.get(code), prints[code], folder / kommun_file_name(code))
     ]
     if changed:
-        template = work / "kommun_template.duckdb"
-        write_template(template)
+        template = work / TEMPLATE_NAME  # the combined file's, when the build wrote it
+        if not template.exists():
+            write_template(template)
         workers = min(WORKERS, len(changed))
         with ThreadPoolExecutor(workers) as pool:
             # round robin over the codes; each worker spills to its own folder

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 from great_tables import GT
 
-from dashboards import downloads, queries, state, widgets
+from dashboards import downloads, queries, state, warm, widgets
 from dashboards import format as fmt
 
 TITLE = "Jämförelse"
@@ -51,6 +51,7 @@ def render() -> None:
         "sammanställningar visas: sjukfrånvaro för färre än k personer är dold redan i lagret."
     )
     codes = chosen_kommuner(frame)
+    warm.remember(prepare, codes)
     widgets.table(comparison_table, frame, codes)
     downloads.offer(*all_kommuner_download(frame))
     st.subheader("Chefsenkäterna")
@@ -65,6 +66,18 @@ def render() -> None:
         index_columns = [c for c in data.columns if c not in SURVEY_TEXT_COLUMNS]
         code = downloads.excel_format("antal", 1)
         downloads.offer(data, "jamforelse_enkater", dict.fromkeys(index_columns, code))
+
+
+def prepare(codes: tuple[str, ...] | None) -> None:
+    """Build the tables render draws for these kommuner, without drawing (warm.py)."""
+    frame = queries.kommun_comparison()
+    if frame.empty:
+        return
+    widgets.table_html(comparison_table, frame, codes)
+    if "mart_survey_index" in queries.published_marts():
+        surveys = queries.survey_kommun_index()
+        if not surveys.empty:
+            widgets.table_html(survey_comparison_table, surveys, codes)
 
 
 def chosen_kommuner(frame: pd.DataFrame) -> tuple[str, ...] | None:

@@ -9,7 +9,17 @@ import pandas as pd
 import streamlit as st
 from great_tables import GT, loc, style
 
-from dashboards import charts, declared, downloads, matrix, queries, state, survey_tables, widgets
+from dashboards import (
+    charts,
+    declared,
+    downloads,
+    matrix,
+    queries,
+    state,
+    survey_tables,
+    warm,
+    widgets,
+)
 from dashboards import format as fmt
 from dashboards.inert import md
 
@@ -37,6 +47,10 @@ def render() -> None:
     if selection is None:
         return
     kommun, period, forvaltning = selection
+    # After a publication this view is built first, then the kommun's other förvaltningar
+    # (a workshop goes through them all).
+    warm.remember(prepare_kommun, kommun["kommun_code"], period)
+    warm.remember(prepare, kommun["kommun_code"], period, forvaltning["forvaltning_id"])
     threshold = int(kommun["span_threshold"])
 
     st.subheader(f"{md(forvaltning['forvaltning_name'])}, {md(kommun['kommun_name'])}")
@@ -121,6 +135,46 @@ def render() -> None:
 
     st.markdown("#### Enkätresultat")
     survey_section(kommun, forvaltning)
+
+
+def prepare_kommun(kommun_code: str, period: dt.date) -> None:
+    """prepare() for every förvaltning of the kommun and period."""
+    for forvaltning_id in widgets.forvaltning_options(kommun_code, period):
+        prepare(kommun_code, period, forvaltning_id)
+
+
+def prepare(kommun_code: str, period: dt.date, forvaltning_id: str) -> None:
+    """Build the tables and charts render draws for this view, without drawing (warm.py runs
+    it after a publication). Each is built from the same rows and arguments as in render, or
+    the page would not find it (tests/dashboards/test_warm.py holds the two together)."""
+    kommuner = queries.kommuner().to_dict("records")
+    kommun = next((k for k in kommuner if k["kommun_code"] == kommun_code), None)
+    forvaltning = widgets.forvaltning_options(kommun_code, period).get(forvaltning_id)
+    if kommun is None or forvaltning is None:
+        return  # not in the new version
+    threshold, name = int(kommun["span_threshold"]), forvaltning["forvaltning_name"]
+    forv_row = queries.rollup(kommun_code, period, "forvaltning", forvaltning_id)
+    kommun_row = queries.rollup(kommun_code, period, "kommun", kommun_code)
+    widgets.table_html(more_figures_table, forv_row, kommun_row, name, kommun)
+    if queries.allows("managers", kommun_code):
+        team = queries.managers(kommun_code, period, forvaltning_id)
+        if not team.empty:
+            widgets.table_html(manager_table, team, name, period, threshold)
+            charts.built_spec(charts.span_distribution, team, threshold)
+    sick = queries.sick_leave(kommun_code, period, "forvaltning", forvaltning_id)
+    if not sick.empty:
+        widgets.table_html(sick_leave_table, sick, kommun["anonymity_k"])
+    survey_period = widgets.survey_period(kommun_code)
+    if survey_period is not None:
+        index = queries.survey_index(kommun_code, survey_period)
+        charts.built_spec(charts.survey_indices, index, "forvaltning", forvaltning_id)
+        widgets.table_html(survey_tables.index_table, index, forvaltning_id, kommun["kommun_name"])
+        time_use = queries.survey_time_use(kommun_code, survey_period)
+        if not time_use.empty:
+            charts.built_spec(charts.time_use, time_use, forvaltning_id, kommun["kommun_name"])
+            widgets.table_html(
+                survey_tables.time_use_table, time_use, forvaltning_id, kommun["kommun_name"]
+            )
 
 
 def drill_down(

@@ -18,7 +18,7 @@ from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipelines import refresh as steps
-from pipelines.extract.pool import extract_workers, extraction_pool
+from pipelines.extract.pool import check_settings, extract_workers, extraction_pool
 from pipelines.manifest import InboxFile, Manifest, ManifestError, load_manifest
 from pipelines.personnummer import MissingKey, load_key
 from warehouse.lock import WarehouseLocked, refresh_lock
@@ -156,6 +156,7 @@ def refresh_flow(
         paths = steps.WarehousePaths(warehouse)
         manifest = load_manifest(inbox)  # discover
         load_key()  # fail early and clearly when no key is configured
+        check_settings()  # and when a workers setting is no count
         with refresh_lock(paths.root, wait_seconds):
             outcome = _refresh(paths, manifest)
     except (ManifestError, MissingKey, WarehouseLocked, steps.RefreshFailed) as exc:

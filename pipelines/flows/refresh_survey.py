@@ -8,6 +8,7 @@ from prefect import flow
 from prefect.states import Completed, Failed, State
 
 from pipelines import refresh as steps
+from pipelines.extract.pool import check_settings
 from pipelines.flows.refresh import _refresh, home_paths
 from pipelines.manifest import ManifestError, load_manifest
 from pipelines.personnummer import MissingKey, load_key
@@ -29,6 +30,7 @@ def refresh_survey_flow(
         paths = steps.WarehousePaths(warehouse)
         manifest = steps.only_file(load_manifest(inbox), file)
         load_key()
+        check_settings()
         with refresh_lock(paths.root, wait_seconds):
             outcome = _refresh(paths, manifest)
     except (ManifestError, MissingKey, WarehouseLocked) as exc:

@@ -88,6 +88,29 @@ def test_workshop_sees_a_unit_only_with_at_least_k_managers(grant) -> None:
     assert queries.rollup(fx.BURLOV, fx.P_NOW, "enhet", "U11")["managers"] == 1
 
 
+def test_results_kept_for_hr_are_never_served_past_another_grant(
+    grant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Query results are kept per file version (a click re-reads nothing), but every session's
+    grant is checked before and its rows cut after: what HR read stays HR's."""
+    reads: list[str] = []
+    run = queries._run
+    monkeypatch.setattr(queries, "_run", lambda p, n, *a: reads.append(n) or run(p, n, *a))
+    grant(access.Grant(user="hr", roles={access.ALL: "hr"}))
+    hr_rows = [queries.managers(fx.BURLOV, fx.P_NOW, fx.VOF) for _ in range(2)]
+    assert len(hr_rows[1]) == 5 and reads.count("managers") <= 1  # once per version at most
+    units = queries.units_in_forvaltning(fx.BURLOV, fx.P_NOW, fx.VOF)
+    assert list(units["scope_id"]) == ["U11"] and len(queries.last_refresh()) > 1
+    grant(access.Grant(user="lg", roles={fx.BURLOV: "workshop"}))
+    with pytest.raises(queries.AccessDenied, match="HR-rollen"):
+        queries.managers(fx.BURLOV, fx.P_NOW, fx.VOF)
+    assert queries.units_in_forvaltning(fx.BURLOV, fx.P_NOW, fx.VOF).empty  # U11: < k managers
+    grant(WORKSHOP_LOMMA)
+    with pytest.raises(queries.AccessDenied):
+        queries.units_in_forvaltning(fx.BURLOV, fx.P_NOW, fx.VOF)
+    assert set(queries.last_refresh()["kommun_code"]) <= {fx.LOMMA}
+
+
 def test_network_compares_its_kommuner_and_reads_nothing_else(grant) -> None:
     grant(access.Grant(user="pepp", network=frozenset({fx.BURLOV})))
     assert list(queries.kommun_comparison()["kommun_code"]) == [fx.BURLOV]

@@ -23,6 +23,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from warehouse.disclosure import pool
 from warehouse.disclosure.cache import (
     CATALOG,
     ResultCache,
@@ -57,6 +58,8 @@ ROWS, CUT_ROWS = "int_survey_suppression_rows", "int_survey_group_cut_rows"  # r
 _ROW_COLUMNS = {"measure_id": "VARCHAR", "cell_id": "VARCHAR", "suppression": "VARCHAR",
                 "snapshot": "INTEGER"}  # fmt: skip
 _CUT_COLUMNS = {"group_name": "VARCHAR"}
+# Cell rows to protect before workers pay for their start (the demo's 19k take 1.7 s in one process)
+MIN_POOL_CELLS = 60_000
 
 
 def _survey_table(
@@ -288,8 +291,7 @@ def protect_surveys(con: duckdb.DuckDBPyConnection, catalog: str | None = CATALO
     for key in prints:
         if key_of(key) not in hits:
             by_kommun[key[0]].append(key)
-    for kommun, keys in sorted(by_kommun.items()):
-        _protect_kommun(con, kommun, keys, histories, layered)
+    _protect_kommuner(con, by_kommun, histories, layered)
     computed = {key: prints[key] for keys in by_kommun.values() for key in keys}
     suppression_cache.store_table(computed, ROWS)
     cut_cache.store_table(computed, CUT_ROWS)
@@ -305,27 +307,62 @@ def protect_surveys(con: duckdb.DuckDBPyConnection, catalog: str | None = CATALO
     con.execute(RELEASED_SQL.read_text())
 
 
-def _protect_kommun(
+def _protect_kommuner(
+    con: duckdb.DuckDBPyConnection,
+    by_kommun: dict[str, list[tuple]],
+    histories: dict[tuple, History],
+    layered: set[tuple],
+) -> None:
+    """Protect each kommun's survey tables `by_kommun[kommun]`, on the worker pool when it pays
+    (pool.py); their rows go to the TEMP row tables as each kommun is done."""
+    cells = dict(
+        con.execute("SELECT kommun_code, count(*) FROM int_survey_cell GROUP BY ALL").fetchall()
+    )
+    order = sorted(by_kommun)
+    count = pool.workers_for(len(order), sum(cells.get(k, 0) for k in order), MIN_POOL_CELLS)
+    if count > 1:
+        order = pool.largest_first(order, lambda kommun: cells.get(kommun, 0))
+    jobs = (_kommun_job(con, kommun, by_kommun[kommun], histories, layered) for kommun in order)
+    for _, (rows, cuts) in pool.run(count, protect_kommun, jobs):
+        _append(con, ROWS, rows)
+        _append(con, CUT_ROWS, cuts)
+
+
+def _kommun_job(
     con: duckdb.DuckDBPyConnection,
     kommun: str,
     keys: list[tuple],
     histories: dict[tuple, History],
     layered: set[tuple],
-) -> None:
-    """Protect the survey tables `keys` of one kommun; their rows go to the TEMP row tables."""
+) -> tuple:
+    """protect_kommun's arguments for one kommun: its inputs as read from DuckDB."""
     inputs = read_kommun(con, kommun)
     layers = read_layers(con, kommun) if layered.intersection(keys) else {}
+    return (
+        {key: inputs[key] for key in keys},
+        {key: layers[key] for key in keys if key in layered and key in layers},
+        {key: histories[key] for key in keys if key in histories},
+    )
+
+
+def protect_kommun(
+    inputs: dict[tuple, dict[str, Columns]],
+    layers: dict[tuple, Columns],
+    histories: dict[tuple, History],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The suppression rows and dropped groups of one kommun's survey tables (`inputs`' keys),
+    with their `histories` and, for tables published before, `layers`: a pure function of its
+    arguments, so it runs in a worker process as well as in this one."""
     parts, cuts = [], []
-    for key in keys:
-        picked = inputs[key]
+    for key, picked in inputs.items():
         frame, dropped = protect_survey(
             picked["cells"], picked["atoms"], picked["bounds"], picked["ancestors"],
-            histories.get(key), layers.get(key) if key in layered else None,
+            histories.get(key), layers.get(key),
         )  # fmt: skip
         parts.append(frame.assign(**dict(zip(SURVEY_KEY, key, strict=True))))
         cuts += [(*key, group) for group in dropped]
-    _append(con, ROWS, pd.concat(parts, ignore_index=True))
-    _append(con, CUT_ROWS, pd.DataFrame(cuts, columns=[*SURVEY_KEY, "group_name"]))
+    rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return rows, pd.DataFrame(cuts, columns=[*SURVEY_KEY, "group_name"])
 
 
 def _digest(history: History | None) -> str | None:

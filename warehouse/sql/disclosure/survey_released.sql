@@ -42,3 +42,18 @@ FROM int_survey_cell c
 LEFT JOIN int_survey_held h USING (kommun_code, period_date, survey_id, respondent_role, cell_id)
 LEFT JOIN held_count r
   USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id);
+
+-- Every item, construct and time figure's cell with its suppression, scope and released figure:
+-- the join the survey marts share, made once (each mart built the cell-sized hash tables again).
+CREATE OR REPLACE TEMP TABLE int_survey_published_cell AS
+SELECT c.kommun_code, c.period_date, c.survey_id, c.respondent_role, c.measure_id,
+       c.measure_type, c.measure_ref, c.cell_id,
+       s.scope_type, s.scope_id, s.scope_name, s.forvaltning_id, s.forvaltning_name,
+       x.is_suppressed, f.n, f.mean_value
+FROM int_survey_cell c
+JOIN int_survey_suppression x
+  USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
+JOIN int_survey_scope s USING (kommun_code, period_date, survey_id, respondent_role, cell_id)
+LEFT JOIN int_survey_released_figure f
+  USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
+WHERE c.measure_type IN ('item', 'construct', 'time');

@@ -3,12 +3,26 @@
 -- (measure item:<question>); Vet ej / Ej aktuellt are missing answers, not options here. The
 -- answer counts per option are linked tables over the same atoms as the item's n, so the audit
 -- that protects n protects them (warehouse/disclosure, docs/disclosure.md).
-WITH chosen AS (
+-- Cells with their scope and suppression first (one row per cell), then the options: joined the
+-- other way DuckDB built its hash table from the options' wide rows (1.1 GiB at small100).
+WITH cell AS MATERIALIZED (
+    SELECT kommun_code, period_date, survey_id, respondent_role, cell_id, measure_ref,
+           scope_type, scope_id, scope_name, forvaltning_id, forvaltning_name, is_suppressed, n
+    FROM int_survey_published_cell
+    WHERE measure_type = 'item'
+),
+-- Answers counted only where they are published: in cells shown for the item (most cells, the
+-- units below k, are hidden, and their answers were counted for nothing: 97 % of the rows).
+chosen AS (
     SELECT m.kommun_code, m.period_date, m.survey_id, m.respondent_role, m.cell_id,
            a.question_id, a.answer_label, count(*) AS answers
     FROM int_survey_released_member m
     JOIN hist_survey_answer a
       USING (kommun_code, period_date, survey_id, respondent_role, response_id)
+    SEMI JOIN cell s
+      ON s.kommun_code = m.kommun_code AND s.period_date = m.period_date
+     AND s.survey_id = m.survey_id AND s.respondent_role = m.respondent_role
+     AND s.cell_id = m.cell_id AND s.measure_ref = a.question_id AND NOT s.is_suppressed
     WHERE a.score IS NOT NULL
     GROUP BY ALL
 ),
@@ -20,20 +34,6 @@ item AS (
     JOIN hist_survey_option o
       USING (kommun_code, period_date, survey_id, respondent_role, scale_id)
     WHERE q.scale_kind = 'ordinal' AND o.answer_score IS NOT NULL
-),
--- Cells with their scope and suppression first (one row per cell), then the options: joined the
--- other way DuckDB built its hash table from the options' wide rows (1.1 GiB at small100).
-cell AS MATERIALIZED (
-    SELECT c.kommun_code, c.period_date, c.survey_id, c.respondent_role, c.cell_id, c.measure_ref,
-           s.scope_type, s.scope_id, s.scope_name, s.forvaltning_id, s.forvaltning_name,
-           x.is_suppressed, f.n
-    FROM int_survey_cell c
-    JOIN int_survey_suppression x
-      USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
-    JOIN int_survey_scope s USING (kommun_code, period_date, survey_id, respondent_role, cell_id)
-    LEFT JOIN int_survey_released_figure f
-      USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
-    WHERE c.measure_type = 'item'
 )
 SELECT c.kommun_code, k.kommun_name, c.period_date, c.survey_id,
        i.questionnaire_title AS survey_title, c.respondent_role,

@@ -10,20 +10,15 @@ WITH scale AS (
     GROUP BY ALL
 )
 SELECT c.kommun_code, k.kommun_name, c.period_date, c.survey_id, sc.survey_title,
-       c.respondent_role, s.scope_type, s.scope_id, s.scope_name, s.forvaltning_id,
-       s.forvaltning_name, c.measure_ref AS construct,
-       CASE WHEN x.is_suppressed THEN NULL ELSE f.n END AS respondents,
-       CASE WHEN x.is_suppressed THEN NULL ELSE round(f.mean_value, 2) END AS mean_score,
-       CASE WHEN x.is_suppressed THEN NULL
-            ELSE round(100.0 * (f.mean_value - sc.scale_min) / (sc.scale_max - sc.scale_min), 1)
+       c.respondent_role, c.scope_type, c.scope_id, c.scope_name, c.forvaltning_id,
+       c.forvaltning_name, c.measure_ref AS construct,
+       CASE WHEN c.is_suppressed THEN NULL ELSE c.n END AS respondents,
+       CASE WHEN c.is_suppressed THEN NULL ELSE round(c.mean_value, 2) END AS mean_score,
+       CASE WHEN c.is_suppressed THEN NULL
+            ELSE round(100.0 * (c.mean_value - sc.scale_min) / (sc.scale_max - sc.scale_min), 1)
        END AS index_0_100,
-       sc.scale_min, sc.scale_max, x.is_suppressed, k.anonymity_k
-FROM int_survey_cell c
-JOIN int_survey_suppression x
-  USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
-JOIN int_survey_scope s USING (kommun_code, period_date, survey_id, respondent_role, cell_id)
-LEFT JOIN int_survey_released_figure f
-  USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
+       sc.scale_min, sc.scale_max, c.is_suppressed, k.anonymity_k
+FROM int_survey_published_cell c
 JOIN scale sc
   ON sc.kommun_code = c.kommun_code AND sc.period_date = c.period_date
  AND sc.survey_id = c.survey_id AND sc.respondent_role = c.respondent_role

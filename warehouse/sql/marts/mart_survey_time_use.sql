@@ -10,18 +10,13 @@ WITH title AS (
 )
 SELECT c.kommun_code, k.kommun_name, c.period_date, c.survey_id,
        t.questionnaire_title AS survey_title, c.respondent_role,
-       s.scope_type, s.scope_id, s.scope_name, s.forvaltning_id, s.forvaltning_name,
+       c.scope_type, c.scope_id, c.scope_name, c.forvaltning_id, c.forvaltning_name,
        c.measure_ref AS category,
        CASE WHEN t.is_logged THEN 'logged_share' ELSE 'reported_share' END AS category_kind,
-       CASE WHEN x.is_suppressed THEN NULL ELSE f.n END AS respondents,
-       CASE WHEN x.is_suppressed THEN NULL ELSE round(f.mean_value, 1) END AS mean_share_pct,
-       x.is_suppressed, k.anonymity_k
-FROM int_survey_cell c
-JOIN int_survey_suppression x
-  USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
-JOIN int_survey_scope s USING (kommun_code, period_date, survey_id, respondent_role, cell_id)
-LEFT JOIN int_survey_released_figure f
-  USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
+       CASE WHEN c.is_suppressed THEN NULL ELSE c.n END AS respondents,
+       CASE WHEN c.is_suppressed THEN NULL ELSE round(c.mean_value, 1) END AS mean_share_pct,
+       c.is_suppressed, k.anonymity_k
+FROM int_survey_published_cell c
 JOIN title t
   ON t.kommun_code = c.kommun_code AND t.period_date = c.period_date
  AND t.survey_id = c.survey_id AND t.respondent_role = c.respondent_role

@@ -1,0 +1,118 @@
+"""Disclosure control on worker processes protects exactly as in one process, errors included."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import asdict
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from pipelines.manifest import ManifestError
+from pipelines.refresh import check_before_refresh
+from schemas.kolada import configured_kpis
+from schemas.model import sql_literal
+from warehouse.build import catalogue_frame
+from warehouse.disclosure import pool, sick_leave, surveys
+from warehouse.intermediate import run_intermediate
+from warehouse.workers import InvalidWorkers, cores
+
+CACHES = ("cache_survey_suppression_v2", "cache_survey_group_cut", "cache_sick_leave_protection")
+
+
+def _build_connection(store: Path) -> duckdb.DuckDBPyConnection:
+    """The store attached and the intermediates computed, as build_marts has them."""
+    con = duckdb.connect(config={"threads": 1})
+    con.execute(f"ATTACH {sql_literal(str(store))} AS store")
+    con.execute("SET search_path = 'store.main'")
+    con.register("indicator_catalogue", catalogue_frame())
+    con.register("kolada_kpi_config", pd.DataFrame([asdict(k) for k in configured_kpis()]))
+    run_intermediate(con)
+    return con
+
+
+def _rows(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
+    return con.execute(f"FROM store.main.{table} ORDER BY ALL").df()
+
+
+def _in_main_process_only(*args, **kwargs):
+    raise AssertionError("protected in the main process, not on the workers")
+
+
+def test_workers_protect_every_table_exactly_as_the_refresh_did_in_one_process(
+    demo_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo refresh protected each table in its own process (too small for a pool) and
+    cached the rows with a fingerprint of their inputs and the rule's code; protected again from
+    scratch on two workers, every table gets the same fingerprint and the very same rows."""
+    store = shutil.copy(demo_warehouse / "store.duckdb", tmp_path / "store.duckdb")
+    con = _build_connection(Path(store))
+    serial = {table: _rows(con, table) for table in CACHES}
+    cells, atoms = (
+        con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("int_survey_cell", "int_sick_leave_atom")
+    )
+    monkeypatch.delenv(pool.WORKERS_ENV, raising=False)
+    assert pool.workers_for(3, cells, surveys.MIN_POOL_CELLS) == 1  # the demo: no pool
+    assert pool.workers_for(9, atoms, sick_leave.MIN_POOL_ATOMS) == 1
+    for (table,) in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'store' AND "
+        "(table_name LIKE 'cache_%' OR table_name LIKE 'survey_release_%')"
+    ).fetchall():
+        con.execute(f"DROP TABLE store.main.{table}")  # nothing cached, never published
+
+    monkeypatch.setenv(pool.WORKERS_ENV, "2")
+    monkeypatch.setattr(surveys, "protect_survey", _in_main_process_only)
+    monkeypatch.setattr(sick_leave, "protect_kommun_period", _in_main_process_only)
+    surveys.protect_surveys(con)
+    sick_leave.protect_sick_leave(con)
+
+    assert all(not serial[table].empty for table in CACHES if "group_cut" not in table)
+    for table in CACHES:
+        pd.testing.assert_frame_equal(_rows(con, table), serial[table])
+
+
+def test_a_workers_error_reaches_the_caller_as_the_worker_raised_it() -> None:
+    """An LP that fails in a worker (RuntimeError) fails the build with the same type and message,
+    which is all the CLI shows (`chefskartan refresh: oväntat fel (RuntimeError) ...`)."""
+    messages = ["audit LP: Infeasible", "audit MIP: Time limit reached"]
+    # exec: a builtin the workers unpickle without importing anything (a test function would
+    # import the test module, and with it the warehouse, in every worker)
+    jobs = [(f"raise RuntimeError({m!r})",) for m in messages]
+    with pytest.raises(RuntimeError) as raised:
+        list(pool.run(2, exec, jobs))
+    assert type(raised.value) is RuntimeError
+    assert str(raised.value) in messages
+
+
+def test_a_worker_killed_from_outside_fails_the_build_with_what_to_do() -> None:
+    with pytest.raises(pool.WorkerLost, match=f"{pool.WORKERS_ENV}=1"):
+        list(pool.run(2, os._exit, [(9,), (9,)]))  # as the kernel's OOM killer would
+
+
+def test_a_bad_workers_setting_stops_the_refresh_before_it_starts(
+    demo_inbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(pool.WORKERS_ENV, "alla")
+    with pytest.raises(ManifestError, match=f"{pool.WORKERS_ENV} ska vara ett heltal"):
+        check_before_refresh(demo_inbox)  # the CLI prints it as it prints a manifest's error
+
+
+def test_the_pool_starts_only_when_the_tables_pay_for_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(pool.WORKERS_ENV, raising=False)
+    national_cells, national_atoms = 3_240_999, 216_969  # 290 kommuner, one period
+    every_core = min(cores(), pool.MAX_WORKERS)
+    assert pool.workers_for(290, national_cells, surveys.MIN_POOL_CELLS) == every_core
+    assert pool.workers_for(290, national_atoms, sick_leave.MIN_POOL_ATOMS) == every_core
+    assert pool.workers_for(1, national_cells, surveys.MIN_POOL_CELLS) == 1  # one table
+    monkeypatch.setenv(pool.WORKERS_ENV, "1")
+    assert pool.workers_for(290, national_cells, surveys.MIN_POOL_CELLS) == 1
+    monkeypatch.setenv(pool.WORKERS_ENV, "3")
+    assert pool.workers_for(2, 10, surveys.MIN_POOL_CELLS) == 2  # never more than tables
+    for bad in ("0", "två", "-1"):
+        monkeypatch.setenv(pool.WORKERS_ENV, bad)
+        with pytest.raises(InvalidWorkers, match=pool.WORKERS_ENV):
+            pool.workers_for(2, 10, 1)

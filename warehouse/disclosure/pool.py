@@ -1,0 +1,61 @@
+"""Disclosure control on every core: independent linked tables protected on the worker pool.
+
+No cell spans two kommuner (docs/disclosure.md), so each kommun's survey tables and each kommun
+and period's sick-leave table are protected by a pure function of its own inputs. The main
+process reads one job's inputs from DuckDB and submits them; workers return frames; the main
+process writes them (DuckDB connections never cross processes). A few jobs are in flight at a
+time, so memory holds a few kommuner's inputs, not the country's. Small jobs (the demo, tests)
+run in the calling process: a worker's start costs more than it saves there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from warehouse import workers
+
+WORKERS_ENV = "CHEFSKARTAN_DISCLOSURE_WORKERS"
+MAX_WORKERS = 4  # each worker holds its imports (~150 MiB), a kommun's tables and HiGHS models
+# Jobs submitted and unfinished beyond one per worker: one ready to start while the main process
+# reads the next (reading a kommun takes a tenth of protecting it); each holds a kommun's inputs.
+SPARE = 1
+
+
+def workers_for(jobs: int, size: int, min_size: int) -> int:
+    """How many processes protect `jobs` tables of `size` (rows of input) in all: 1 is none.
+
+    CHEFSKARTAN_DISCLOSURE_WORKERS sets the count (1 turns the pool off); otherwise one per core,
+    capped, once `size` reaches `min_size` (where the cores save more than the workers' start).
+    """
+    return workers.worker_count(WORKERS_ENV, jobs, jobs > 1 and size >= min_size, MAX_WORKERS)
+
+
+def largest_first(items: Iterable, size: Callable[[Any], int]) -> list:
+    """Items by decreasing size: the largest kommun starts first, so none finishes alone at the
+    end while the other cores wait (ties keep their order)."""
+    return sorted(items, key=lambda item: -size(item))
+
+
+def run(count: int, work: Callable[..., Any], jobs: Iterable[tuple]) -> Iterator[tuple[tuple, Any]]:
+    """(job, work(*job)) for each job: in this process when `count` is 1 (in the jobs' order),
+    else on `count` spawned workers as they finish, at most `count` + SPARE submitted at once.
+
+    A worker's exception is raised here as the worker raised it (same type and message)."""
+    if count <= 1:
+        for job in jobs:
+            yield job, work(*job)
+        return
+    try:
+        with workers.process_pool(count) as pool:
+            yield from workers.bounded(pool, work, jobs, count + SPARE)
+    except BrokenProcessPool as exc:  # killed from outside (out of memory): no input's fault
+        raise WorkerLost(
+            "Inget publicerades: en process som skyddade tabellerna avslutades oväntat (slut på "
+            f"minne?). Sätt {WORKERS_ENV}=1 för att skydda en kommun i taget."
+        ) from exc
+
+
+class WorkerLost(BrokenProcessPool):
+    """A disclosure worker died while protecting (the message says what to do)."""
