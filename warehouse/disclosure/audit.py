@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
+from warehouse.disclosure.certify import block_proof
 from warehouse.disclosure.kernel import kernel_rows
 from warehouse.disclosure.linked import LinkedTable, flat_sets
 
@@ -76,30 +77,13 @@ def _solver() -> highspy.Highs:
 class IntervalModel:
     """The attacker's LP over atoms; min/max of any set of atoms, with the cells the bound uses."""
 
-    def __init__(self, table: LinkedTable, published: list[str]) -> None:
+    def __init__(self, table: LinkedTable, published: list[str], lp: highspy.HighsLp) -> None:
         self.table, self.published = table, published
         self.h = _solver()
-        n = len(table.atoms)
-        lp = highspy.HighsLp()
-        lp.num_col_ = n
-        lp.col_cost_ = np.zeros(n)
-        lp.col_lower_ = np.zeros(n)
-        lp.col_upper_ = np.array([INF if b is None else float(b) for b in table.atom_bounds])
-        shown = set(published)
-        bounded = [(c, b) for c, b in sorted(table.cell_bounds.items())
-                   if c not in shown and b is not None]  # fmt: skip
-        rows = [table.cells[c] for c in published] + [table.cells[c] for c, _ in bounded]
-        rows += [atoms for atoms, _ in table.extra_bounds]
-        lower = [float(table.count(c)) for c in published]
-        upper = lower + [float(b) for _, b in bounded] + [float(b) for _, b in table.extra_bounds]
-        lower += [-INF] * (len(rows) - len(published))
-        lp.num_row_ = len(rows)
-        lp.row_lower_, lp.row_upper_ = np.array(lower), np.array(upper)
-        _set_matrix(lp, [sorted(r) for r in rows])
         self.h.passModel(lp)
-        self.n = n
-        self._columns = np.arange(n, dtype=np.int32)
-        self.x = np.zeros(n)
+        self.n = lp.num_col_
+        self._columns = np.arange(self.n, dtype=np.int32)
+        self.x = np.zeros(self.n)
 
     def solve(self, atoms: frozenset[int], sense: int) -> tuple[float, tuple[str, ...]]:
         """(optimum, published cells with a nonzero dual) of sense * sum(atoms) minimised; the
@@ -128,13 +112,41 @@ class IntervalModel:
         return self.x
 
 
+def _interval_lp(table: LinkedTable, published: list[str]) -> highspy.HighsLp:
+    """The attacker's LP (no objective yet): atoms within their bounds, every published cell at
+    its count, hidden cells and `extra_bounds` under the managers list's bounds."""
+    n = len(table.atoms)
+    lp = highspy.HighsLp()
+    lp.num_col_ = n
+    lp.col_cost_ = np.zeros(n)
+    lp.col_lower_ = np.zeros(n)
+    lp.col_upper_ = table.upper()
+    shown = set(published)
+    bounded = [(c, b) for c, b in sorted(table.cell_bounds.items())
+               if c not in shown and b is not None]  # fmt: skip
+    sizes, index = table.matrix().rows(published + [c for c, _ in bounded])
+    extra_sizes, extra = flat_sets([sorted(atoms) for atoms, _ in table.extra_bounds])
+    sizes, index = np.r_[sizes, extra_sizes], np.r_[index, extra]
+    lower = [float(table.count(c)) for c in published]
+    upper = lower + [float(b) for _, b in bounded] + [float(b) for _, b in table.extra_bounds]
+    lower += [-INF] * (len(sizes) - len(published))
+    lp.num_row_ = len(sizes)
+    lp.row_lower_, lp.row_upper_ = np.array(lower), np.array(upper)
+    _set_rows(lp, sizes, index, np.ones(len(index)))
+    return lp
+
+
 class _Objects:
     """The sensitive objects of an audit as one sparse incidence matrix (objects x atoms, CSR)."""
 
-    def __init__(self, atom_sets: list[frozenset[int]]) -> None:
-        self.sizes, self.flat = flat_sets([sorted(a) for a in atom_sets])
+    def __init__(self, sizes: np.ndarray, flat: np.ndarray) -> None:
+        """Object j holds the atoms flat[starts[j]:starts[j] + sizes[j]], sorted."""
+        self.sizes, self.flat = sizes, flat
         self.starts = np.r_[0, np.cumsum(self.sizes)[:-1]]
-        self.owner = np.repeat(np.arange(len(atom_sets)), self.sizes)
+        self.owner = np.repeat(np.arange(len(sizes)), self.sizes)
+
+    def atoms(self, j: int) -> np.ndarray:
+        return self.flat[self.starts[j] : self.starts[j] + self.sizes[j]]
 
     def sums(self, x: np.ndarray) -> np.ndarray:
         """Each object's sum of `x` over its atoms (objects are never empty)."""
@@ -151,17 +163,72 @@ class _Objects:
 
 
 def interval_violations(table: LinkedTable, hidden: set[str], k: int) -> list[Violation]:
-    """Hidden cells and atoms with 1..k-1 respondents whose interval lies inside [1, k-1]."""
-    objects = [(c, table.cells[c], table.count(c)) for c in sorted(hidden)]
-    objects += [(f"atom:{a}", frozenset([i]), int(table.atom_counts[i]))
-                for i, a in enumerate(table.atoms)]  # fmt: skip
-    objects = [o for o in objects if 0 < o[2] < k and o[1]]
-    if not objects:
+    """Hidden cells and atoms with 1..k-1 respondents whose interval lies inside [1, k-1].
+
+    Most audits find nothing; that answer is first sought by `certified` (cheap proofs that
+    every interval admits 0 or k). Only when it cannot prove it do the LPs below run, on a
+    fresh model exactly as without it, so the violations found (and the cells they name) are
+    the same as ever.
+    """
+    cells = [c for c in sorted(hidden) if 0 < table.count(c) < k and table.cells[c]]
+    small = np.flatnonzero((table.atom_counts > 0) & (table.atom_counts < k))
+    if not cells and not len(small):
         return []
     published = [c for c in table.cells if c not in hidden]
-    model = IntervalModel(table, published)
-    incidence = _Objects([o[1] for o in objects])
+    lp = _interval_lp(table, published)
+    sizes, flat = table.matrix().rows(cells)
+    incidence = _Objects(np.r_[sizes, np.ones_like(small)], np.r_[flat, small])
+    if certified(table, published, incidence, lp, k):
+        return []
+    objects = [(c, table.cells[c], table.count(c)) for c in cells]
+    objects += [(f"atom:{table.atoms[i]}", frozenset([i]), int(table.atom_counts[i]))
+                for i in small.tolist()]  # fmt: skip
+    return _lp_violations(table, objects, incidence, IntervalModel(table, published, lp), k)
 
+
+def certified(
+    table: LinkedTable,
+    published: list[str],
+    incidence: _Objects,
+    lp: highspy.HighsLp,
+    k: int,
+) -> bool:
+    """Whether every object's interval provably admits 0 or reaches k (False: not proven).
+
+    The true counts, moved within blocks (certify.py), prove most objects at once; each object
+    left is minimised (and maximised if its minimum is above 0 and the managers list allows k)
+    by one LP, whose solution, moved within blocks, may prove others too. An object that an LP
+    shows narrowed inside [1, k-1] ends the attempt: the audit's own LPs then name the cells.
+    """
+    proof = block_proof(table, published, incidence.sizes, incidence.flat, k)
+    if proof is None:
+        return False
+    is_open = ~proof.proves(table.atom_counts.astype(np.float64))
+    model = IntervalModel(table, published, lp) if is_open.any() else None
+    while is_open.any():
+        j = int(np.argmax(is_open))
+        is_open[j] = False
+        for sense in (1, -1):
+            cost = np.zeros(model.n)
+            cost[incidence.atoms(j)] = float(sense)
+            model.solve_weighted(cost)
+            if model.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                return False
+            is_open &= ~proof.proves(model.values())
+            value = sense * model.h.getInfo().objective_function_value
+            if sense == 1 and value <= TOL:
+                break  # its minimum is 0
+            if sense == 1 and table.upper()[incidence.atoms(j)].sum() < k:  # as `_bound`
+                return False
+            if sense == -1 and value < k - TOL:
+                return False
+    return True
+
+
+def _lp_violations(
+    table: LinkedTable, objects: list[tuple], incidence: _Objects, model: IntervalModel, k: int
+) -> list[Violation]:
+    """The objects whose interval lies inside [1, k-1], by LPs on `model` (fresh)."""
     # LPs pushing all open objects down at once (with random weights, so that rivals for the
     # same published total take turns) certify most minima at 0 before any single solve.
     rng = np.random.default_rng(0)
@@ -387,10 +454,15 @@ def _set_matrix(
         if values is None
         else np.fromiter(itertools.chain.from_iterable(values), np.float64, len(index))
     )
+    _set_rows(lp, sizes, index, value)
+
+
+def _set_rows(lp: highspy.HighsLp, sizes: np.ndarray, index: np.ndarray, value: np.ndarray) -> None:
+    """The row-wise constraint matrix from each row's size and the rows' columns and values."""
     lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
     lp.a_matrix_.start_ = np.r_[0, np.cumsum(sizes)]
     lp.a_matrix_.index_, lp.a_matrix_.value_ = index, value
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, len(rows)
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, len(sizes)
 
 
 def audit(

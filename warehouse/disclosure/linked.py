@@ -43,10 +43,41 @@ class LinkedTable:
         self.atom_counts = np.asarray(self.atom_counts, dtype=np.int64)
         if not self.atom_bounds:
             self.atom_bounds = [None] * len(self.atoms)
-        self._counts = _cell_counts(self.atom_counts, self.cells)
+        self._matrix = cell_matrix(self.cells)
+        self._counts = dict(
+            zip(self._matrix.names, self._matrix.sums(self.atom_counts).tolist(), strict=True)
+        )
 
     def count(self, cell: str) -> int:
         return self._counts[cell]
+
+    def upper(self) -> np.ndarray:
+        """The atoms' upper bounds as floats (inf where none is known); computed once."""
+        if "_upper" not in self.__dict__:
+            self._upper = np.array([np.inf if b is None else float(b) for b in self.atom_bounds])
+        return self._upper
+
+    def matrix(self) -> CellMatrix:
+        """The cells as one sparse matrix (shared by tables with the very same cells)."""
+        if "_matrix" not in self.__dict__:
+            self._matrix = cell_matrix(self.cells)
+        return self._matrix
+
+    def binding_bounds(self) -> set[str]:
+        """Cells whose upper bound is tighter than the sum of their atoms' bounds; computed once."""
+        if "_binding" not in self.__dict__:
+            matrix, upper = self.matrix(), self.upper()
+            unbounded = np.isinf(upper)
+            room = np.where(
+                matrix.sums(unbounded.astype(np.int64)) > 0,
+                np.inf,
+                matrix.sums(np.where(unbounded, 0.0, upper)),
+            )
+            self._binding = {
+                c for c, b in self.cell_bounds.items()
+                if b is not None and not room[matrix.row[c]] <= b
+            }  # fmt: skip
+        return self._binding
 
     def restricted(self, cells: Iterable[str]) -> LinkedTable:
         """The same atoms with only `cells` published or hidden: what an attacker holding just
@@ -88,13 +119,48 @@ def flat_sets(sets: Collection[Collection[int]]) -> tuple[np.ndarray, np.ndarray
     return sizes, np.fromiter(chain.from_iterable(sets), np.int64, int(sizes.sum()))
 
 
-def _cell_counts(atom_counts: np.ndarray, cells: dict[str, frozenset[int]]) -> dict[str, int]:
-    """Each cell's count: the sum of its atoms' counts (one cumulative sum over all cells)."""
-    sizes, flat = flat_sets(cells.values())
-    total = np.r_[0, np.cumsum(atom_counts[flat])]
-    ends = np.cumsum(sizes)
-    sums = (total[ends] - total[ends - sizes]).tolist()
-    return dict(zip(cells, sums, strict=True))
+class CellMatrix:
+    """Cells as a sparse 0/1 matrix (cells x atoms, CSR): each cell's atoms sorted, in a row."""
+
+    def __init__(self, cells: dict[str, frozenset[int]]) -> None:
+        self.names = list(cells)
+        self.row = {c: i for i, c in enumerate(self.names)}
+        self.sizes, flat = flat_sets(cells.values())
+        owner = np.repeat(np.arange(len(self.names)), self.sizes)
+        self.flat = flat[np.lexsort((flat, owner))]  # each row's atoms sorted, in one go
+        self.starts = np.r_[0, np.cumsum(self.sizes)]
+
+    def atoms(self, cell: str) -> np.ndarray:
+        """The cell's atoms, sorted."""
+        i = self.row[cell]
+        return self.flat[self.starts[i] : self.starts[i + 1]]
+
+    def rows(self, cells: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(sizes, atoms) of `cells`, one after the other, as `flat_sets` gives them."""
+        picked = np.fromiter((self.row[c] for c in cells), np.int64, len(cells))
+        sizes = self.sizes[picked]
+        begin = np.repeat(self.starts[picked] - np.r_[0, np.cumsum(sizes)[:-1]], sizes)
+        return sizes, self.flat[begin + np.arange(int(sizes.sum()))]
+
+    def sums(self, values: np.ndarray) -> np.ndarray:
+        """Each cell's sum of `values` (finite) over its atoms."""
+        total = np.r_[0, np.cumsum(values[self.flat])]
+        return total[self.starts[1:]] - total[self.starts[:-1]]
+
+
+# The matrices of the last few cell dicts, with a copy to check the dict is unchanged: every
+# measure of a survey has the same cells, so this builds each survey's matrix once.
+_MATRICES: list[tuple[dict, dict, CellMatrix]] = []
+
+
+def cell_matrix(cells: dict[str, frozenset[int]]) -> CellMatrix:
+    """The CellMatrix of `cells`, reused while the very same dict is passed again unchanged."""
+    for held, copy, matrix in _MATRICES:
+        if held is cells and copy == cells:
+            return matrix
+    matrix = CellMatrix(cells)
+    _MATRICES[:] = [(cells, dict(cells), matrix), *_MATRICES[:3]]
+    return matrix
 
 
 @dataclass(frozen=True)

@@ -138,14 +138,15 @@ def _reason(protection: Protection, cell: str, dropped: bool) -> str | None:
 
 def _protect_or_hold(
     table: LinkedTable, k: int, forced: Iterable[str], rule: Callable[..., tuple[Protection, bool]]
-) -> tuple[Protection, bool]:
-    """`rule`'s protection; if nothing new can pass beside earlier publications (their figures
-    no longer match today's data, e.g. an answer withdrawn), every current cell is held back."""
+) -> tuple[Protection, bool, bool]:
+    """`rule`'s protection, whether groups were dropped, and whether everything was held back:
+    if nothing new can pass beside earlier publications (their figures no longer match today's
+    data, e.g. an answer withdrawn), every current cell is held back."""
     try:
-        return rule(table, k, forced)
+        return (*rule(table, k, forced), False)
     except RuntimeError:
         free = frozenset(current(c for c in table.cells if c not in table.fixed))
-        return Protection(frozenset(), frozenset(), free, frozenset()), False
+        return Protection(frozenset(), frozenset(), free, frozenset()), False, True
 
 
 def protect_survey(
@@ -185,35 +186,59 @@ def protect_survey(
     org = sorted(c for c, h in kinds.items() if h == "org")
     first = table_for("respondents")
     held = survey.changed_by_few(first, "respondents", k) if layered else set()
-    base, dropped = _protect_or_hold(
+    base, dropped, held_all = _protect_or_hold(
         first, k, held, lambda t, k, f: protect_with_group_rule(t, k, groups, org, f)
     )
     forced = frozenset(current(base.hidden))
     memo: dict[tuple, Protection] = {}
-    rows = []
+    if not held_all:
+        # A measure whose table is the respondents' own (everyone answered it) would start
+        # from exactly the cells the respondents' audit passed with last: nothing to add.
+        start = (forced & set(first.cells)) - first.fixed
+        memo[_memo_key(first)] = Protection(
+            base.empty, base.primary, frozenset(), start - base.empty - base.primary
+        )
+    cell_ids = list(cell_atoms)
+    columns: dict[str, list] = {"cell_id": [], "measure_id": [], "suppression": [], "snapshot": []}
     now = history.now if history is not None else None
     for measure in sorted(set(cells["measure_id"])):
         if measure == "respondents":
             protection = base
         else:
             table = table_for(measure)
-            key = (tuple(table.atom_counts.tolist()), tuple(sorted(table.fixed)))
+            key = _memo_key(table)
             if key not in memo:
                 memo[key] = _protect_or_hold(
                     table, k, forced, lambda t, k, f: (protect(t, k, f), 0)
                 )[0]
             protection = memo[key]
-        for cell in cell_atoms:
-            reason = _reason(protection, cell, dropped)
-            snapshot = now if reason is None else None
-            if reason is not None and layered and cell in forced:
-                earlier = history.latest("respondents", cell)
-                if earlier is not None and earlier in history.shown.get(measure, {}).get(cell, ()):
-                    reason, snapshot = REPUBLICATION, earlier
-            rows.append((cell, measure, reason, snapshot))
-    frame = pd.DataFrame(rows, columns=["cell_id", "measure_id", "suppression", "snapshot"])
+        reasons = _reasons(protection, cell_ids, dropped)
+        snapshots = [now if reason is None else None for reason in reasons]
+        if layered:
+            shown = history.shown.get(measure, {})
+            for i, cell in enumerate(cell_ids):
+                if reasons[i] is not None and cell in forced:
+                    earlier = history.latest("respondents", cell)
+                    if earlier is not None and earlier in shown.get(cell, ()):
+                        reasons[i], snapshots[i] = REPUBLICATION, earlier
+        columns["cell_id"] += cell_ids
+        columns["measure_id"] += [measure] * len(cell_ids)
+        columns["suppression"] += reasons
+        columns["snapshot"] += snapshots
+    frame = pd.DataFrame(columns)
     frame["snapshot"] = frame["snapshot"].astype("Int64")
     return frame, [g.removeprefix("group:") for g in groups] if dropped else []
+
+
+def _memo_key(table: LinkedTable) -> tuple:
+    """Measures with equal keys have equal tables (their cells follow from counts and history)."""
+    return (tuple(table.atom_counts.tolist()), tuple(sorted(table.fixed)))
+
+
+def _reasons(protection: Protection, cells: list[str], dropped: bool) -> list[str | None]:
+    """`_reason` of each cell, with the hidden set formed once."""
+    hidden = protection.hidden
+    return [_reason(protection, c, dropped) if c in hidden else None for c in cells]
 
 
 def _counts_by_measure(atoms: Columns, keys: list[tuple]) -> dict[str, np.ndarray]:
