@@ -701,8 +701,9 @@ MART_DISCLOSURE_REPORT = Table(
     name="mart_disclosure_report",
     label="Röjandeskydd",
     description="What disclosure control cost, per kommun, period, mart and survey: cells "
-    "(groups a figure is published for; in mart_survey_distribution one per item, not per "
-    "answer option) shown and hidden, and why (warehouse/disclosure, docs/disclosure.md).",
+    "(groups a figure is published for; for items those of mart_survey_item, one per group and "
+    "item, whose shown ones mart_survey_distribution details per answer option) shown and "
+    "hidden, and why (warehouse/disclosure, docs/disclosure.md).",
     fields=(
         KOMMUN_CODE,
         PERIOD_DATE,

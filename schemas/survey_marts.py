@@ -112,6 +112,8 @@ SCALE_MAX = Field(
     unit="poäng",
 )
 KEY_NAMES = ("kommun_code", "period_date", "survey_id", "respondent_role")
+QUESTION_ID = Field("question_id", "code", "Question id.", label="Fråge-id", unit="kod")
+QUESTION_TEXT = Field("question_text", "text", "The question as asked.", label="Fråga", unit="text")
 
 MART_SURVEY_QUESTION = Table(
     name="mart_survey_question",
@@ -130,8 +132,8 @@ MART_SURVEY_QUESTION = Table(
             label="Enkätversion",
             unit="kod",
         ),
-        Field("question_id", "code", "Question id.", label="Fråge-id", unit="kod"),
-        Field("question_text", "text", "The question as asked.", label="Fråga", unit="text"),
+        QUESTION_ID,
+        QUESTION_TEXT,
         CONSTRUCT,
         Field("scale_id", "code", "Answer scale.", label="Svarsskala", unit="kod"),
         Field("scale_kind", "code", "ordinal, number or text.", label="Skaltyp", unit="kod"),
@@ -198,15 +200,42 @@ MART_SURVEY_INDEX = Table(
     ),
 )
 
-MART_SURVEY_DISTRIBUTION = Table(
-    name="mart_survey_distribution",
-    description="Answer distributions per item and group: answers per scored option (Vet ej and "
-    "Ej aktuellt are missing, not part of the distribution); suppressed below k.",
+MART_SURVEY_ITEM = Table(
+    name="mart_survey_item",
+    description="Item means per survey, group and item: the mean score of the respondents who "
+    "answered the item, on the scale and as 0-100. Every group has a row for every ordinal item, "
+    "whether few, many or nobody answered: a hidden item of a group is marked here "
+    "(is_suppressed), once per group and item; its answers per option are in "
+    "mart_survey_distribution only when shown.",
     fields=(
         *KEY,
         *SCOPE,
-        Field("question_id", "code", "Question id.", label="Fråge-id", unit="kod"),
-        Field("question_text", "text", "The question as asked.", label="Fråga", unit="text"),
+        QUESTION_ID,
+        QUESTION_TEXT,
+        CONSTRUCT,
+        RESPONDENTS,
+        MEAN_SCORE,
+        INDEX_0_100,
+        SCALE_MIN,
+        SCALE_MAX,
+        IS_SUPPRESSED,
+        ANONYMITY_K,
+    ),
+    primary_key=(*KEY_NAMES, "scope_type", "scope_id", "question_id"),
+    label="Medelvärde per fråga",
+)
+
+MART_SURVEY_DISTRIBUTION = Table(
+    name="mart_survey_distribution",
+    description="Answer distributions per item and group, for the groups whose item is shown: "
+    "answers per scored option (Vet ej and Ej aktuellt are missing, not part of the "
+    "distribution). A group whose item is hidden (below k, or so that no small group can be "
+    "derived) has no rows here; mart_survey_item marks it hidden, once per group and item.",
+    fields=(
+        *KEY,
+        *SCOPE,
+        QUESTION_ID,
+        QUESTION_TEXT,
         CONSTRUCT,
         Field("answer_label", "text", "Answer option.", label="Svarsalternativ", unit="text"),
         Field(
@@ -240,7 +269,14 @@ MART_SURVEY_DISTRIBUTION = Table(
             label="Andel svar",
             unit="%",
         ),
-        IS_SUPPRESSED,
+        Field(
+            "is_suppressed",
+            "boolean",
+            "Always false: only shown groups have rows (kept so that queries filtering on it "
+            "still run; mart_survey_item marks the hidden ones).",
+            label="Dolt",
+            unit="ja/nej",
+        ),
         ANONYMITY_K,
     ),
     primary_key=(*KEY_NAMES, "scope_type", "scope_id", "question_id", "answer_label"),
@@ -388,6 +424,7 @@ SURVEY_MARTS = (
     MART_SURVEY_QUESTION,
     MART_SURVEY_RESPONSES,
     MART_SURVEY_INDEX,
+    MART_SURVEY_ITEM,
     MART_SURVEY_DISTRIBUTION,
     MART_SURVEY_TIME_USE,
     MART_SURVEY_DELA_VARLD,

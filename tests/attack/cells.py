@@ -65,6 +65,9 @@ UNION ALL
 SELECT kommun_code, period_date, survey_id, respondent_role, 'item:' || question_id, scope_type,
        scope_id, respondents, answer_label, answers FROM mart_survey_distribution
 UNION ALL
+SELECT kommun_code, period_date, survey_id, respondent_role, 'item:' || question_id, scope_type,
+       scope_id, respondents, 'sum', mean_score * respondents FROM mart_survey_item
+UNION ALL
 SELECT kommun_code, period_date, survey_id, respondent_role, 'construct:' || construct,
        scope_type, scope_id, respondents, 'sum', mean_score * respondents FROM mart_survey_index
 UNION ALL

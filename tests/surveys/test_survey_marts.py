@@ -14,8 +14,13 @@ import pytest
 SURVEY_MARTS = (
     "mart_survey_responses",
     "mart_survey_index",
+    "mart_survey_item",
     "mart_survey_distribution",
     "mart_survey_time_use",
+)
+# The cells of an item, as mart_survey_item (every cell) and mart_survey_distribution name them.
+ITEM_CELL = (
+    "kommun_code, period_date, survey_id, respondent_role, scope_type, scope_id, question_id"
 )
 # Independent of the questionnaire files: LimeSurvey codes of the "stämmer" scale, demand items.
 CODE_SCORE = {"A1": 4, "A2": 3, "A3": 2, "A4": 1}
@@ -81,14 +86,14 @@ def test_time_use_shares_match_the_raw_logbook(demo_inbox: Path, demo_published_
     assert share == pytest.approx(statistics.fmean(shares), abs=0.05)
 
 
-@pytest.mark.parametrize("mart", SURVEY_MARTS)
+@pytest.mark.parametrize("mart", [m for m in SURVEY_MARTS if m != "mart_survey_distribution"])
 def test_every_row_is_suppressed_or_has_at_least_k_respondents(
     demo_published_db: Path, mart: str
 ) -> None:
     figures = {
         "mart_survey_responses": ["respondents"],
         "mart_survey_index": ["respondents", "mean_score", "index_0_100"],
-        "mart_survey_distribution": ["respondents", "answers", "answers_pct"],
+        "mart_survey_item": ["respondents", "mean_score", "index_0_100"],
         "mart_survey_time_use": ["respondents", "mean_share_pct"],
     }[mart]
     leaks = query(
@@ -108,6 +113,67 @@ def test_every_row_is_suppressed_or_has_at_least_k_respondents(
     )
     assert leaks == [(0,)] and small == [(0,)]
     assert hidden > 0 and shown > 0  # the demo has groups on both sides of k
+
+
+def test_distributions_are_published_for_shown_items_only(demo_published_db: Path) -> None:
+    """No row of a hidden cell; the hidden cell still marked, once per cell and item."""
+    [(rows, hidden_rows, small)] = query(
+        demo_published_db,
+        "SELECT count(*), count(*) FILTER (is_suppressed), "
+        "count(*) FILTER (respondents IS NULL OR respondents < anonymity_k OR answers IS NULL) "
+        "FROM mart_survey_distribution",
+    )
+    assert rows > 0 and hidden_rows == 0 and small == 0
+    # every distribution cell is a shown cell of mart_survey_item, with the same respondents ...
+    [(unmatched,)] = query(
+        demo_published_db,
+        f"SELECT count(*) FROM (SELECT DISTINCT {ITEM_CELL}, respondents "
+        "FROM mart_survey_distribution) d ANTI JOIN "
+        f"(FROM mart_survey_item WHERE NOT is_suppressed) i USING ({ITEM_CELL}, respondents)",
+    )
+    # ... every shown item cell has its distribution, no hidden one has any row
+    [(shown_without, hidden_with, hidden)] = query(
+        demo_published_db,
+        "SELECT count(*) FILTER (NOT i.is_suppressed AND d.question_id IS NULL), "
+        "count(*) FILTER (i.is_suppressed AND d.question_id IS NOT NULL), "
+        "count(*) FILTER (i.is_suppressed) "
+        "FROM mart_survey_item i LEFT JOIN (SELECT DISTINCT "
+        f"{ITEM_CELL} FROM mart_survey_distribution) d USING ({ITEM_CELL})",
+    )
+    assert unmatched == 0 and shown_without == 0 and hidden_with == 0
+    assert hidden > 0  # the demo has hidden item cells, marked in mart_survey_item
+    # once per cell and item: the hidden cells of the disclosure report's item count
+    [(reported,)] = query(
+        demo_published_db,
+        "SELECT sum(cells - cells_shown) FROM mart_disclosure_report "
+        "WHERE mart = 'mart_survey_item'",
+    )
+    assert reported == hidden
+
+
+def test_item_means_match_the_distribution_and_the_raw_file(
+    demo_inbox: Path, demo_published_db: Path
+) -> None:
+    [(mismatched, compared)] = query(
+        demo_published_db,
+        "WITH d AS (SELECT " + ITEM_CELL + ", sum(answers * answer_score) / any_value(respondents) "
+        "AS raw_mean FROM mart_survey_distribution GROUP BY ALL) "
+        "SELECT count(*) FILTER (abs(CASE WHEN q.is_reversed THEN q.scale_min + q.scale_max "
+        "- d.raw_mean ELSE d.raw_mean END - i.mean_score) > 0.006), count(*) "
+        "FROM d JOIN mart_survey_item i USING (" + ITEM_CELL + ") "
+        "JOIN mart_survey_question q USING (kommun_code, period_date, survey_id, "
+        "respondent_role, question_id)",
+    )
+    assert compared > 0 and mismatched == 0
+    with open(demo_inbox / "results-survey-krav-1231.csv", encoding="utf-8-sig", newline="") as f:
+        rows = [r for r in csv.DictReader(f, delimiter=";") if r["submitdate"]]
+    scores = [5 - CODE_SCORE[r["KR[KR01]"]] for r in rows if r["KR[KR01]"] in CODE_SCORE]
+    [(n, mean)] = query(
+        demo_published_db,
+        "SELECT respondents, mean_score FROM mart_survey_item WHERE kommun_code = '1231' "
+        "AND survey_id = 'krav_resurser' AND scope_type = 'kommun' AND question_id = 'KR01'",
+    )
+    assert n == len(scores) and mean == pytest.approx(statistics.fmean(scores), abs=0.005)
 
 
 def test_dela_varld_shows_a_gap_only_when_both_sides_are_shown(demo_published_db: Path) -> None:

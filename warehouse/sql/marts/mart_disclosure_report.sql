@@ -6,7 +6,7 @@ WITH survey AS (
     SELECT x.kommun_code, x.period_date,
            CASE c.measure_type WHEN 'respondents' THEN 'mart_survey_responses'
                 WHEN 'construct' THEN 'mart_survey_index'
-                WHEN 'item' THEN 'mart_survey_distribution'
+                WHEN 'item' THEN 'mart_survey_item'
                 ELSE 'mart_survey_time_use' END AS mart,
            x.survey_id, x.respondent_role, x.suppression
     FROM int_survey_suppression x

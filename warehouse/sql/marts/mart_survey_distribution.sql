@@ -1,18 +1,19 @@
 -- Answer distributions per ordinal item and group: every scored option of the item's scale, with
--- the respondents who chose it. Same respondents and suppression as the item's mean
--- (measure item:<question>); Vet ej / Ej aktuellt are missing answers, not options here. The
--- answer counts per option are linked tables over the same atoms as the item's n, so the audit
--- that protects n protects them (warehouse/disclosure, docs/disclosure.md).
--- Cells with their scope and suppression first (one row per cell), then the options: joined the
--- other way DuckDB built its hash table from the options' wide rows (1.1 GiB at small100).
+-- the respondents who chose it, for the cells whose item is shown. Same respondents and
+-- suppression as the item's mean (measure item:<question>, mart_survey_item, which has a row
+-- for every cell and marks the hidden ones); Vet ej / Ej aktuellt are missing answers, not
+-- options here. The answer counts per option are linked tables over the same atoms as the
+-- item's n, so the audit that protects n protects them (warehouse/disclosure, docs/disclosure.md).
+-- A hidden cell has no rows: its options would be rows of NULLs (96 % of the rows nationally).
+-- Cells with their scope first (one row per cell), then the options: joined the other way
+-- DuckDB built its hash table from the options' wide rows (1.1 GiB at small100).
 WITH cell AS MATERIALIZED (
     SELECT kommun_code, period_date, survey_id, respondent_role, cell_id, measure_ref,
            scope_type, scope_id, scope_name, forvaltning_id, forvaltning_name, is_suppressed, n
     FROM int_survey_published_cell
-    WHERE measure_type = 'item'
+    WHERE measure_type = 'item' AND NOT is_suppressed
 ),
--- Answers counted only where they are published: in cells shown for the item (most cells, the
--- units below k, are hidden, and their answers were counted for nothing: 97 % of the rows).
+-- Answers counted only in the shown cells.
 chosen AS (
     SELECT m.kommun_code, m.period_date, m.survey_id, m.respondent_role, m.cell_id,
            a.question_id, a.answer_label, count(*) AS answers
@@ -22,7 +23,7 @@ chosen AS (
     SEMI JOIN cell s
       ON s.kommun_code = m.kommun_code AND s.period_date = m.period_date
      AND s.survey_id = m.survey_id AND s.respondent_role = m.respondent_role
-     AND s.cell_id = m.cell_id AND s.measure_ref = a.question_id AND NOT s.is_suppressed
+     AND s.cell_id = m.cell_id AND s.measure_ref = a.question_id
     WHERE a.score IS NOT NULL
     GROUP BY ALL
 ),
@@ -40,10 +41,8 @@ SELECT c.kommun_code, k.kommun_name, c.period_date, c.survey_id,
        c.scope_type, c.scope_id, c.scope_name, c.forvaltning_id, c.forvaltning_name,
        i.question_id, i.question_text, i.construct, i.answer_label, i.answer_score,
        i.option_position,
-       CASE WHEN c.is_suppressed THEN NULL ELSE c.n END AS respondents,
-       CASE WHEN c.is_suppressed THEN NULL ELSE coalesce(a.answers, 0) END AS answers,
-       CASE WHEN c.is_suppressed THEN NULL
-            ELSE round(100.0 * coalesce(a.answers, 0) / c.n, 1) END AS answers_pct,
+       c.n AS respondents, coalesce(a.answers, 0) AS answers,
+       round(100.0 * coalesce(a.answers, 0) / c.n, 1) AS answers_pct,
        c.is_suppressed, k.anonymity_k
 FROM cell c
 JOIN item i
