@@ -33,7 +33,7 @@ from warehouse.checks import run_checks
 from warehouse.disclosure.report import disclosure_summary
 from warehouse.intermediate import INTERMEDIATE_NAME, duckdb_config, recorded_scope
 from warehouse.kommun_files import (
-    TEMPLATE_NAME,
+    cached_template,
     can_patch,
     note_store,
     patch_combined,
@@ -359,7 +359,7 @@ def build(
     previous = publication.current_version(paths.root)
     tmp_combined = folder / builder.COMBINED_NAME
     spill = paths.spill(refresh_id)
-    template = work / TEMPLATE_NAME  # one empty published file, copied for every file built
+    template = cached_template(paths.root)  # the empty published file every file copies
     if scope is not None and can_patch(previous, builder.COMBINED_NAME, paths.store):
         live = previous / builder.COMBINED_NAME
         surveys_only = all(s.table in SURVEY_TABLES for r in results for s in r.staged)
@@ -381,7 +381,7 @@ def build(
     attach_findings(findings, results)
     fault_point("build")
     built = {tmp_combined: paths.combined}
-    for code in write_kommun_files(tmp_combined, folder, work, previous):
+    for code in write_kommun_files(tmp_combined, folder, work, previous, template):
         name = builder.kommun_file_name(code)
         built[folder / name] = paths.published / name
     return built, results

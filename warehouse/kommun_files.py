@@ -112,10 +112,29 @@ def carry(previous: Path | None, recorded: dict | None, fingerprint: str, out: P
     return True
 
 
-def write_kommun_files(combined: Path, folder: Path, work: Path, previous: Path | None) -> list:
+def cached_template(root: Path) -> Path:
+    """The empty published file for today's mart declarations, kept in WAREHOUSE/templates
+    between refreshes: written when the declarations change, not by every refresh."""
+    folder = root / "templates"
+    path = folder / f"published_{declarations_digest()[:16]}.duckdb"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("published_*.duckdb"):  # older declarations'
+            old.unlink(missing_ok=True)
+        tmp = folder / f".{path.name}.{os.getpid()}"  # complete before it takes the name
+        tmp.unlink(missing_ok=True)
+        write_template(tmp)
+        os.replace(tmp, path)
+    return path
+
+
+def write_kommun_files(
+    combined: Path, folder: Path, work: Path, previous: Path | None, template: Path | None = None
+) -> list:
     """Every kommun's file in `folder`, from the combined file; returns the kommun codes.
 
-    `previous` is the live version's folder (None before the first publication).
+    `previous` is the live version's folder (None before the first publication); `template`
+    the empty published file to copy (written to `work` when not given).
     """
     con = duckdb.connect(config=duckdb_config(work))
     try:
@@ -131,7 +150,7 @@ def write_kommun_files(combined: Path, folder: Path, work: Path, previous: Path 
         if not carry(previous, old.get(code), prints[code], folder / kommun_file_name(code))
     ]
     if changed:
-        template = work / TEMPLATE_NAME  # the combined file's, when the build wrote it
+        template = template or work / TEMPLATE_NAME  # the combined file's, when it wrote it
         if not template.exists():
             write_template(template)
         workers = min(WORKERS, len(changed))
