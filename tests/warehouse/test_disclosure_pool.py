@@ -16,7 +16,7 @@ from pipelines.refresh import check_before_refresh
 from schemas.kolada import configured_kpis
 from schemas.model import sql_literal
 from warehouse.build import catalogue_frame
-from warehouse.disclosure import pool, sick_leave, surveys
+from warehouse.disclosure import pool, sick_leave, sick_leave_rule, survey_rule, surveys
 from warehouse.intermediate import run_intermediate
 from warehouse.workers import InvalidWorkers, cores
 
@@ -65,8 +65,8 @@ def test_workers_protect_every_table_exactly_as_the_refresh_did_in_one_process(
         con.execute(f"DROP TABLE store.main.{table}")  # nothing cached, never published
 
     monkeypatch.setenv(pool.WORKERS_ENV, "2")
-    monkeypatch.setattr(surveys, "protect_survey", _in_main_process_only)
-    monkeypatch.setattr(sick_leave, "protect_kommun_period", _in_main_process_only)
+    monkeypatch.setattr(survey_rule, "protect_survey", _in_main_process_only)
+    monkeypatch.setattr(sick_leave_rule, "protect_kommun_period", _in_main_process_only)
     surveys.protect_surveys(con)
     sick_leave.protect_sick_leave(con)
 

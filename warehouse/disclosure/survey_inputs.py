@@ -17,9 +17,9 @@ import pandas as pd
 from warehouse.disclosure.cache import registered
 from warehouse.disclosure.releases import SURVEY_KEY
 from warehouse.disclosure.releases import table_key as _key
+from warehouse.disclosure.survey_rule import Columns
 
 KEYS = ", ".join(SURVEY_KEY)
-Columns = dict[str, list]  # column name -> values, one list per column
 
 QUERIES = {  # name -> (the rows of every survey table, their order within a table)
     "cells": (
