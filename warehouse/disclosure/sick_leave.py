@@ -57,7 +57,9 @@ class SickLeaveTable:
         return (self.kommun_code, self.period_date)
 
     def fingerprint(self) -> str:
-        return fingerprint((self.atoms, self.scopes, self.leaders, self.tree), self.k)
+        """A digest of the inputs exactly as protection reads them (the job's column lists, in
+        canonical order) and of the rule: printing lists is cheaper than hashing frames."""
+        return fingerprint((), *self.job())
 
     def protect(self) -> pd.DataFrame:
         """The protection's rows (COLUMNS) for this kommun and period."""
@@ -67,7 +69,7 @@ class SickLeaveTable:
         """`sick_leave_rule.protect_job`'s arguments: the inputs as column lists (Python values,
         as iterating the frames gives them), so that a worker needs no pandas to read them."""
         frames = (self.atoms, self.scopes, self.leaders, self.tree)
-        return (*({c: list(f[c]) for c in f.columns} for f in frames), self.k)
+        return (*({c: f[c].tolist() for c in f.columns} for f in frames), self.k)
 
     def frame(self, found: list[tuple]) -> pd.DataFrame:
         """The protection rows `found` for this table as a frame of COLUMNS."""

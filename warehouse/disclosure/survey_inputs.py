@@ -110,10 +110,11 @@ def _by_table(
         params={"kommun": kommun},
     ).to_arrow_table()
     starts = _table_starts(rows)
-    keys = zip(*(rows.column(name).take(starts).to_pylist() for name in SURVEY_KEY), strict=True)
+    at = pa.array(starts, type=pa.int64())
+    keys = zip(*(rows.column(name).take(at).to_pylist() for name in SURVEY_KEY), strict=True)
     data = {name: rows.column(name).to_pylist() for name in rows.column_names
             if name not in SURVEY_KEY}  # fmt: skip
-    bounds = zip(starts, [*starts[1:], rows.num_rows], strict=True)
+    bounds = zip(starts, [*starts[1:], rows.num_rows][: len(starts)], strict=True)
     return {
         _key(key): {name: values[start:end] for name, values in data.items()}
         for key, (start, end) in zip(keys, bounds, strict=True)
