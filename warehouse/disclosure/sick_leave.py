@@ -128,6 +128,11 @@ def protect_sick_leave(con: duckdb.DuckDBPyConnection, catalog: str | None = CAT
     Each kommun and period whose inputs are unchanged since a result was cached in `catalog`
     (the store) reuses it; the others are protected and their results cached.
     """
+    with pool.bounded_memory(con):
+        _protect_sick_leave(con, catalog)
+
+
+def _protect_sick_leave(con: duckdb.DuckDBPyConnection, catalog: str | None) -> None:
     tables = sick_leave_tables(con)
     cache = ResultCache(
         con, "sick_leave_protection", CACHE_KEY, CACHE_COLUMNS,

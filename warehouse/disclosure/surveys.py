@@ -64,6 +64,11 @@ def protect_surveys(con: duckdb.DuckDBPyConnection, catalog: str | None = CATALO
     history are unchanged since a result was cached reuses it; the others are protected one
     kommun at a time (only that kommun's inputs in memory) and their results cached.
     """
+    with pool.bounded_memory(con):
+        _protect_surveys(con, catalog)
+
+
+def _protect_surveys(con: duckdb.DuckDBPyConnection, catalog: str | None) -> None:
     catalog = catalog if catalog and writable(con, catalog) else None
     if catalog:
         ensure_tables(con, catalog)
