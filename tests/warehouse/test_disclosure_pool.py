@@ -116,3 +116,26 @@ def test_the_pool_starts_only_when_the_tables_pay_for_it(monkeypatch: pytest.Mon
         monkeypatch.setenv(pool.WORKERS_ENV, bad)
         with pytest.raises(InvalidWorkers, match=pool.WORKERS_ENV):
             pool.workers_for(2, 10, 1)
+
+
+def test_the_main_process_holds_less_memory_while_disclosure_runs_and_gets_it_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The build's connection has a 1GB limit; inside disclosure it is the smaller one, after it
+    the one it had; a connection already below it is left alone."""
+    monkeypatch.delenv(pool.MEMORY_ENV, raising=False)
+
+    def limit(con: duckdb.DuckDBPyConnection) -> str:
+        return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    con = duckdb.connect(config={"memory_limit": "1GB"})
+    before = limit(con)
+    with pool.bounded_memory(con):
+        assert limit(con) == "488.2 MiB"  # 512MB
+    assert limit(con) == before
+    small = duckdb.connect(config={"memory_limit": "100MB"})
+    with pool.bounded_memory(small):
+        assert limit(small) == "95.3 MiB"
+    monkeypatch.setenv(pool.MEMORY_ENV, "200MB")
+    with pool.bounded_memory(con):
+        assert limit(con) == "190.7 MiB"

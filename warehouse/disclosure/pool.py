@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from warehouse import workers
+from warehouse.intermediate import MEMORY_LIMIT
 
 if TYPE_CHECKING:
     import duckdb
@@ -77,13 +78,17 @@ class WorkerLost(BrokenProcessPool):
 @contextmanager
 def bounded_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Inside the block, `con`'s memory limit is at most MEMORY (CHEFSKARTAN_DISCLOSURE_DUCKDB_
-    MEMORY sets it); the limit it had is set again after."""
+    MEMORY sets it); the limit it had is set again after (to DuckDB's 0.1 MiB, or exactly
+    when it is the build's own, MEMORY_LIMIT)."""
     limit = os.environ.get(MEMORY_ENV, "").strip() or MEMORY
     before = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
     lower, now = _bytes(limit), _bytes(before)
     if lower is None or now is None or lower >= now:
         yield
         return
+    # DuckDB shows the limit to 0.1 MiB: the build's own setting is set back exactly
+    if abs(now - (_bytes(MEMORY_LIMIT) or 0)) < 0.1 * 2**20:
+        before = MEMORY_LIMIT
     con.execute(f"SET memory_limit = '{limit}'")
     try:
         yield
