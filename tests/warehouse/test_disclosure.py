@@ -7,7 +7,7 @@ import numpy as np
 
 from warehouse.disclosure.audit import audit
 from warehouse.disclosure.linked import LinkedTable, _choose, protect
-from warehouse.disclosure.surveys import protect_with_group_rule
+from warehouse.disclosure.survey_rule import protect_with_group_rule
 
 
 def table(counts: dict[str, int], cells: dict[str, str], **extra) -> LinkedTable:
@@ -121,7 +121,7 @@ def _sick_leave_leaks(persons: list[tuple], scopes: dict, rows: list[tuple], k: 
 def test_sick_leave_closes_parent_minus_children_and_sex_minus_age_band() -> None:
     import pandas as pd
 
-    from warehouse.disclosure.sick_leave import protect_kommun_period
+    from warehouse.disclosure.sick_leave_rule import protect_kommun_period
 
     # F with children A and B; one woman works in both A and B (A + B - F = her); one woman is
     # placed on F itself (F - A - B = her too); in A, women minus the 50+ leaves the 2 young women.

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from warehouse.disclosure import sick_leave, surveys
+from warehouse.disclosure import sick_leave, sick_leave_rule, survey_rule, surveys
 
 P1, P2 = dt.date(2025, 10, 1), dt.date(2026, 10, 1)
 
@@ -68,7 +68,7 @@ def _count_protections(monkeypatch: pytest.MonkeyPatch, module, name: str) -> li
 def test_sick_leave_protects_only_the_kommun_and_period_whose_inputs_changed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    calls = _count_protections(monkeypatch, sick_leave, "protect_kommun_period")
+    calls = _count_protections(monkeypatch, sick_leave_rule, "protect_kommun_period")
     con = _sick_leave_con()
     sick_leave.protect_sick_leave(con)
     first = _protection(con)
@@ -89,7 +89,7 @@ def test_sick_leave_protects_only_the_kommun_and_period_whose_inputs_changed(
 
 
 def test_without_a_writable_store_nothing_is_cached(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = _count_protections(monkeypatch, sick_leave, "protect_kommun_period")
+    calls = _count_protections(monkeypatch, sick_leave_rule, "protect_kommun_period")
     con = _sick_leave_con()
     con.execute("DETACH store")
     sick_leave.protect_sick_leave(con)
@@ -102,7 +102,7 @@ def test_a_survey_result_is_reused_only_while_its_inputs_are_unchanged(
 ) -> None:
     from tests.properties.survey_world import World, survey_connection
 
-    calls = _count_protections(monkeypatch, surveys, "protect_survey")
+    calls = _count_protections(monkeypatch, survey_rule, "protect_survey")
     world = World(parents=(None, 0, 0), units=(1, 1, 1, 2, 2, 2, 2, 0), groups=(0,) * 8, k=3)
     con = survey_connection(world)
     con.execute("ATTACH ':memory:' AS store")

@@ -7,7 +7,7 @@ import numpy as np
 
 from warehouse.disclosure.audit import exact_violations
 from warehouse.disclosure.linked import LinkedTable, _choose, protect
-from warehouse.disclosure.sick_leave import _known_remainders
+from warehouse.disclosure.sick_leave_rule import _known_remainders
 
 
 def table(counts: dict[str, int], cells: dict[str, str], **extra) -> LinkedTable:

@@ -16,7 +16,7 @@ from pipelines.refresh import check_before_refresh
 from schemas.kolada import configured_kpis
 from schemas.model import sql_literal
 from warehouse.build import catalogue_frame
-from warehouse.disclosure import pool, sick_leave, surveys
+from warehouse.disclosure import pool, sick_leave, sick_leave_rule, survey_rule, surveys
 from warehouse.intermediate import run_intermediate
 from warehouse.workers import InvalidWorkers, cores
 
@@ -65,8 +65,8 @@ def test_workers_protect_every_table_exactly_as_the_refresh_did_in_one_process(
         con.execute(f"DROP TABLE store.main.{table}")  # nothing cached, never published
 
     monkeypatch.setenv(pool.WORKERS_ENV, "2")
-    monkeypatch.setattr(surveys, "protect_survey", _in_main_process_only)
-    monkeypatch.setattr(sick_leave, "protect_kommun_period", _in_main_process_only)
+    monkeypatch.setattr(survey_rule, "protect_survey", _in_main_process_only)
+    monkeypatch.setattr(sick_leave_rule, "protect_kommun_period", _in_main_process_only)
     surveys.protect_surveys(con)
     sick_leave.protect_sick_leave(con)
 
@@ -116,3 +116,26 @@ def test_the_pool_starts_only_when_the_tables_pay_for_it(monkeypatch: pytest.Mon
         monkeypatch.setenv(pool.WORKERS_ENV, bad)
         with pytest.raises(InvalidWorkers, match=pool.WORKERS_ENV):
             pool.workers_for(2, 10, 1)
+
+
+def test_the_main_process_holds_less_memory_while_disclosure_runs_and_gets_it_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The build's connection has a 1GB limit; inside disclosure it is the smaller one, after it
+    the one it had; a connection already below it is left alone."""
+    monkeypatch.delenv(pool.MEMORY_ENV, raising=False)
+
+    def limit(con: duckdb.DuckDBPyConnection) -> str:
+        return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    con = duckdb.connect(config={"memory_limit": "1GB"})
+    before = limit(con)
+    with pool.bounded_memory(con):
+        assert limit(con) == "488.2 MiB"  # 512MB
+    assert limit(con) == before
+    small = duckdb.connect(config={"memory_limit": "100MB"})
+    with pool.bounded_memory(small):
+        assert limit(small) == "95.3 MiB"
+    monkeypatch.setenv(pool.MEMORY_ENV, "200MB")
+    with pool.bounded_memory(con):
+        assert limit(con) == "190.7 MiB"

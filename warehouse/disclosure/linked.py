@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from itertools import chain
 
 import numpy as np
@@ -172,8 +172,9 @@ class Protection:
     secondary: frozenset[str]
     forced: frozenset[str]
 
-    @property
+    @cached_property
     def hidden(self) -> frozenset[str]:
+        """Every hidden cell (formed once: each measure's cells ask for it)."""
         return self.empty | self.primary | self.secondary | self.forced
 
 
@@ -246,14 +247,12 @@ def _close_remainders(table: LinkedTable, hidden: set[str], k: int) -> None:
 
 def _choose(table: LinkedTable, hidden: set[str], uses: Iterable[str]) -> str:
     """The smallest published cell the derivation uses, roots last; any published cell if none."""
-    free = [c for c in table.cells if c not in hidden and c not in table.fixed]
     uses = [c for c in uses if c not in hidden and c not in table.fixed]
-    for pool in (
-        [c for c in uses if c not in table.roots],
-        uses,
-        [c for c in free if c not in table.roots],
-        free,
-    ):
+    for pool in ([c for c in uses if c not in table.roots], uses):
+        if pool:
+            return min(pool, key=lambda c: (table.count(c), c))
+    free = [c for c in table.cells if c not in hidden and c not in table.fixed]  # rarely needed
+    for pool in ([c for c in free if c not in table.roots], free):
         if pool:
             return min(pool, key=lambda c: (table.count(c), c))
     raise RuntimeError("audit fails with every cell hidden")  # unreachable: nothing to derive

@@ -9,15 +9,47 @@ unit x group's managers bound every segment and, as an extra row, their sum.
 
 from __future__ import annotations
 
+import hashlib
 from bisect import bisect_left
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from warehouse.disclosure.linked import LinkedTable
-from warehouse.disclosure.releases import History
 
 EARLIER = "earlier:"
+
+
+@dataclass
+class History:
+    """What earlier publications of one survey table showed, and the batch now published."""
+
+    shown: dict[str, dict[str, set[int]]] = field(default_factory=dict)  # measure -> cell -> snaps
+    last_batch: int = 0  # the newest batch an earlier publication included (0: never published)
+    new_responses: int = 0  # responses no earlier publication included
+
+    @property
+    def now(self) -> int:
+        """The batch this publication's figures end at."""
+        return self.last_batch + 1 if self.new_responses or not self.last_batch else self.last_batch
+
+    def digest(self) -> str:
+        """What protection reads from the history, for the result cache's fingerprint. Figures
+        at the snapshot now published are left out: a result computed before they were recorded
+        is the very publication that recorded them, so it stays valid after."""
+        items = sorted(
+            (m, c, tuple(sorted(s for s in snaps if s < self.now)))
+            for m, cells in self.shown.items()
+            for c, snaps in cells.items()
+            if min(snaps) < self.now
+        )
+        return hashlib.sha256(repr((items, self.now)).encode()).hexdigest()
+
+    def latest(self, measure: str, cell: str) -> int | None:
+        """The newest snapshot `cell` was shown at for `measure`, if any."""
+        snaps = self.shown.get(measure, {}).get(cell)
+        return max(snaps) if snaps else None
 
 
 class LayeredSurvey:

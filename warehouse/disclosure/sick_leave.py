@@ -13,14 +13,12 @@ manager's figure are all linear relations the audit sees at once, in one table.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 import duckdb
-import numpy as np
 import pandas as pd
 
-from warehouse.disclosure import pool
+from warehouse.disclosure import pool, sick_leave_rule
 from warehouse.disclosure.cache import (
     CATALOG,
     ResultCache,
@@ -31,7 +29,6 @@ from warehouse.disclosure.cache import (
     with_cached,
     writable,
 )
-from warehouse.disclosure.linked import LinkedTable, Protection, protect
 from warehouse.disclosure.surveys import _write
 
 COLUMNS = ["kommun_code", "period_date", "cell_kind", "scope_type", "scope_id", "breakdown",
@@ -41,214 +38,6 @@ CACHE_COLUMNS = {**dict.fromkeys(COLUMNS[2:8], "VARCHAR"), "is_shown": "BOOLEAN"
                  "suppression": "VARCHAR"}  # fmt: skip
 # Atoms to protect before workers pay for their start (the demo's 3.4k take 2.2 s in one process)
 MIN_POOL_ATOMS = 12_000
-
-
-def _reason(protection: Protection, cell: str) -> str | None:
-    for name in ("empty", "primary", "secondary"):
-        if cell in getattr(protection, name):
-            return name
-    return "secondary" if cell in protection.forced else None
-
-
-def _joint_table(
-    atoms: pd.DataFrame, scope_units: dict, led: dict, parents: dict
-) -> tuple[LinkedTable, dict[str, tuple]]:
-    """The scope x sex and scope x age-band cells over one set of atoms: unit x sex x age band.
-
-    One table, so the exact audit sees combinations across the breakdowns too (a scope's women
-    minus its 50- leaves the women under 50 when no man is 50-; the roster tells the attacker
-    who is who, so only the hours are secret). An atom is a set of units a person has hours in:
-    a scope's cells hold every atom touching one of its units, once.
-    """
-    rows = [
-        ((tuple(u), s, a), int(n))
-        for u, s, a, n in zip(
-            atoms["units"], atoms["sex"], atoms["age_band"], atoms["persons"], strict=True
-        )
-    ]
-    keys = sorted({key for key, _ in rows}, key=lambda x: tuple(str(v) for v in x))
-    index = {key: i for i, key in enumerate(keys)}
-    counts = np.zeros(len(keys), dtype=np.int64)
-    for key, n in rows:
-        counts[index[key]] += n
-    by_unit: dict[str, list[int]] = defaultdict(list)
-    for i, key in enumerate(keys):
-        for unit in key[0]:
-            by_unit[unit].append(i)
-    breakdowns = [
-        ("kön", 1, sorted({k[1] for k in keys if k[1] is not None}, key=str)),
-        ("ålder", 2, sorted({k[2] for k in keys if k[2] is not None}, key=str)),
-    ]
-    groups = [("alla", "alla")] + [(name, v) for name, _, vs in breakdowns for v in vs]
-    cells: dict[str, frozenset[int]] = {}
-    labels: dict[str, tuple] = {}
-    for (scope_type, scope_id), units in scope_units.items():
-        members = sorted({i for u in units for i in by_unit.get(u, ())})
-        cells[f"{scope_type}:{scope_id}|alla|alla"] = frozenset(members)
-        for name, pos, values in breakdowns:
-            for v in values:
-                cells[f"{scope_type}:{scope_id}|{name}|{v}"] = frozenset(
-                    i for i in members if keys[i][pos] == v
-                )
-        for name, group in groups:
-            labels[f"{scope_type}:{scope_id}|{name}|{group}"] = (
-                "scope", scope_type, scope_id, name, group, None
-            )  # fmt: skip
-    for manager, units in led.items():
-        cells[f"manager:{manager}"] = frozenset(i for u in units for i in by_unit.get(u, ()))
-        labels[f"manager:{manager}"] = ("manager", None, None, "alla", "alla", manager)
-    roots = frozenset(c for c in cells if c.startswith("kommun:") and c.endswith("|alla|alla"))
-    atom_names = [f"{'+'.join(u)}|{s}|{a}" for u, s, a in keys]
-    # Each equation is one partition of its parent: the breakdown's groups, or the child scopes
-    # (the persons placed on the parent unit itself are the remainder nobody publishes).
-    merged: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for t, i in scope_units:
-        for name, _, values in breakdowns:
-            merged[(f"{t}:{i}|alla|alla", name)] += [f"{t}:{i}|{name}|{v}" for v in values]
-    for (t, i), (pt, pi) in parents.items():
-        for name, group in groups:
-            merged[(f"{pt}:{pi}|{name}|{group}", "scope")].append(f"{t}:{i}|{name}|{group}")
-    table = LinkedTable(atom_names, counts, cells, roots)
-    table.equations = [(p, tuple(kids)) for (p, _), kids in merged.items() if kids]
-    return table, labels
-
-
-def _scope_parents(scopes: pd.DataFrame, tree: pd.DataFrame) -> dict[tuple, tuple]:
-    """Each scope's parent scope: the parent unit's scope, or the kommun for a förvaltning."""
-    scope_of = {i: (t, i) for t, i in zip(scopes["scope_type"], scopes["scope_id"], strict=True)}
-    kommun = next((s for s in scope_of.values() if s[0] == "kommun"), None)
-    parents = {}
-    for unit, parent in zip(tree["unit_id"], tree["parent_unit_id"], strict=True):
-        if unit in scope_of:
-            parents[scope_of[unit]] = scope_of.get(parent, kommun)
-    return {s: p for s, p in parents.items() if p is not None}
-
-
-def _local_parts(
-    table: LinkedTable, scope_units: dict, parents: dict, led: dict
-) -> list[list[str]]:
-    """Per scope with scopes below it (avdelning, förvaltning): the cells of its subtree and of
-    the managers leading only units in it; smallest first, to audit before the whole kommun."""
-    below: dict[tuple, list[tuple]] = defaultdict(list)  # scope -> scopes in its subtree
-    for scope in scope_units:
-        node, seen = scope, set()
-        while node is not None and node not in seen:
-            seen.add(node)
-            below[node].append(scope)
-            node = parents.get(node)
-    cells_of: dict[tuple, list[str]] = defaultdict(list)
-    for cell in table.cells:
-        head = cell.split("|", 1)[0]
-        if not head.startswith("manager:"):
-            t, _, i = head.partition(":")
-            cells_of[(t, i)].append(cell)
-    containing: dict[str, set[tuple]] = defaultdict(set)
-    for scope, units in scope_units.items():
-        for unit in units:
-            containing[unit].add(scope)
-    managers_in: dict[tuple, list[str]] = defaultdict(list)
-    for manager, units in led.items():
-        for scope in set.intersection(*(containing[u] for u in units)) if units else ():
-            managers_in[scope].append(f"manager:{manager}")
-    parts = [
-        [c for member in members for c in cells_of[member]] + managers_in[scope]
-        for scope, members in below.items()
-        if scope[0] != "kommun" and len(members) > 1
-    ]
-    return sorted(parts, key=len)
-
-
-def protect_kommun_period(
-    atoms: pd.DataFrame, scopes: pd.DataFrame, leaders: pd.DataFrame, tree: pd.DataFrame, k: int
-) -> list[tuple]:
-    """Rows (cell_kind, scope_type, scope_id, breakdown, group, manager_id, shown, reason)."""
-    scope_units: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for scope_type, scope_id, unit in zip(
-        scopes["scope_type"], scopes["scope_id"], scopes["unit_id"], strict=True
-    ):
-        scope_units[(scope_type, scope_id)].append(unit)
-    parents = _scope_parents(scopes, tree)
-    led: dict[str, list[str]] = defaultdict(list)
-    for unit, leader in zip(leaders["unit_id"], leaders["leader_id"], strict=True):
-        led[leader].append(unit)
-    table, labels = _joint_table(atoms, scope_units, led, parents)
-    parts = _local_parts(table, scope_units, parents, led)
-    extra = _known_remainders(table, k)
-    # counts are no secret: audit exact derivations only
-    protection = protect(table, k, forced=extra, intervals=False, parts=parts)
-    rows = {}
-    for cell in table.cells:
-        reason = _reason(protection, cell)
-        rows[cell] = (*labels[cell], reason is None, reason)
-    return [rows[c] for c in sorted(rows)]
-
-
-def _known_remainders(table: LinkedTable, k: int) -> set[str]:
-    """Cells to hide before any MIP: parent minus its known children leaving 1..k-1 persons.
-
-    A cheap first pass (the audit alone would find the same, one MIP solve at a time). Unlike
-    linked's remainder pass it sees what the attacker sees: cells with the same persons (an
-    enhet and its manager's figure) are one figure, published if either is, and a hidden cell
-    is still known when its breakdown gives it (alla = K + M). Hides the smallest known child,
-    preferring one the remaining cells do not give back; the audit still has the last word.
-    """
-    ids: dict[frozenset[int], int] = {}
-    cls = {c: ids.setdefault(a, len(ids)) for c, a in table.cells.items()}
-    members: list[list[str]] = [[] for _ in ids]
-    for c, i in cls.items():
-        members[i].append(c)
-    size = [table.count(m[0]) for m in members]
-    hidden = {c for c in table.cells if table.count(c) < k}
-    shown = [any(c not in hidden for c in m) for m in members]
-    eqs = []
-    for parent, kids in table.equations:
-        p, ks = cls[parent], sorted({cls[c] for c in kids})
-        union = frozenset().union(*(table.cells[members[i][0]] for i in ks))
-        if sum(len(table.cells[members[i][0]]) for i in ks) != len(union):
-            continue  # a person in two children: parent minus children is no set of persons
-        eqs.append((p, ks, union == table.cells[parent]))  # exact: nobody left on the parent
-
-    touching: dict[int, list[tuple[int, list[int]]]] = defaultdict(list)
-    for p, ks, exact in eqs:
-        for i in [p, *ks] if exact else ():
-            touching[i].append((p, ks))
-
-    def known() -> list[bool]:
-        know, changed = list(shown), True
-        while changed:
-            changed = False
-            for p, ks, exact in eqs:
-                unknown = [i for i in ks if not know[i]]
-                if exact and know[p] and len(unknown) == 1 and size[unknown[0]] >= k:
-                    know[unknown[0]] = changed = True
-                elif exact and not know[p] and not unknown:
-                    know[p] = changed = True
-        return know
-
-    def gives_back(i: int, know: list[bool]) -> bool:
-        """Whether set i, hidden, is still known from an exact equation's other members."""
-        return any(
-            (p != i and know[p] and all(know[j] for j in ks if j != i))
-            or (p == i and all(know[j] for j in ks))
-            for p, ks in touching[i]
-        )
-
-    while True:  # each round hides one child per failing equation, then looks again
-        know, picked = known(), set()
-        for p, ks, _ in eqs:
-            rest = size[p] - sum(size[i] for i in ks if know[i])
-            if not (know[p] and 0 < rest < k) or picked.intersection(ks):
-                continue
-            kids = [i for i in ks if know[i] and shown[i]]  # derived ones: left to the audit
-            if kids:
-                kids.sort(key=lambda i: (size[i], members[i][0]))
-                pick = next((i for i in kids if not gives_back(i, know)), kids[0])
-                picked.add(pick)
-                shown[pick] = know[pick] = False
-                hidden.update(members[pick])
-        if not picked:
-            break
-    return {c for c in hidden if table.count(c) >= k}
 
 
 @dataclass(frozen=True)
@@ -268,11 +57,22 @@ class SickLeaveTable:
         return (self.kommun_code, self.period_date)
 
     def fingerprint(self) -> str:
-        return fingerprint((self.atoms, self.scopes, self.leaders, self.tree), self.k)
+        """A digest of the inputs exactly as protection reads them (the job's column lists, in
+        canonical order) and of the rule: printing lists is cheaper than hashing frames."""
+        return fingerprint((), *self.job())
 
     def protect(self) -> pd.DataFrame:
         """The protection's rows (COLUMNS) for this kommun and period."""
-        found = protect_kommun_period(self.atoms, self.scopes, self.leaders, self.tree, self.k)
+        return self.frame(sick_leave_rule.protect_job(*self.job()))
+
+    def job(self) -> tuple:
+        """`sick_leave_rule.protect_job`'s arguments: the inputs as column lists (Python values,
+        as iterating the frames gives them), so that a worker needs no pandas to read them."""
+        frames = (self.atoms, self.scopes, self.leaders, self.tree)
+        return (*({c: f[c].tolist() for c in f.columns} for f in frames), self.k)
+
+    def frame(self, found: list[tuple]) -> pd.DataFrame:
+        """The protection rows `found` for this table as a frame of COLUMNS."""
         return _frame([(self.kommun_code, self.period_date, *row) for row in found])
 
 
@@ -328,6 +128,11 @@ def protect_sick_leave(con: duckdb.DuckDBPyConnection, catalog: str | None = CAT
     Each kommun and period whose inputs are unchanged since a result was cached in `catalog`
     (the store) reuses it; the others are protected and their results cached.
     """
+    with pool.bounded_memory(con):
+        _protect_sick_leave(con, catalog)
+
+
+def _protect_sick_leave(con: duckdb.DuckDBPyConnection, catalog: str | None) -> None:
     tables = sick_leave_tables(con)
     cache = ResultCache(
         con, "sick_leave_protection", CACHE_KEY, CACHE_COLUMNS,
@@ -348,12 +153,10 @@ def _protect_tables(tables: list[SickLeaveTable]) -> list[pd.DataFrame]:
     size = sum(len(t.atoms) for t in tables)
     count = pool.workers_for(len(tables), size, MIN_POOL_ATOMS)
     order = pool.largest_first(tables, lambda t: len(t.atoms)) if count > 1 else tables
-    found = {job[0].key: rows for job, rows in pool.run(count, _protect, ((t,) for t in order))}
-    return [found[t.key] for t in tables]
-
-
-def _protect(table: SickLeaveTable) -> pd.DataFrame:
-    return table.protect()
+    jobs = ((*t.job(), i) for i, t in enumerate(order))
+    found = {job[-1]: rows for job, rows in pool.run(count, sick_leave_rule.protect_job, jobs)}
+    index = {t.key: i for i, t in enumerate(order)}
+    return [t.frame(found[index[t.key]]) for t in tables]
 
 
 def _frame(rows: list[tuple]) -> pd.DataFrame:

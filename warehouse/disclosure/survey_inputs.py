@@ -12,14 +12,17 @@ from __future__ import annotations
 from collections import defaultdict
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from warehouse.disclosure.cache import registered
 from warehouse.disclosure.releases import SURVEY_KEY
 from warehouse.disclosure.releases import table_key as _key
+from warehouse.disclosure.survey_rule import Columns
 
 KEYS = ", ".join(SURVEY_KEY)
-Columns = dict[str, list]  # column name -> values, one list per column
 
 QUERIES = {  # name -> (the rows of every survey table, their order within a table)
     "cells": (
@@ -106,13 +109,32 @@ def _by_table(
         f"{', ' if order else ''}{order}",
         params={"kommun": kommun},
     ).to_arrow_table()
-    data = {name: rows.column(name).to_pylist() for name in rows.column_names}
-    keys = list(zip(*(data.pop(name) for name in SURVEY_KEY), strict=True))
-    starts = [i for i in range(len(keys)) if i == 0 or keys[i] != keys[i - 1]]
+    starts = _table_starts(rows)
+    at = pa.array(starts, type=pa.int64())
+    keys = zip(*(rows.column(name).take(at).to_pylist() for name in SURVEY_KEY), strict=True)
+    data = {name: rows.column(name).to_pylist() for name in rows.column_names
+            if name not in SURVEY_KEY}  # fmt: skip
+    bounds = zip(starts, [*starts[1:], rows.num_rows][: len(starts)], strict=True)
     return {
-        _key(keys[start]): {name: values[start:end] for name, values in data.items()}
-        for start, end in zip(starts, [*starts[1:], len(keys)][: len(starts)], strict=True)
+        _key(key): {name: values[start:end] for name, values in data.items()}
+        for key, (start, end) in zip(keys, bounds, strict=True)
     }
+
+
+def _table_starts(rows: pa.Table) -> list[int]:
+    """The rows where a new survey table begins (rows sorted by the key, which is never NULL):
+    found by Arrow, so the key columns are never turned into Python values row by row."""
+    n = rows.num_rows
+    new = np.zeros(n, dtype=bool)
+    new[:1] = True
+    for name in SURVEY_KEY:
+        column = rows.column(name)
+        if column.null_count:
+            raise ValueError(f"{name} is NULL in a survey table's rows")
+        if n > 1:
+            differs = pc.not_equal(column.slice(1), column.slice(0, n - 1))
+            new[1:] |= differs.to_numpy(zero_copy_only=False)
+    return np.flatnonzero(new).tolist()
 
 
 def _columns(con: duckdb.DuckDBPyConnection, sql: str) -> Columns:
