@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -173,9 +174,16 @@ def as_declared(value: object, rows: int, kind: str) -> object:
     if isinstance(value, (pd.api.extensions.ExtensionArray, np.ndarray)):
         return value
     try:
-        return pd.array([value], dtype=declared_dtype(kind)).repeat(rows)
+        return _one_value(type(value), value, kind).repeat(rows)
     except (TypeError, ValueError):
         return value  # not of its kind: validation reports it as before
+
+
+@lru_cache(maxsize=4096)
+def _one_value(_type: type, value: object, kind: str) -> pd.api.extensions.ExtensionArray:
+    """The one-element array of `value` in its declared dtype, built once per value (`repeat`
+    copies it; the type is in the key so that True and 1 stay apart)."""
+    return pd.array([value], dtype=declared_dtype(kind))
 
 
 def typed_table(
