@@ -200,6 +200,9 @@ def typed_table(
     columns["source_row"] = export.raw[ROW_COLUMN]
     for f in table.fields:
         columns[f.name] = as_declared(columns.get(f.name, pd.NA), len(export.raw), f.kind)
+    names = table.column_names
+    if set(columns) == set(names):  # in the declared order: validation needs no copy to reorder
+        columns = {name: columns[name] for name in names}
     typed = pd.DataFrame(columns, index=export.raw.index)  # built once, not column by column
     text_columns = [
         f.name
@@ -218,7 +221,7 @@ def typed_table(
     )
     already = {(i.row, i.column) for i in export.report.issues}
     valid, failures = validate_table(
-        typed[table.column_names],
+        typed if list(columns) == names else typed[names],
         table,
         export.raw[ROW_COLUMN],
         export.raw,

@@ -297,11 +297,16 @@ def questionnaire_tables(export: Export, questionnaire: Questionnaire) -> dict[s
     questions, options = _questionnaire_frames(questionnaire)
     # Built once per questionnaire; each file only adds its key (the same as building anew).
     return {
-        "survey_question": questions.assign(**key)[SURVEY_QUESTION.column_names],
-        "survey_option": options.assign(**key)[SURVEY_OPTION.column_names]
+        "survey_question": _with_key(questions, key, SURVEY_QUESTION.column_names),
+        "survey_option": _with_key(options, key, SURVEY_OPTION.column_names)
         if len(options)
         else pd.DataFrame(columns=SURVEY_OPTION.column_names).astype({"answer_score": "Float64"}),
     }
+
+
+def _with_key(frame: pd.DataFrame, key: dict[str, object], names: list[str]) -> pd.DataFrame:
+    """`frame.assign(**key)[names]` in one step (the key's values broadcast as assign does)."""
+    return pd.DataFrame({n: key[n] if n in key else frame[n] for n in names}, index=frame.index)
 
 
 @lru_cache(maxsize=64)
