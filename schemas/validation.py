@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from functools import cache
 
-import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -33,32 +32,9 @@ def passes_declared_rules(frame: pd.DataFrame, table: Table) -> bool:
             values = frame.iloc[:, position]
             if not _values_pass(values[~empty] if empty.any() else values, field):
                 return False
-    if table.primary_key and _has_duplicate_key(frame, list(table.primary_key)):
+    if table.primary_key and frame.duplicated(subset=list(table.primary_key)).any():
         return False
     return all(_table_check_passes(check, frame) for check in table.extra_checks)
-
-
-def _has_duplicate_key(frame: pd.DataFrame, key: list[str]) -> bool:
-    """`frame.duplicated(subset=key).any()`, by a set of key tuples where that is exact.
-
-    pandas factorises every key column (~1 ms a table); Python tuples of text, integers,
-    dates and flags are equal exactly when pandas' codes are (missing values are one
-    singleton each). Other keys are left to pandas: its NaN equals NaN, Python's does not."""
-    if len(frame) < 2:
-        return False
-    columns = [frame[name] for name in key]
-    if not all(_exact_in_python(c.dtype) for c in columns):
-        return bool(frame.duplicated(subset=key).any())
-    return len(set(zip(*(c.tolist() for c in columns), strict=True))) < len(frame)
-
-
-def _exact_in_python(dtype: object) -> bool:
-    """Values of this dtype compare in Python as pandas compares them (missing: one singleton)."""
-    if isinstance(dtype, pd.StringDtype):
-        return dtype.na_value is pd.NA  # the "str" dtype's missing value is a float NaN
-    if isinstance(dtype, np.dtype):
-        return dtype.kind in "iubM"  # integers, flags, datetime64 (NaT is a singleton)
-    return isinstance(dtype, (pd.BooleanDtype, pd.core.arrays.integer.IntegerDtype))
 
 
 @cache

@@ -77,29 +77,3 @@ def test_duplicate_keys_and_rules_across_columns_go_to_pandera(
     assert not passes_declared_rules(employment, EMPLOYMENT)
     assert not pandera_passes(employment, EMPLOYMENT)
     assert not passes_declared_rules(employment.iloc[:, ::-1], EMPLOYMENT)  # not as declared
-
-
-def _key_columns() -> dict[str, pd.Series]:
-    """Four rows per dtype: a value twice, and a missing value twice."""
-    nan = float("nan")
-    return {
-        "string": pd.Series(["x", None, None, "x"], dtype="string"),
-        "str": pd.Series(["x", None, None, "y"], dtype="str"),
-        "Int64": pd.Series([1, None, None, 1], dtype="Int64"),
-        "boolean": pd.Series([True, None, None, False], dtype="boolean"),
-        "datetime": pd.Series(pd.to_datetime(["2020-01-01", None, None, "2020-01-01"])),
-        "int64": pd.Series([1, 2, 3, 1]),
-        "Float64": pd.Series([0.5, None, None, 1.5], dtype="Float64"),
-        "float": pd.Series([nan, 1.0, float("nan"), 2.0]),
-        "object": pd.Series(["a", nan, float("nan"), "b"], dtype=object),
-    }
-
-
-@pytest.mark.parametrize("rows", [[0, 3], [1, 2], [0, 1], [0, 1, 2, 3], [0]])
-@pytest.mark.parametrize("names", [[n] for n in _key_columns()] + [list(_key_columns())])
-def test_quick_key_check_finds_what_pandas_finds(names: list[str], rows: list[int]) -> None:
-    """The key check without pandas' factorising agrees with DataFrame.duplicated, per dtype."""
-    from schemas.validation import _has_duplicate_key
-
-    frame = pd.DataFrame(_key_columns()).iloc[rows]
-    assert _has_duplicate_key(frame, names) == frame.duplicated(subset=names).any()
