@@ -229,8 +229,11 @@ def validate_table(
     raw: pd.DataFrame,
     header_of: dict[str, str],
     file: str,
+    constant: frozenset[str] = frozenset(),
 ) -> tuple[pd.DataFrame, list[Issue]]:
-    """Lazy pandera validation against the table's declaration: every failure at once."""
+    """Lazy pandera validation against the table's declaration: every failure at once.
+
+    `constant`: columns built from one value for the whole file (see passes_declared_rules)."""
     have = typed.dtypes.to_dict()
     cast = {
         f.name: KIND_PANDAS_DTYPE[f.kind]
@@ -239,7 +242,7 @@ def validate_table(
     }
     typed = typed.astype(cast) if cast else typed  # only columns not yet of their declared type
     conditional = _conditionally_missing(typed, table, rows, header_of, file)
-    if passes_declared_rules(typed, table):  # most files: pandera would find nothing
+    if passes_declared_rules(typed, table, constant):  # most files: pandera finds nothing
         return typed, conditional
     try:
         return table.pandera_schema().validate(typed, lazy=True), conditional

@@ -179,6 +179,11 @@ def as_declared(value: object, rows: int, kind: str) -> object:
         return value  # not of its kind: validation reports it as before
 
 
+def _is_column(value: object) -> bool:
+    """A value per row (as opposed to one value for the whole file)."""
+    return isinstance(value, (pd.Series, pd.api.extensions.ExtensionArray, np.ndarray))
+
+
 @lru_cache(maxsize=4096)
 def _one_value(_type: type, value: object, kind: str) -> pd.api.extensions.ExtensionArray:
     """The one-element array of `value` in its declared dtype, built once per value (`repeat`
@@ -198,6 +203,7 @@ def typed_table(
     columns["period_date"] = pd.Timestamp(export.entry.period)
     columns["source_sha256"] = export.sha256
     columns["source_row"] = export.raw[ROW_COLUMN]
+    constant = frozenset(name for name, v in columns.items() if not _is_column(v))
     for f in table.fields:
         columns[f.name] = as_declared(columns.get(f.name, pd.NA), len(export.raw), f.kind)
     names = table.column_names
@@ -227,6 +233,7 @@ def typed_table(
         export.raw,
         export.header_of,
         export.entry.name,
+        constant,
     )
     export.report.issues += [i for i in failures if (i.row, i.column) not in already]
     export.report.issues.sort(key=lambda i: (i.row or 0, i.column or ""))

@@ -253,6 +253,7 @@ def answer_table(export: Export, questionnaire: Questionnaire, asked: list[str])
         raw,
         export.header_of,
         entry.name,
+        frozenset(constants),
     )
     export.report.issues += issues
     export.report.issues.sort(key=lambda i: (i.row or 0, i.column or ""))
