@@ -113,9 +113,14 @@ def _parse_decimal_pandas(values: pd.Series) -> pd.Series:
 
 
 def parse_date(values: pd.Series) -> pd.Series:
-    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     todo = values.notna()
-    for fmt in _formats_by_first(values[todo]):
+    formats = _formats_by_first(values[todo])
+    if len(values) and todo.all():  # most columns: every value is there, in the first format
+        whole = _to_datetime(values, formats[0])
+        if whole.notna().all():  # what the loop below gives, without its masked writes
+            return whole.astype("datetime64[ns]").rename(None)
+    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    for fmt in formats:
         if not todo.any():
             break
         parsed[todo] = _to_datetime(values[todo], fmt)
