@@ -97,3 +97,12 @@ def test_columns_of_one_value_are_still_checked() -> None:
     repeated = good.assign(n=pd.array([1, 2, 1], dtype="Int64"))
     assert not passes_declared_rules(repeated, table, one)
     assert not passes_declared_rules(good.iloc[[0, 0]].reset_index(drop=True), table, one | {"n"})
+
+
+def test_rules_across_columns_with_missing_values_are_pandera_s_call(
+    clean_tables: dict[str, pd.DataFrame],
+) -> None:
+    """Where a rule's function is not True on a row (missing hours), pandera decides."""
+    employment = clean_tables["employment"].copy()
+    employment.loc[0, ["sick_leave_hours", "long_term_sick_leave_hours"]] = [pd.NA, 5.0]
+    assert passes_declared_rules(employment, EMPLOYMENT) == pandera_passes(employment, EMPLOYMENT)
