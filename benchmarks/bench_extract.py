@@ -9,7 +9,10 @@ that both produce identical staged tables and reports. The worktree runs twice: 
 in one process (CPU per file), and as run_steps extracts (`extract_all`: a pool of worker
 processes when the inbox is large; CPU and peak count the workers). `--profile N` prints the top
 N functions by cumulative time instead.
+`--kommuner "0180 1480 0114"` extracts only those kommuners' files of the inbox (a copy), e.g.
+the largest and a few small ones of the national inbox.
 Usage: python benchmarks/bench_extract.py (--inbox DIR | --generate "--scale 10") [--before REF]
+       [--kommuner "CODE CODE ..."]
 """
 
 from __future__ import annotations
@@ -109,12 +112,30 @@ def export_revision(ref: str, target: Path) -> Path:
     return target
 
 
+def kommun_subset(inbox: Path, codes: set[str], target: Path) -> Path:
+    """A copy of the inbox with only these kommuner's files and manifest entries."""
+    import shutil
+
+    import yaml
+
+    manifest = yaml.safe_load((inbox / "manifest.yaml").read_text(encoding="utf-8"))
+    manifest["kommuner"] = {k: v for k, v in manifest["kommuner"].items() if str(k) in codes}
+    manifest["files"] = [f for f in manifest["files"] if str(f["kommun"]) in codes]
+    target.mkdir(parents=True)
+    for entry in manifest["files"]:
+        shutil.copy2(inbox / entry["file"], target / entry["file"])
+    text = yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False)
+    (target / "manifest.yaml").write_text(text, encoding="utf-8")
+    return target
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--inbox", type=Path, help="an inbox with manifest.yaml")
     where.add_argument("--generate", help='arguments for `chefskartan generate`, e.g. "--scale 10"')
     parser.add_argument("--before", help="also time this git revision (e.g. main) and compare")
+    parser.add_argument("--kommuner", help='only these kommuner of the inbox, e.g. "0180 1480"')
     parser.add_argument("--profile", type=int, default=0, help="print the top N by cumtime")
     parser.add_argument(
         "--workers", default="", help="CHEFSKARTAN_EXTRACT_WORKERS for the run_steps run"
@@ -127,6 +148,8 @@ def main() -> None:
             inbox = work / "inbox"
             gen = [sys.executable, "-m", "pipelines.cli", "generate", "--out", str(inbox)]
             subprocess.run([*gen, *shlex.split(args.generate)], cwd=ROOT, check=True)
+        if args.kommuner:
+            inbox = kommun_subset(inbox, set(args.kommuner.split()), work / "subset")
         if args.profile:
             run_extract(ROOT, inbox, work / "profile", args.profile, "1")
             return

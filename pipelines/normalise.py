@@ -113,9 +113,14 @@ def _parse_decimal_pandas(values: pd.Series) -> pd.Series:
 
 
 def parse_date(values: pd.Series) -> pd.Series:
-    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     todo = values.notna()
-    for fmt in _formats_by_first(values[todo]):
+    formats = _formats_by_first(values[todo])
+    if len(values) and todo.all():  # most columns: every value is there, in the first format
+        whole = _to_datetime(values, formats[0])
+        if whole.notna().all():  # what the loop below gives, without its masked writes
+            return whole.astype("datetime64[ns]").rename(None)
+    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    for fmt in formats:
         if not todo.any():
             break
         parsed[todo] = _to_datetime(values[todo], fmt)
@@ -229,8 +234,11 @@ def validate_table(
     raw: pd.DataFrame,
     header_of: dict[str, str],
     file: str,
+    constant: frozenset[str] = frozenset(),
 ) -> tuple[pd.DataFrame, list[Issue]]:
-    """Lazy pandera validation against the table's declaration: every failure at once."""
+    """Lazy pandera validation against the table's declaration: every failure at once.
+
+    `constant`: columns built from one value for the whole file (see passes_declared_rules)."""
     have = typed.dtypes.to_dict()
     cast = {
         f.name: KIND_PANDAS_DTYPE[f.kind]
@@ -239,7 +247,7 @@ def validate_table(
     }
     typed = typed.astype(cast) if cast else typed  # only columns not yet of their declared type
     conditional = _conditionally_missing(typed, table, rows, header_of, file)
-    if passes_declared_rules(typed, table):  # most files: pandera would find nothing
+    if passes_declared_rules(typed, table, constant):  # most files: pandera finds nothing
         return typed, conditional
     try:
         return table.pandera_schema().validate(typed, lazy=True), conditional

@@ -20,6 +20,7 @@ import pandas as pd
 
 from pipelines.extract import extract_file
 from pipelines.extract.kolada import refresh_kolada
+from pipelines.extract.parquet import write_parquet
 from pipelines.extract.pool import WORKERS_ENV, extract_workers, extraction_pool, worker_key
 from pipelines.faults import fault_point
 from pipelines.manifest import InboxFile, Manifest
@@ -109,7 +110,7 @@ def extract_and_stage(entry: InboxFile, work_dir: Path, key: bytes, index: int) 
     staged = []
     for table, frame in result.tables.items():
         path = work_dir / f"{index:03d}_{table}.parquet"
-        frame.to_parquet(path, index=False)
+        write_parquet(frame, path)
         staged.append(
             StagedTable(table, entry.kommun_code, entry.period.isoformat(), path, result.partition)
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -173,9 +174,21 @@ def as_declared(value: object, rows: int, kind: str) -> object:
     if isinstance(value, (pd.api.extensions.ExtensionArray, np.ndarray)):
         return value
     try:
-        return pd.array([value], dtype=declared_dtype(kind)).repeat(rows)
+        return _one_value(type(value), value, kind).repeat(rows)
     except (TypeError, ValueError):
         return value  # not of its kind: validation reports it as before
+
+
+def _is_column(value: object) -> bool:
+    """A value per row (as opposed to one value for the whole file)."""
+    return isinstance(value, (pd.Series, pd.api.extensions.ExtensionArray, np.ndarray))
+
+
+@lru_cache(maxsize=4096)
+def _one_value(_type: type, value: object, kind: str) -> pd.api.extensions.ExtensionArray:
+    """The one-element array of `value` in its declared dtype, built once per value (`repeat`
+    copies it; the type is in the key so that True and 1 stay apart)."""
+    return pd.array([value], dtype=declared_dtype(kind))
 
 
 def typed_table(
@@ -190,8 +203,12 @@ def typed_table(
     columns["period_date"] = pd.Timestamp(export.entry.period)
     columns["source_sha256"] = export.sha256
     columns["source_row"] = export.raw[ROW_COLUMN]
+    constant = frozenset(name for name, v in columns.items() if not _is_column(v))
     for f in table.fields:
         columns[f.name] = as_declared(columns.get(f.name, pd.NA), len(export.raw), f.kind)
+    names = table.column_names
+    if set(columns) == set(names):  # in the declared order: validation needs no copy to reorder
+        columns = {name: columns[name] for name in names}
     typed = pd.DataFrame(columns, index=export.raw.index)  # built once, not column by column
     text_columns = [
         f.name
@@ -210,12 +227,13 @@ def typed_table(
     )
     already = {(i.row, i.column) for i in export.report.issues}
     valid, failures = validate_table(
-        typed[table.column_names],
+        typed if list(columns) == names else typed[names],
         table,
         export.raw[ROW_COLUMN],
         export.raw,
         export.header_of,
         export.entry.name,
+        constant,
     )
     export.report.issues += [i for i in failures if (i.row, i.column) not in already]
     export.report.issues.sort(key=lambda i: (i.row or 0, i.column or ""))

@@ -124,14 +124,16 @@ def _skipped_above(cells: list[list[str]], at: int) -> list[str]:
 def _drop_summary_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """Trailing total rows ("Summa", "Totalt", "Antal anställda: 12") are not employments."""
     skipped: list[str] = []
-    cells = frame.drop(columns=ROW_COLUMN)
+    cells = [i for i, name in enumerate(frame.columns) if name != ROW_COLUMN]  # no frame copy
     end = len(frame)
     while end:
-        last = [c for c in cells.iloc[end - 1] if c]
+        last = [c for c in frame.iloc[end - 1, cells] if c]
         if not last or not SUMMARY_ROW.match(last[0]):
             break
         skipped.insert(0, f"rad {frame[ROW_COLUMN].iloc[end - 1]}: summeringsrad ({mask(last[0])})")
         end -= 1
+    if end == len(frame):
+        return frame, skipped
     return frame.iloc[:end].reset_index(drop=True), skipped
 
 

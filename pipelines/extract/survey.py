@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from pipelines.extract.export import (
@@ -204,21 +205,29 @@ def _manager_levels(export: Export) -> pd.Series:
 def answer_table(export: Export, questionnaire: Questionnaire, asked: list[str]) -> pd.DataFrame:
     """One row per answered question; an unknown label or number is an error naming its cell."""
     raw = export.raw
+    rows = raw[ROW_COLUMN].to_numpy()
     ids = (
         blank_to_na(raw["response_ref"].astype("string")).fillna(
             "rad " + raw[ROW_COLUMN].astype(str)
         )
         if "response_ref" in raw.columns
         else "rad " + raw[ROW_COLUMN].astype(str)
+    ).to_numpy(dtype=object)
+    # Every question column at once, question by question and row by row (the order answers
+    # had before); an empty cell is a question not answered. Plain arrays: a survey file is
+    # small, and pandas' per-call cost (melt, merge) was most of its extraction.
+    cells = raw[asked].to_numpy(dtype=object, na_value="").T
+    question_at, row_at = np.nonzero(cells != "")
+    texts = cells[question_at, row_at]
+    pair_of: dict[tuple[int, str], int] = {}
+    keys = zip(question_at.tolist(), texts.tolist(), strict=True)
+    pairs = np.fromiter(
+        (pair_of.setdefault(k, len(pair_of)) for k in keys), dtype=np.intp, count=len(texts)
     )
-    # Every question column at once, question by question (the order answers had before).
-    cells = raw[asked].melt(var_name="column", value_name="cell", ignore_index=False)
-    cells = cells[cells["cell"] != ""]  # an empty cell is a question not answered
-    cells["response_id"] = ids.reindex(cells.index).to_numpy()
-    cells["source_row"] = raw[ROW_COLUMN].reindex(cells.index).astype(int).to_numpy()
-    readings = _read_answers(export, questionnaire, cells)
-    frame = cells.reset_index(drop=True).merge(readings, on=["column", "cell"], how="inner")
-    frame = frame.astype({"answer_label": "string", "score": "Float64"})
+    readings = _read_answers(export, questionnaire, asked, list(pair_of), pairs, rows[row_at])
+    read = np.array([r is not None for r in readings], dtype=bool)[pairs]
+    at = row_at[read]
+    answers = [readings[p] for p in pairs[read].tolist()]
     entry = export.entry
     constants = {
         "kommun_code": entry.kommun_code,
@@ -228,16 +237,23 @@ def answer_table(export: Export, questionnaire: Questionnaire, asked: list[str])
         "source_sha256": export.sha256,
     }
     kinds = {f.name: f.kind for f in SURVEY_ANSWER.fields}
-    frame = frame.assign(
-        **{name: as_declared(v, len(frame), kinds[name]) for name, v in constants.items()}
-    )
+    columns = {name: as_declared(v, len(at), kinds[name]) for name, v in constants.items()}
+    columns |= {
+        "response_id": pd.array(ids[at], dtype="string"),
+        "question_id": pd.array([a[0] for a in answers], dtype="string"),
+        "answer_label": pd.Series([a[1] for a in answers], dtype=object).astype("string").array,
+        "score": pd.Series([a[2] for a in answers], dtype=object).astype("Float64").array,
+        "source_row": pd.array(rows[at].astype(np.int64), dtype="Int64"),
+    }
+    frame = pd.DataFrame({name: columns[name] for name in SURVEY_ANSWER.column_names})
     valid, issues = validate_table(
-        frame[SURVEY_ANSWER.column_names],
+        frame,
         SURVEY_ANSWER,
-        frame["source_row"],
+        pd.Series(rows[at].astype(np.int64), index=frame.index),
         raw,
         export.header_of,
         entry.name,
+        frozenset(constants),
     )
     export.report.issues += issues
     export.report.issues.sort(key=lambda i: (i.row or 0, i.column or ""))
@@ -245,25 +261,30 @@ def answer_table(export: Export, questionnaire: Questionnaire, asked: list[str])
 
 
 def _read_answers(
-    export: Export, questionnaire: Questionnaire, cells: pd.DataFrame
-) -> pd.DataFrame:
-    """Label and score of each distinct (question, answer text), read once; unknown ones are errors
-    naming every row that holds them (and are left out of the readings)."""
-    readings = []
-    for column, cell in cells[["column", "cell"]].drop_duplicates().itertuples(index=False):
+    export: Export,
+    questionnaire: Questionnaire,
+    asked: list[str],
+    distinct: list[tuple[int, str]],
+    pairs: np.ndarray,
+    source_rows: np.ndarray,
+) -> list[tuple[str, str | None, float | None] | None]:
+    """Question id, label and score of each distinct (question column, answer text), read once
+    (None where unknown); an unknown one is an error naming every row that holds it."""
+    readings: list[tuple[str, str | None, float | None] | None] = []
+    for position, (index, cell) in enumerate(distinct):
+        column = asked[index]
         question = questionnaire.question(column.removeprefix(QUESTION_PREFIX))
         try:
             answer = question.scale.read(cell)
         except ValueError as exc:
             known = ", ".join(o.label for o in question.scale.options)
             rule = f"{exc} för {question.id}" + (f" (kända: {known})" if known else "")
-            held = (cells["column"] == column) & (cells["cell"] == cell)
-            for row in cells.loc[held, "source_row"]:
+            for row in source_rows[pairs == position].tolist():
                 export.issue(int(row), column, cell, rule)
+            readings.append(None)
             continue
-        readings.append((column, cell, question.id, answer.label, question.score(answer)))
-    columns = ["column", "cell", "question_id", "answer_label", "score"]
-    return pd.DataFrame(readings, columns=columns, dtype=object)
+        readings.append((question.id, answer.label, question.score(answer)))
+    return readings
 
 
 def questionnaire_tables(export: Export, questionnaire: Questionnaire) -> dict[str, pd.DataFrame]:
@@ -277,11 +298,16 @@ def questionnaire_tables(export: Export, questionnaire: Questionnaire) -> dict[s
     questions, options = _questionnaire_frames(questionnaire)
     # Built once per questionnaire; each file only adds its key (the same as building anew).
     return {
-        "survey_question": questions.assign(**key)[SURVEY_QUESTION.column_names],
-        "survey_option": options.assign(**key)[SURVEY_OPTION.column_names]
+        "survey_question": _with_key(questions, key, SURVEY_QUESTION.column_names),
+        "survey_option": _with_key(options, key, SURVEY_OPTION.column_names)
         if len(options)
         else pd.DataFrame(columns=SURVEY_OPTION.column_names).astype({"answer_score": "Float64"}),
     }
+
+
+def _with_key(frame: pd.DataFrame, key: dict[str, object], names: list[str]) -> pd.DataFrame:
+    """`frame.assign(**key)[names]` in one step (the key's values broadcast as assign does)."""
+    return pd.DataFrame({n: key[n] if n in key else frame[n] for n in names}, index=frame.index)
 
 
 @lru_cache(maxsize=64)

@@ -77,3 +77,32 @@ def test_duplicate_keys_and_rules_across_columns_go_to_pandera(
     assert not passes_declared_rules(employment, EMPLOYMENT)
     assert not pandera_passes(employment, EMPLOYMENT)
     assert not passes_declared_rules(employment.iloc[:, ::-1], EMPLOYMENT)  # not as declared
+
+
+def test_columns_of_one_value_are_still_checked() -> None:
+    """A column the caller built from one value: a bad value fails, a repeated key is found."""
+    table = Table(
+        "t",
+        "test",
+        (Field("code", "code", "c", pattern=r"^\d{4}$"), Field("n", "integer", "n")),
+        primary_key=("code", "n"),
+    )
+    good = pd.DataFrame(
+        {"code": pd.array(["1231"] * 3, dtype="string"), "n": pd.array([1, 2, 3], dtype="Int64")}
+    )
+    one = frozenset({"code"})
+    assert passes_declared_rules(good, table, one)
+    bad_code = good.assign(code=pd.array(["12"] * 3, dtype="string"))
+    assert not passes_declared_rules(bad_code, table, one)
+    repeated = good.assign(n=pd.array([1, 2, 1], dtype="Int64"))
+    assert not passes_declared_rules(repeated, table, one)
+    assert not passes_declared_rules(good.iloc[[0, 0]].reset_index(drop=True), table, one | {"n"})
+
+
+def test_rules_across_columns_with_missing_values_are_pandera_s_call(
+    clean_tables: dict[str, pd.DataFrame],
+) -> None:
+    """Where a rule's function is not True on a row (missing hours), pandera decides."""
+    employment = clean_tables["employment"].copy()
+    employment.loc[0, ["sick_leave_hours", "long_term_sick_leave_hours"]] = [pd.NA, 5.0]
+    assert passes_declared_rules(employment, EMPLOYMENT) == pandera_passes(employment, EMPLOYMENT)

@@ -64,3 +64,54 @@ def test_empty_file_is_a_clear_error(tmp_path: Path) -> None:
     path.write_bytes(b"")
     with pytest.raises(UnreadableFile, match="tom.csv: filen är tom"):
         read_table(path)
+
+
+def _sheet_with(tmp_path: Path, patch: bytes) -> Path:
+    """A small workbook whose sheet XML gets `patch` inserted before its last row ends."""
+    import zipfile
+
+    book = openpyxl.Workbook()
+    for r in range(3):
+        book.active.append([f"a{r}", r])
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    with zipfile.ZipFile(path) as src:
+        members = {i.filename: src.read(i) for i in src.infolist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    members[sheet] = members[sheet].replace(b"</row></sheetData>", patch + b"</row></sheetData>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in members.items():
+            out.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize(
+    "patch",
+    [
+        b'<c r="B2000000"><v>1</v></c>',  # a cell far below, out of order
+        b'<c r="ZZZ3"><v>1</v></c>',  # a cell far to the right
+        b'<c r="AB200000"><v>1</v></c>',  # within rows and columns, not cells
+        b'<c r="C3" xr="ZZZ9999999"><v>1</v></c>',  # not a reference: the quick bound's false alarm
+        b'<c r="C3"><v>1</v></c>',  # nothing wrong
+    ],
+)
+def test_quick_extent_check_decides_as_the_exact_scan(tmp_path: Path, patch: bytes) -> None:
+    """The quick upper bound only skips the exact scan where that scan would pass too."""
+    import zipfile
+
+    from pipelines.extract import limits
+
+    path = _sheet_with(tmp_path, patch)
+    member = "xl/worksheets/sheet1.xml"
+
+    def outcome(check) -> str:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                check(path, archive, archive.getinfo(member))
+        except limits.TooLarge as exc:
+            return str(exc)
+        return "ok"
+
+    exact = outcome(limits._check_sheet_exactly)
+    assert outcome(limits._check_sheet) == exact
+    assert (exact == "ok") == (patch.startswith(b'<c r="C3"'))

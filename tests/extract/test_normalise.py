@@ -102,3 +102,18 @@ def test_placeholders_found_by_arrow_as_by_pandas(cells: list[str]) -> None:
     values = pd.Series(cells, dtype="string")
     expected = _blank_to_na_pandas(values.astype(object), missing_placeholders())
     assert blank_to_na(values).isna().tolist() == expected.isna().tolist()
+
+
+def test_dates_read_alike_whole_or_mixed() -> None:
+    """A whole column in one format (read in one pass) and mixed columns give the same dates."""
+    from pipelines.normalise import parse_date
+
+    whole = pd.Series(["2024-01-31", "2023-12-01"], dtype="string", name="start_text")
+    mixed = pd.Series(["2024-01-31", "01.12.2023"], dtype="string")
+    gap = pd.Series(["2024-01-31", None, "45000"], dtype="string")
+    expected = pd.Series(pd.to_datetime(["2024-01-31", "2023-12-01"])).astype("datetime64[ns]")
+    pd.testing.assert_series_equal(parse_date(whole), expected)
+    pd.testing.assert_series_equal(parse_date(mixed), expected)
+    read = parse_date(gap)
+    assert read.isna().tolist() == [False, True, False]
+    assert read[[0, 2]].dt.strftime("%Y-%m-%d").tolist() == ["2024-01-31", "2023-03-15"]
