@@ -9,9 +9,10 @@ import datetime as dt
 import logging
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from pipelines.report import WARNING, FileReport, Issue, issues_frame
 from pipelines.shrink import check_shrink
 from schemas.survey_tables import SURVEY_TABLES
 from warehouse import build as builder
-from warehouse import publication
+from warehouse import intermediate, publication
 from warehouse.checks import run_checks
 from warehouse.disclosure.report import disclosure_summary
 from warehouse.intermediate import INTERMEDIATE_NAME, duckdb_config, recorded_scope
@@ -54,6 +55,32 @@ from warehouse.store import (
 
 class RefreshFailed(Exception):
     """The refresh stopped; nothing was published. The message is the readable report."""
+
+
+MEMORY_ENV = "CHEFSKARTAN_DUCKDB_MEMORY"
+
+
+def out_of_memory(exc: BaseException) -> bool:
+    """DuckDB ran out of its memory limit (at a commit it says so in a FatalException)."""
+    text = str(exc)
+    return isinstance(exc, duckdb.OutOfMemoryException) or (
+        isinstance(exc, duckdb.Error) and ("Out of Memory" in text or "could not allocate" in text)
+    )
+
+
+@contextmanager
+def memory_as_failure() -> Iterator[None]:
+    """DuckDB out of memory anywhere in the steps: a readable failure naming the setting."""
+    try:
+        yield
+    except duckdb.Error as exc:
+        if not out_of_memory(exc):
+            raise
+        raise RefreshFailed(
+            f"Inget publicerades: DuckDB fick slut på minne (gränsen är {intermediate.MEMORY_LIMIT}"
+            f" per anslutning). Höj den med {MEMORY_ENV}, t.ex. {MEMORY_ENV}=2GB, om datorn har "
+            "minne till det. Förra publicerade lagret gäller."
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -504,18 +531,19 @@ def run_steps(
     refresh_id = new_refresh_id()
     clean_leftovers(paths)
     try:
-        results = extract_all(manifest.files, paths.work(refresh_id), key)
-        if not all(r.report.ok for r in results):
-            record_failure(paths, refresh_id, results)
-            raise RefreshFailed(summary_text(results, None))
-        archive_inputs(paths, manifest, results)
-        work_store, results = load(paths, manifest, results, refresh_id)
-        if all(r.report.ok for r in results):
-            built, results = build(paths, work_store, refresh_id, results)
-        if not all(r.report.ok for r in results):
-            record_failure(paths, refresh_id, results)
-            raise RefreshFailed(summary_text(results, None))
-        publish(paths, work_store, built)
+        with memory_as_failure():
+            results = extract_all(manifest.files, paths.work(refresh_id), key)
+            if not all(r.report.ok for r in results):
+                record_failure(paths, refresh_id, results)
+                raise RefreshFailed(summary_text(results, None))
+            archive_inputs(paths, manifest, results)
+            work_store, results = load(paths, manifest, results, refresh_id)
+            if all(r.report.ok for r in results):
+                built, results = build(paths, work_store, refresh_id, results)
+            if not all(r.report.ok for r in results):
+                record_failure(paths, refresh_id, results)
+                raise RefreshFailed(summary_text(results, None))
+            publish(paths, work_store, built)
     finally:
         discard(paths, refresh_id)
     return results

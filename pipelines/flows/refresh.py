@@ -65,7 +65,8 @@ def load(
     refresh_id: str,
 ) -> tuple[Path, list[steps.StageResult]]:
     steps.archive_inputs(paths, manifest, results)
-    return steps.load(paths, manifest, results, refresh_id)
+    with steps.memory_as_failure():
+        return steps.load(paths, manifest, results, refresh_id)
 
 
 @task(cache_policy=NO_CACHE)
@@ -75,7 +76,8 @@ def build(
     refresh_id: str,
     results: list[steps.StageResult],
 ) -> tuple[dict[Path, Path], list[steps.StageResult]]:
-    return steps.build(paths, work_store, refresh_id, results)
+    with steps.memory_as_failure():
+        return steps.build(paths, work_store, refresh_id, results)
 
 
 @task(cache_policy=NO_CACHE)
@@ -106,18 +108,20 @@ class ExpectedFailureWithoutTraceback(logging.Filter):
 
     Prefect's engine still raises that state as FailedRun after the run and logs it with a
     traceback ("Engine execution exited with unexpected exception"); keep the Swedish message,
-    drop the traceback. Real errors raise their own exception, never FailedRun, and keep theirs.
+    drop the traceback. Likewise a task that stops the refresh with RefreshFailed (DuckDB out
+    of memory). Real errors raise their own exception, never these, and keep theirs.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
-        if isinstance(exc, FailedRun):
+        if isinstance(exc, FailedRun | steps.RefreshFailed):
             record.msg, record.args = "Körningen misslyckades: %s", (str(exc),)
             record.exc_info, record.exc_text = None, None
         return True
 
 
 logging.getLogger("prefect.flow_runs").addFilter(ExpectedFailureWithoutTraceback())
+logging.getLogger("prefect.task_runs").addFilter(ExpectedFailureWithoutTraceback())
 
 
 def home_paths(inbox: Path | None, warehouse: Path | None) -> tuple[Path, Path]:
