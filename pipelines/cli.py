@@ -99,7 +99,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     else:
         from pipelines.flows.refresh import refresh_flow
 
-        state = refresh_flow(Path(args.inbox), Path(args.warehouse), args.wait, return_state=True)
+        state = refresh_flow(
+            Path(args.inbox), Path(args.warehouse), args.wait, args.full, return_state=True
+        )
     outcome = state.result(raise_on_failure=False)
     if hasattr(outcome, "summary"):
         print(outcome.summary)
@@ -240,6 +242,11 @@ def parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="fast path: validate and load only this export (e.g. the in-room survey); the rest "
         "of the warehouse stays as it is",
+    )
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="read every file and rebuild every kommun, also those unchanged since the last load",
     )
     p.set_defaults(func=cmd_refresh)
 

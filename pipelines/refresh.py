@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipelines import unchanged
 from pipelines.extract import extract_file
 from pipelines.extract.kolada import refresh_kolada
 from pipelines.extract.pool import WORKERS_ENV, extract_workers, extraction_pool, worker_key
@@ -27,6 +28,7 @@ from pipelines.manifest import InboxFile, Manifest
 from pipelines.private_files import private_dir, write_private
 from pipelines.report import WARNING, FileReport, Issue, issues_frame
 from pipelines.shrink import check_shrink
+from pipelines.unchanged import Plan, UnchangedReport
 from schemas.survey_tables import SURVEY_TABLES
 from warehouse import build as builder
 from warehouse import intermediate, publication
@@ -216,7 +218,7 @@ def working_store(paths: WarehousePaths, refresh_id: str) -> tuple[Path, str | N
 def refresh_log_frame(refresh_id: str, results: list[StageResult]) -> pd.DataFrame:
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     rows = []
-    for r in results:
+    for r in (r for r in results if not isinstance(r.report, UnchangedReport)):
         rejected = len({i.row for i in r.report.errors if i.row is not None})
         rows.append(
             {
@@ -286,10 +288,16 @@ def archive_inputs(paths: WarehousePaths, manifest: Manifest, results: list[Stag
 
 
 def load(
-    paths: WarehousePaths, manifest: Manifest, results: list[StageResult], refresh_id: str
+    paths: WarehousePaths,
+    manifest: Manifest,
+    results: list[StageResult],
+    refresh_id: str,
+    plan: Plan | None = None,
 ) -> tuple[Path, list[StageResult]]:
     """Load all staged tables into a working copy of the store and check it.
 
+    With a `plan` (pipelines/unchanged.py) only the kommuner whose files were read are checked
+    (and later built), and the files loaded are recorded for the next refresh's comparison.
     Returns that copy's path and the results, their reports now holding the checks' findings.
     """
     work_store, note = working_store(paths, refresh_id)
@@ -309,8 +317,17 @@ def load(
             print(kolada_line)
         staged = [s for r in results for s in r.staged]
         load_history(con, staged)
-        # the fast path (--only) checks and rebuilds only the kommuner of its file
+        if plan is not None:
+            read = {
+                i: r for i, r in enumerate(results) if not isinstance(r.report, UnchangedReport)
+            }
+            loaded = {i: (r.report, r.sha256, r.staged) for i, r in read.items()}
+            unchanged.record(con, manifest, plan, loaded, refresh_id)
+        # the fast path (--only) checks and rebuilds only the kommuner of its file; a refresh
+        # with unchanged files only the kommuner of the files it read
         scope = {s.kommun_code for s in staged} if manifest.only else None
+        if plan is not None and not manifest.only:
+            scope = plan.scope(manifest)
         inter = paths.work(refresh_id) / INTERMEDIATE_NAME
         periods = {(s.kommun_code, s.period) for s in staged}
         check_history(con, refresh_id, results, periods, inter, scope)
@@ -453,6 +470,12 @@ def summary_text(results: list[StageResult], published: list[Path] | None) -> st
 def headline(results: list[StageResult], published: bool) -> str:
     """The run in one Swedish line, as the operator sees it first."""
     rows = sum(r.report.rows_valid for r in results)
+    same = sum(isinstance(r.report, UnchangedReport) for r in results)
+    if published and same:
+        return (
+            f"Publicerat: {rows} rader från {len(results)} filer, varav {same} oförändrade "
+            "som inte lästes om"
+        )
     if published:
         return f"Publicerat: {rows} rader från {len(results)} filer"
     errors = sum(len(r.report.errors) for r in results)
@@ -479,7 +502,13 @@ def summary_rows(results: list[StageResult]) -> list[dict[str, object]]:
             "avvisade rader": len({i.row for i in r.report.errors if i.row is not None}),
             "fel": len(r.report.errors),
             "varningar": len(r.report.issues) - len(r.report.errors),
-            "status": "OK" if r.report.ok else "avvisad",
+            "status": (
+                "avvisad"
+                if not r.report.ok
+                else "oförändrad"
+                if isinstance(r.report, UnchangedReport)
+                else "OK"
+            ),
         }
         for r in results
     ]
@@ -514,13 +543,49 @@ def check_before_refresh(inbox: Path, only: str | None = None) -> Manifest:
     return only_file(manifest, only) if only else manifest
 
 
+def read_changed(
+    manifest: Manifest,
+    plan: Plan,
+    extract: Callable[[list[tuple[int, InboxFile]]], list[StageResult]],
+) -> list[StageResult]:
+    """Extract the files the plan reads (and any unchanged file that shares a history partition
+    with one of them); every result in the manifest's order, unchanged files reported as such."""
+    jobs = plan.to_read(manifest.files)
+    read = dict(zip((i for i, _ in jobs), extract(jobs), strict=True))
+    while again := unchanged.rereads(plan, {i: r.staged for i, r in read.items()}):
+        jobs = [(i, manifest.files[i]) for i in again]
+        read.update(zip(again, extract(jobs), strict=True))
+    return [
+        read[i] if i in read else unchanged_result(entry, plan.unchanged[i])
+        for i, entry in enumerate(manifest.files)
+    ]
+
+
+def unchanged_result(entry: InboxFile, record: unchanged.Loaded) -> StageResult:
+    return StageResult(unchanged.unchanged_report(entry, record), record.source_sha256)
+
+
+def nothing_changed_text(results: list[StageResult], plan: Plan) -> str:
+    """The report of a refresh that found every file as it was last loaded."""
+    return "\n".join([*(r.report.text() for r in results), nothing_changed_headline(plan)])
+
+
+def nothing_changed_headline(plan: Plan) -> str:
+    return (
+        f"Inget har ändrats sedan {plan.since}: ingen fil lästes om och inget nytt publicerades; "
+        "den publicerade versionen gäller."
+    )
+
+
 def run_steps(
-    inbox: Path, warehouse: Path, key: bytes, only: str | None = None
+    inbox: Path, warehouse: Path, key: bytes, only: str | None = None, full: bool = False
 ) -> list[StageResult]:
     """The refresh's steps in one process without Prefect (benchmarks, fault-injection tests).
 
     Raises RefreshFailed when a file is rejected; publishes only when every step succeeded.
-    With `only`, just that export is validated and loaded (the survey fast path).
+    With `only`, just that export is validated and loaded (the survey fast path). Files
+    unchanged since their last load are not read again (pipelines/unchanged.py) unless `full`;
+    when nothing changed, nothing is published (the live version stays).
     """
     from pipelines.manifest import load_manifest
 
@@ -530,14 +595,22 @@ def run_steps(
         manifest = only_file(manifest, only)
     refresh_id = new_refresh_id()
     clean_leftovers(paths)
+    plan = unchanged.decide(paths.store, paths.root, manifest, key, full)
+    work = paths.work(refresh_id)
     try:
         with memory_as_failure():
-            results = extract_all(manifest.files, paths.work(refresh_id), key)
+            reading = [f for _, f in plan.to_read(manifest.files)]
+            with extraction_pool(extract_workers(reading), key) as pool:
+                results = read_changed(
+                    manifest, plan, lambda jobs: stage_batch(jobs, work, key, pool)
+                )
+            if plan.nothing_changed(manifest.files):
+                return results
             if not all(r.report.ok for r in results):
                 record_failure(paths, refresh_id, results)
                 raise RefreshFailed(summary_text(results, None))
             archive_inputs(paths, manifest, results)
-            work_store, results = load(paths, manifest, results, refresh_id)
+            work_store, results = load(paths, manifest, results, refresh_id, plan)
             if all(r.report.ok for r in results):
                 built, results = build(paths, work_store, refresh_id, results)
             if not all(r.report.ok for r in results):
