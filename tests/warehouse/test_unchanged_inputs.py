@@ -18,6 +18,7 @@ from pipelines.unchanged import UnchangedReport
 from schemas.marts import MARTS
 from warehouse import publication
 from warehouse.build import kommun_file_name
+from warehouse.store import StagedTable
 
 KEY = b"test-key-unchanged"
 # columns that name the run, not the data: a file's row keeps the refresh that loaded it
@@ -118,3 +119,26 @@ def test_a_new_key_or_changed_settings_mean_a_full_refresh(refreshed: tuple[Path
     assert changed.full and "anonymitetsgräns" in changed.full
     forced = unchanged.decide(store, warehouse, manifest, KEY, full=True)
     assert forced.full and forced.scope(manifest) is None
+
+
+def test_an_unchanged_part_of_a_changed_export_is_read_again(tmp_path: Path) -> None:
+    """Loading a file replaces its (table, kommun, period, partition) whole: an unchanged file
+    whose rows live in the same partition (another part of one export) must be loaded with it."""
+    import datetime as dt
+
+    def loaded(name: str, keys: str) -> unchanged.Loaded:
+        day = dt.date(2026, 10, 1)
+        return unchanged.Loaded(
+            name, name, "1231", day, "hr_roster", "x", "k", "s", keys, 1, 1, "r", dt.datetime.now()
+        )
+
+    plan = unchanged.Plan([], [], "k", "s", None)
+    plan.unchanged = {
+        1: loaded("part 2", "hist_employment|1231|2026-10-01"),
+        2: loaded("org", "hist_org_unit|1231|2026-10-01"),
+        3: loaded("other kommun", "hist_employment|1261|2026-10-01"),
+    }
+    part_one = StagedTable("employment", "1231", "2026-10-01", tmp_path / "a.parquet")
+    assert unchanged.rereads(plan, {0: [part_one]}) == [1]
+    assert set(plan.unchanged) == {2, 3}
+    assert unchanged.rereads(plan, {0: [part_one]}) == []
