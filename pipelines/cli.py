@@ -89,6 +89,12 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
     only = getattr(args, "only", None)
     check_before_refresh(Path(args.inbox), only)  # a broken manifest needs no Prefect server
+    if not only and not args.full:  # nothing changed since the last load: no flow needed
+        from pipelines.refresh import unchanged_summary
+
+        if (summary := unchanged_summary(Path(args.inbox), Path(args.warehouse))) is not None:
+            print(summary)
+            return 0
     _quiet_prefect()
     if only:
         from pipelines.flows.refresh_survey import refresh_survey_flow

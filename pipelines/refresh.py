@@ -577,6 +577,31 @@ def nothing_changed_headline(plan: Plan) -> str:
     )
 
 
+def unchanged_summary(inbox: Path, warehouse: Path) -> str | None:
+    """The report of a refresh that would read nothing (written to reports/ like any refresh's),
+    decided without starting the flow and its Prefect server; None when there is work to do
+    (or another refresh holds the lock: the flow then waits or says so)."""
+    from pipelines.manifest import load_manifest
+    from pipelines.personnummer import load_key
+    from warehouse.lock import WarehouseLocked, refresh_lock
+
+    paths = WarehousePaths(warehouse)
+    if not paths.store.exists():
+        return None
+    manifest = load_manifest(inbox)
+    try:
+        with refresh_lock(paths.root):
+            plan = unchanged.decide(paths.store, paths.root, manifest, load_key())
+            if not plan.nothing_changed(manifest.files):
+                return None
+            results = [unchanged_result(f, plan.unchanged[i]) for i, f in enumerate(manifest.files)]
+            text = nothing_changed_text(results, plan)
+            write_report(paths, new_refresh_id(), text)
+    except WarehouseLocked:
+        return None
+    return text
+
+
 def run_steps(
     inbox: Path, warehouse: Path, key: bytes, only: str | None = None, full: bool = False
 ) -> list[StageResult]:

@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from pipelines.cli import main
+from pipelines.flows.refresh import refresh_flow
 from warehouse.lock import refresh_lock
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
@@ -124,4 +125,7 @@ def test_an_unchanged_inbox_is_not_read_again(
     out = capsys.readouterr().out
     assert "Personal_Burlov_202610.csv" in out and "lästes inte om" in out
     assert "Inget har ändrats sedan" in out and "Traceback" not in out
+    assert (warehouse / "published").resolve() == live
+    state = refresh_flow(inbox, warehouse, return_state=True)  # as a deployment runs it
+    assert state.is_completed() and state.message.startswith("Inget har ändrats sedan")
     assert (warehouse / "published").resolve() == live
