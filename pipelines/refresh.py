@@ -37,7 +37,6 @@ from warehouse.disclosure.report import disclosure_summary
 from warehouse.intermediate import INTERMEDIATE_NAME, duckdb_config, recorded_scope
 from warehouse.kommun_files import (
     TEMPLATE_NAME,
-    can_patch,
     note_store,
     patch_combined,
     write_kommun_files,
@@ -404,7 +403,7 @@ def build(
     tmp_combined = folder / builder.COMBINED_NAME
     spill = paths.spill(refresh_id)
     template = work / TEMPLATE_NAME  # one empty published file, copied for every file built
-    if scope is not None and can_patch(previous, builder.COMBINED_NAME, paths.store):
+    if scope is not None and unchanged.live_from_store(paths.root, paths.store):
         live = previous / builder.COMBINED_NAME
         surveys_only = all(s.table in SURVEY_TABLES for r in results for s in r.staged)
         scoped = work / "scoped.duckdb"

@@ -27,7 +27,7 @@ from pipelines.manifest import InboxFile, Manifest, sha256_of
 from pipelines.report import FileReport
 from warehouse import publication
 from warehouse.build import COMBINED_NAME
-from warehouse.kommun_files import can_patch
+from warehouse.kommun_files import can_patch, declarations_digest, read_fingerprints
 from warehouse.store import StagedTable, history_table, upsert_rows
 
 FULL_ENV = "CHEFSKARTAN_FULL_REFRESH"  # 1: every file read and every kommun built
@@ -154,10 +154,35 @@ def why_full(store: Path, root: Path, manifest: Manifest, full: bool) -> str | N
         return "Kolada-jämförelser hämtas vid varje körning"
     if not store.exists():
         return "första körningen"
-    if not can_patch(publication.current_version(root), COMBINED_NAME, store):
-        # e.g. a crash between the store swap and the switch, or a refresh that failed since
+    if not live_from_store(root, store):
+        # e.g. a crash between the store swap and the switch
         return "den publicerade versionen är inte byggd från lagret som det är nu"
     return None
+
+
+def live_from_store(root: Path, store: Path) -> bool:
+    """The live version was built from the store's history as it is now (so it may be patched).
+
+    As kommun_files.can_patch, or: the refresh that last loaded files is the one published.
+    A refresh that failed since changed only the store's logs (can_patch then says no), not
+    its history: the next refresh still reads only what changed and patches the live version.
+    """
+    live = publication.current_version(root)
+    if can_patch(live, COMBINED_NAME, store):
+        return True
+    if live is None or not (live / COMBINED_NAME).is_file():
+        return False
+    if read_fingerprints(live).get("declarations") != declarations_digest():
+        return False
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        tables = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        if "loaded_input" not in tables:
+            return False
+        latest = con.execute("SELECT max(refresh_id) FROM loaded_input").fetchone()[0]
+    finally:
+        con.close()
+    return latest == live.name
 
 
 def read_loaded(store: Path) -> tuple[list[Loaded], bool]:

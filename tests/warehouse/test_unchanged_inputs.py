@@ -142,3 +142,24 @@ def test_an_unchanged_part_of_a_changed_export_is_read_again(tmp_path: Path) -> 
     assert unchanged.rereads(plan, {0: [part_one]}) == [1]
     assert set(plan.unchanged) == {2, 3}
     assert unchanged.rereads(plan, {0: [part_one]}) == []
+
+
+def test_after_a_rejected_file_the_next_refresh_still_reads_only_what_changed(
+    refreshed: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A failed refresh writes its logs to the store, not its history: the fix is read alone."""
+    source, first = refreshed
+    inbox = shutil.copytree(source, tmp_path / "inbox")
+    warehouse = copy(first, tmp_path / "wh")
+    roster = next(f for f in load_manifest(inbox).files if f.source == "hr_roster")
+    good = roster.path.read_bytes()
+    roster.path.write_bytes(good.rstrip(b"\r\n") + b"\nnot;a;valid;row\n")
+    with pytest.raises(steps.RefreshFailed):
+        steps.run_steps(inbox, warehouse, KEY)
+    lines = good.rstrip(b"\r\n").split(b"\n")
+    roster.path.write_bytes(b"\n".join(lines[:-1]) + b"\n")
+    live = publication.current_version(warehouse)
+    results = steps.run_steps(inbox, warehouse, KEY)
+    read = [r.report.file for r in results if not isinstance(r.report, UnchangedReport)]
+    assert read == [roster.name]
+    assert publication.current_version(warehouse) != live, "published"
