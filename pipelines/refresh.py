@@ -455,8 +455,12 @@ def discard(paths: WarehousePaths, refresh_id: str) -> None:
         publication.remove_version(folder)
 
 
-def summary_text(results: list[StageResult], published: list[Path] | None) -> str:
+def summary_text(
+    results: list[StageResult], published: list[Path] | None, plan: Plan | None = None
+) -> str:
     lines = [r.report.text() for r in results]
+    if plan is not None and plan.full is not None and not plan.only:  # why all were read
+        lines.append(f"Alla filer lästes: {plan.full}.")
     if published:
         lines.append(headline(results, True) + " → " + ", ".join(str(p) for p in published))
         combined = [p for p in published if p.name == builder.COMBINED_NAME and p.exists()]
@@ -632,14 +636,14 @@ def run_steps(
                 return results
             if not all(r.report.ok for r in results):
                 record_failure(paths, refresh_id, results)
-                raise RefreshFailed(summary_text(results, None))
+                raise RefreshFailed(summary_text(results, None, plan))
             archive_inputs(paths, manifest, results)
             work_store, results = load(paths, manifest, results, refresh_id, plan)
             if all(r.report.ok for r in results):
                 built, results = build(paths, work_store, refresh_id, results)
             if not all(r.report.ok for r in results):
                 record_failure(paths, refresh_id, results)
-                raise RefreshFailed(summary_text(results, None))
+                raise RefreshFailed(summary_text(results, None, plan))
             publish(paths, work_store, built)
     finally:
         discard(paths, refresh_id)

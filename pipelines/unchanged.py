@@ -84,6 +84,7 @@ class Plan:
     full: str | None
     unchanged: dict[int, Loaded] = field(default_factory=dict)
     since: str = ""  # when the last refresh loaded files (for "nothing changed")
+    only: bool = False  # the fast path: one file, read whatever it holds
 
     def to_read(self, files: list[InboxFile]) -> list[tuple[int, InboxFile]]:
         return [(i, f) for i, f in enumerate(files) if i not in self.unchanged]
@@ -107,6 +108,7 @@ def decide(store: Path, root: Path, manifest: Manifest, key: bytes, full: bool =
         key_fingerprint(key),
         settings_digest(manifest),
         None,
+        only=manifest.only,
     )
     try:
         plan.full = why_full(store, root, manifest, full)

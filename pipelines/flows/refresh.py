@@ -216,7 +216,7 @@ def _refresh(paths: steps.WarehousePaths, manifest: Manifest, full: bool = False
     outcome = RefreshOutcome(
         bool(published),
         refresh_id,
-        steps.summary_text(results, published or None),
+        steps.summary_text(results, published or None, plan),
         published,
         steps.headline(results, bool(published)),
         steps.summary_rows(results),
