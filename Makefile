@@ -48,6 +48,7 @@ bench: env
 	$(VENV)/bin/python benchmarks/bench_pages.py
 	$(VENV)/bin/python benchmarks/bench_survey_fast_path.py
 	$(VENV)/bin/python benchmarks/bench_scale.py
+	$(VENV)/bin/python benchmarks/bench_steady.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) demo test-artifacts

@@ -42,10 +42,10 @@ of it proofs that end a round infeasible), ~25 % Python, ~5 % DuckDB. Workers th
 neither pandas nor DuckDB (survey_rule.py, sick_leave_rule.py): each worker's peak RSS on the
 largest kommuner 252/304 -> 120/157 MiB (surveys) and 214/224 -> 109/130 MiB (sick leave), the
 process tree 1054 -> 862 and 788 -> 599 MiB; the main process's sick-leave fingerprints 4.0 ->
-1.1 s CPU, every kommun's survey inputs read 25.4 -> 11.7 s (the same columns). With the main process's DuckDB limit
-at 512MB while disclosure runs (pool.bounded_memory), the whole national disclosure on two
-workers: peak of the process tree 834 MiB (protect_surveys before: 1326 MiB, its main process
-alone 1314), CPU 317 + 159 s (noisy: load 10); every row of the three protection tables the
+1.1 s CPU, every kommun's survey inputs read 25.4 -> 11.7 s (the same columns). With the main
+process's DuckDB limit at 512MB while disclosure runs (pool.bounded_memory), the whole national
+disclosure on two workers: peak of the process tree 834 MiB (protect_surveys before: 1326 MiB,
+its main process alone 1314), CPU 317 + 159 s (noisy: load 10); every row of the three protection tables the
 same as the original code's in one process (316,327 sick-leave, 3,240,999 survey, 666 group cut).
 """
 

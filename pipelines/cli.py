@@ -89,6 +89,12 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
     only = getattr(args, "only", None)
     check_before_refresh(Path(args.inbox), only)  # a broken manifest needs no Prefect server
+    if not only and not args.full:  # nothing changed since the last load: no flow needed
+        from pipelines.refresh import unchanged_summary
+
+        if (summary := unchanged_summary(Path(args.inbox), Path(args.warehouse))) is not None:
+            print(summary)
+            return 0
     _quiet_prefect()
     if only:
         from pipelines.flows.refresh_survey import refresh_survey_flow
@@ -99,7 +105,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     else:
         from pipelines.flows.refresh import refresh_flow
 
-        state = refresh_flow(Path(args.inbox), Path(args.warehouse), args.wait, return_state=True)
+        state = refresh_flow(
+            Path(args.inbox), Path(args.warehouse), args.wait, args.full, return_state=True
+        )
     outcome = state.result(raise_on_failure=False)
     if hasattr(outcome, "summary"):
         print(outcome.summary)
@@ -240,6 +248,11 @@ def parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="fast path: validate and load only this export (e.g. the in-room survey); the rest "
         "of the warehouse stays as it is",
+    )
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="read every file and rebuild every kommun, also those unchanged since the last load",
     )
     p.set_defaults(func=cmd_refresh)
 

@@ -9,15 +9,17 @@ import datetime as dt
 import logging
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from pipelines import unchanged
 from pipelines.extract import extract_file
 from pipelines.extract.kolada import refresh_kolada
 from pipelines.extract.parquet import write_parquet
@@ -27,15 +29,15 @@ from pipelines.manifest import InboxFile, Manifest
 from pipelines.private_files import private_dir, write_private
 from pipelines.report import WARNING, FileReport, Issue, issues_frame
 from pipelines.shrink import check_shrink
+from pipelines.unchanged import Plan, UnchangedReport
 from schemas.survey_tables import SURVEY_TABLES
 from warehouse import build as builder
-from warehouse import publication
+from warehouse import intermediate, publication
 from warehouse.checks import run_checks
 from warehouse.disclosure.report import disclosure_summary
 from warehouse.intermediate import INTERMEDIATE_NAME, duckdb_config, recorded_scope
 from warehouse.kommun_files import (
     cached_template,
-    can_patch,
     note_store,
     patch_combined,
     write_kommun_files,
@@ -55,6 +57,32 @@ from warehouse.store import (
 
 class RefreshFailed(Exception):
     """The refresh stopped; nothing was published. The message is the readable report."""
+
+
+MEMORY_ENV = "CHEFSKARTAN_DUCKDB_MEMORY"
+
+
+def out_of_memory(exc: BaseException) -> bool:
+    """DuckDB ran out of its memory limit (at a commit it says so in a FatalException)."""
+    text = str(exc)
+    return isinstance(exc, duckdb.OutOfMemoryException) or (
+        isinstance(exc, duckdb.Error) and ("Out of Memory" in text or "could not allocate" in text)
+    )
+
+
+@contextmanager
+def memory_as_failure() -> Iterator[None]:
+    """DuckDB out of memory anywhere in the steps: a readable failure naming the setting."""
+    try:
+        yield
+    except duckdb.Error as exc:
+        if not out_of_memory(exc):
+            raise
+        raise RefreshFailed(
+            f"Inget publicerades: DuckDB fick slut på minne (gränsen är {intermediate.MEMORY_LIMIT}"
+            f" per anslutning). Höj den med {MEMORY_ENV}, t.ex. {MEMORY_ENV}=2GB, om datorn har "
+            "minne till det. Förra publicerade lagret gäller."
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -190,7 +218,7 @@ def working_store(paths: WarehousePaths, refresh_id: str) -> tuple[Path, str | N
 def refresh_log_frame(refresh_id: str, results: list[StageResult]) -> pd.DataFrame:
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     rows = []
-    for r in results:
+    for r in (r for r in results if not isinstance(r.report, UnchangedReport)):
         rejected = len({i.row for i in r.report.errors if i.row is not None})
         rows.append(
             {
@@ -260,10 +288,16 @@ def archive_inputs(paths: WarehousePaths, manifest: Manifest, results: list[Stag
 
 
 def load(
-    paths: WarehousePaths, manifest: Manifest, results: list[StageResult], refresh_id: str
+    paths: WarehousePaths,
+    manifest: Manifest,
+    results: list[StageResult],
+    refresh_id: str,
+    plan: Plan | None = None,
 ) -> tuple[Path, list[StageResult]]:
     """Load all staged tables into a working copy of the store and check it.
 
+    With a `plan` (pipelines/unchanged.py) only the kommuner whose files were read are checked
+    (and later built), and the files loaded are recorded for the next refresh's comparison.
     Returns that copy's path and the results, their reports now holding the checks' findings.
     """
     work_store, note = working_store(paths, refresh_id)
@@ -283,8 +317,17 @@ def load(
             print(kolada_line)
         staged = [s for r in results for s in r.staged]
         load_history(con, staged)
-        # the fast path (--only) checks and rebuilds only the kommuner of its file
+        if plan is not None:
+            read = {
+                i: r for i, r in enumerate(results) if not isinstance(r.report, UnchangedReport)
+            }
+            loaded = {i: (r.report, r.sha256, r.staged) for i, r in read.items()}
+            unchanged.record(con, manifest, plan, loaded, refresh_id)
+        # the fast path (--only) checks and rebuilds only the kommuner of its file; a refresh
+        # with unchanged files only the kommuner of the files it read
         scope = {s.kommun_code for s in staged} if manifest.only else None
+        if plan is not None and not manifest.only:
+            scope = plan.scope(manifest)
         inter = paths.work(refresh_id) / INTERMEDIATE_NAME
         periods = {(s.kommun_code, s.period) for s in staged}
         check_history(con, refresh_id, results, periods, inter, scope)
@@ -361,7 +404,7 @@ def build(
     tmp_combined = folder / builder.COMBINED_NAME
     spill = paths.spill(refresh_id)
     template = cached_template(paths.root)  # the empty published file every file copies
-    if scope is not None and can_patch(previous, builder.COMBINED_NAME, paths.store):
+    if scope is not None and unchanged.live_from_store(paths.root, paths.store):
         live = previous / builder.COMBINED_NAME
         surveys_only = all(s.table in SURVEY_TABLES for r in results for s in r.staged)
         scoped = work / "scoped.duckdb"
@@ -413,8 +456,12 @@ def discard(paths: WarehousePaths, refresh_id: str) -> None:
         publication.remove_version(folder)
 
 
-def summary_text(results: list[StageResult], published: list[Path] | None) -> str:
+def summary_text(
+    results: list[StageResult], published: list[Path] | None, plan: Plan | None = None
+) -> str:
     lines = [r.report.text() for r in results]
+    if plan is not None and plan.full is not None and not plan.only:  # why all were read
+        lines.append(f"Alla filer lästes: {plan.full}.")
     if published:
         lines.append(headline(results, True) + " → " + ", ".join(str(p) for p in published))
         combined = [p for p in published if p.name == builder.COMBINED_NAME and p.exists()]
@@ -427,6 +474,12 @@ def summary_text(results: list[StageResult], published: list[Path] | None) -> st
 def headline(results: list[StageResult], published: bool) -> str:
     """The run in one Swedish line, as the operator sees it first."""
     rows = sum(r.report.rows_valid for r in results)
+    same = sum(isinstance(r.report, UnchangedReport) for r in results)
+    if published and same:
+        return (
+            f"Publicerat: {rows} rader från {len(results)} filer, varav {same} oförändrade "
+            "som inte lästes om"
+        )
     if published:
         return f"Publicerat: {rows} rader från {len(results)} filer"
     errors = sum(len(r.report.errors) for r in results)
@@ -453,7 +506,13 @@ def summary_rows(results: list[StageResult]) -> list[dict[str, object]]:
             "avvisade rader": len({i.row for i in r.report.errors if i.row is not None}),
             "fel": len(r.report.errors),
             "varningar": len(r.report.issues) - len(r.report.errors),
-            "status": "OK" if r.report.ok else "avvisad",
+            "status": (
+                "avvisad"
+                if not r.report.ok
+                else "oförändrad"
+                if isinstance(r.report, UnchangedReport)
+                else "OK"
+            ),
         }
         for r in results
     ]
@@ -488,13 +547,74 @@ def check_before_refresh(inbox: Path, only: str | None = None) -> Manifest:
     return only_file(manifest, only) if only else manifest
 
 
+def read_changed(
+    manifest: Manifest,
+    plan: Plan,
+    extract: Callable[[list[tuple[int, InboxFile]]], list[StageResult]],
+) -> list[StageResult]:
+    """Extract the files the plan reads (and any unchanged file that shares a history partition
+    with one of them); every result in the manifest's order, unchanged files reported as such."""
+    jobs = plan.to_read(manifest.files)
+    read = dict(zip((i for i, _ in jobs), extract(jobs), strict=True))
+    while again := unchanged.rereads(plan, {i: r.staged for i, r in read.items()}):
+        jobs = [(i, manifest.files[i]) for i in again]
+        read.update(zip(again, extract(jobs), strict=True))
+    return [
+        read[i] if i in read else unchanged_result(entry, plan.unchanged[i])
+        for i, entry in enumerate(manifest.files)
+    ]
+
+
+def unchanged_result(entry: InboxFile, record: unchanged.Loaded) -> StageResult:
+    return StageResult(unchanged.unchanged_report(entry, record), record.source_sha256)
+
+
+def nothing_changed_text(results: list[StageResult], plan: Plan) -> str:
+    """The report of a refresh that found every file as it was last loaded."""
+    return "\n".join([*(r.report.text() for r in results), nothing_changed_headline(plan)])
+
+
+def nothing_changed_headline(plan: Plan) -> str:
+    return (
+        f"Inget har ändrats sedan {plan.since}: ingen fil lästes om och inget nytt publicerades; "
+        "den publicerade versionen gäller."
+    )
+
+
+def unchanged_summary(inbox: Path, warehouse: Path) -> str | None:
+    """The report of a refresh that would read nothing (written to reports/ like any refresh's),
+    decided without starting the flow and its Prefect server; None when there is work to do
+    (or another refresh holds the lock: the flow then waits or says so)."""
+    from pipelines.manifest import load_manifest
+    from pipelines.personnummer import load_key
+    from warehouse.lock import WarehouseLocked, refresh_lock
+
+    paths = WarehousePaths(warehouse)
+    if not paths.store.exists():
+        return None
+    manifest = load_manifest(inbox)
+    try:
+        with refresh_lock(paths.root):
+            plan = unchanged.decide(paths.store, paths.root, manifest, load_key())
+            if not plan.nothing_changed(manifest.files):
+                return None
+            results = [unchanged_result(f, plan.unchanged[i]) for i, f in enumerate(manifest.files)]
+            text = nothing_changed_text(results, plan)
+            write_report(paths, new_refresh_id(), text)
+    except WarehouseLocked:
+        return None
+    return text
+
+
 def run_steps(
-    inbox: Path, warehouse: Path, key: bytes, only: str | None = None
+    inbox: Path, warehouse: Path, key: bytes, only: str | None = None, full: bool = False
 ) -> list[StageResult]:
     """The refresh's steps in one process without Prefect (benchmarks, fault-injection tests).
 
     Raises RefreshFailed when a file is rejected; publishes only when every step succeeded.
-    With `only`, just that export is validated and loaded (the survey fast path).
+    With `only`, just that export is validated and loaded (the survey fast path). Files
+    unchanged since their last load are not read again (pipelines/unchanged.py) unless `full`;
+    when nothing changed, nothing is published (the live version stays).
     """
     from pipelines.manifest import load_manifest
 
@@ -504,19 +624,28 @@ def run_steps(
         manifest = only_file(manifest, only)
     refresh_id = new_refresh_id()
     clean_leftovers(paths)
+    plan = unchanged.decide(paths.store, paths.root, manifest, key, full)
+    work = paths.work(refresh_id)
     try:
-        results = extract_all(manifest.files, paths.work(refresh_id), key)
-        if not all(r.report.ok for r in results):
-            record_failure(paths, refresh_id, results)
-            raise RefreshFailed(summary_text(results, None))
-        archive_inputs(paths, manifest, results)
-        work_store, results = load(paths, manifest, results, refresh_id)
-        if all(r.report.ok for r in results):
-            built, results = build(paths, work_store, refresh_id, results)
-        if not all(r.report.ok for r in results):
-            record_failure(paths, refresh_id, results)
-            raise RefreshFailed(summary_text(results, None))
-        publish(paths, work_store, built)
+        with memory_as_failure():
+            reading = [f for _, f in plan.to_read(manifest.files)]
+            with extraction_pool(extract_workers(reading), key) as pool:
+                results = read_changed(
+                    manifest, plan, lambda jobs: stage_batch(jobs, work, key, pool)
+                )
+            if plan.nothing_changed(manifest.files):
+                return results
+            if not all(r.report.ok for r in results):
+                record_failure(paths, refresh_id, results)
+                raise RefreshFailed(summary_text(results, None, plan))
+            archive_inputs(paths, manifest, results)
+            work_store, results = load(paths, manifest, results, refresh_id, plan)
+            if all(r.report.ok for r in results):
+                built, results = build(paths, work_store, refresh_id, results)
+            if not all(r.report.ok for r in results):
+                record_failure(paths, refresh_id, results)
+                raise RefreshFailed(summary_text(results, None, plan))
+            publish(paths, work_store, built)
     finally:
         discard(paths, refresh_id)
     return results

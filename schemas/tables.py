@@ -486,6 +486,53 @@ DATA_QUALITY = Table(
     ),
 )
 
+LOADED_INPUT = Table(
+    name="loaded_input",
+    description="Each inbox file as it was last loaded: a file with the same fingerprints is "
+    "not read again (pipelines/unchanged.py).",
+    fields=(
+        Field(
+            "entry_sha256",
+            "text",
+            "SHA-256 of the file's manifest entry (name, source, "
+            "kommun, period, reading settings, own questionnaire).",
+            unit="kod",
+        ),
+        Field("file_name", "text", "The export's file name.", label="Filnamn", unit="text"),
+        KOMMUN_CODE,
+        PERIOD_DATE,
+        Field("source", "code", "Source kind from the manifest.", label="Källa", unit="kod"),
+        SOURCE_SHA256.with_description("SHA-256 of the file's bytes when it was loaded."),
+        Field(
+            "key_fingerprint",
+            "text",
+            "HMAC of a fixed text under the pseudonymisation "
+            "key: tells two keys apart, never reveals one.",
+            unit="kod",
+        ),
+        Field(
+            "settings_sha256",
+            "text",
+            "SHA-256 of what every file's load depends on: the "
+            "manifest outside its files, the code and its libraries.",
+            unit="kod",
+        ),
+        Field(
+            "replaced_keys",
+            "text",
+            "The history partitions the file's rows replaced, "
+            "one per line (table, kommun, period, partition).",
+            required=False,
+            unit="text",
+        ),
+        Field("rows_read", "integer", "Data rows in the file.", label="Lästa rader", unit="antal"),
+        Field("rows_loaded", "integer", "Rows loaded into history.", unit="antal"),
+        Field("refresh_id", "text", "The refresh that loaded it.", unit="kod"),
+        Field("loaded_at", "timestamp", "When it was loaded (UTC).", unit="datum"),
+    ),
+    primary_key=("entry_sha256",),
+)
+
 STORE_TABLES = {
     "kommun": KOMMUN,
     "refresh_log": REFRESH_LOG,
@@ -493,4 +540,5 @@ STORE_TABLES = {
     "data_quality": DATA_QUALITY,
     "kolada_value": KOLADA_VALUE,
     "kolada_fetch": KOLADA_FETCH,
+    "loaded_input": LOADED_INPUT,
 }

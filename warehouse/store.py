@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,32 +168,82 @@ def replace_store(work_copy: Path, store: Path) -> None:
 
 
 def load_history(con: duckdb.DuckDBPyConnection, staged: Iterable[StagedTable]) -> dict[str, int]:
-    """Replace each (kommun, period[, partition]) in history with the staged rows, in one transaction.
+    """Replace each (kommun, period[, partition]) in history with the staged rows.
 
-    One DELETE and one INSERT per history table and partition shape, not per file: at national
-    scale a statement per file (2,000+ files) scanned each table again and again.
+    One DELETE per history table and partition shape and one INSERT per batch of files, not a
+    statement per file: at national scale a statement per file (2,000+ files) scanned each
+    table again and again. Not one transaction: DuckDB keeps a table's deleted and re-inserted
+    primary keys (hist_survey_answer's) in memory until the commit, and replacing every
+    partition of the national store ran out of memory at the 1GB limit. `con` is the refresh's
+    private copy of the store, replaced whole only at publish, so a failure half way leaves
+    nothing behind: each table's deletes commit first, then its rows in batches of at most
+    ROWS_PER_COMMIT.
     """
     groups: dict[tuple[str, tuple[str, ...]], list[StagedTable]] = {}
     for item in staged:
         shape = tuple(column for column, _ in item.partition)
         groups.setdefault((history_table(item.table), shape), []).append(item)
+    # every file's footer first: one that is no parquet fails before anything is deleted
+    rows = _row_counts(con, [item for items in groups.values() for item in items])
+    for (target, shape), items in groups.items():
+        with _transaction(con):
+            _delete_keys(con, target, shape, items)
     counts: dict[str, int] = {}
+    for (target, _), items in groups.items():
+        for batch in _batches(items, rows):
+            with _transaction(con):
+                (inserted,) = con.execute(
+                    f"INSERT INTO {target} BY NAME "
+                    "SELECT * FROM read_parquet(?, union_by_name = true)",
+                    [[str(item.parquet) for item in batch]],
+                ).fetchone()
+            counts[target] = counts.get(target, 0) + inserted
+    return counts
+
+
+# Rows inserted per commit: bounds what one transaction holds (its rows and their keys).
+ROWS_PER_COMMIT = 500_000
+
+
+def _row_counts(con: duckdb.DuckDBPyConnection, items: list[StagedTable]) -> dict[str, int]:
+    """Rows per staged file, from the parquet footers."""
+    if not items:
+        return {}
+    return dict(
+        con.execute(
+            "SELECT file_name, num_rows FROM parquet_file_metadata(?)",
+            [[str(item.parquet) for item in items]],
+        ).fetchall()
+    )
+
+
+def _batches(items: list[StagedTable], rows: dict[str, int]) -> Iterator[list[StagedTable]]:
+    """The staged files in runs of at most ROWS_PER_COMMIT rows (a larger file alone)."""
+    batch: list[StagedTable] = []
+    total = 0
+    for item in items:
+        n = rows.get(str(item.parquet), 0)
+        if batch and total + n > ROWS_PER_COMMIT:
+            yield batch
+            batch, total = [], 0
+        batch.append(item)
+        total += n
+    if batch:
+        yield batch
+
+
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """A transaction; on failure the original error, not the one a failed ROLLBACK raises
+    (after an out-of-memory at commit DuckDB invalidates the database and refuses ROLLBACK)."""
     con.execute("BEGIN TRANSACTION")
     try:
-        for (target, shape), items in groups.items():
-            _delete_keys(con, target, shape, items)
-        for (target, _), items in groups.items():
-            files = [str(item.parquet) for item in items]
-            (inserted,) = con.execute(
-                f"INSERT INTO {target} BY NAME SELECT * FROM read_parquet(?, union_by_name = true)",
-                [files],
-            ).fetchone()
-            counts[target] = counts.get(target, 0) + inserted
+        yield
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        with suppress(duckdb.Error):
+            con.execute("ROLLBACK")
         raise
-    return counts
 
 
 def _delete_keys(

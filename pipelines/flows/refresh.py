@@ -18,9 +18,11 @@ from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipelines import refresh as steps
+from pipelines import unchanged
 from pipelines.extract.pool import check_settings, extract_workers, extraction_pool
 from pipelines.manifest import InboxFile, Manifest, ManifestError, load_manifest
 from pipelines.personnummer import MissingKey, load_key
+from pipelines.unchanged import Plan
 from warehouse.lock import WarehouseLocked, refresh_lock
 
 
@@ -51,8 +53,13 @@ def extract_validate(
 
 def kommun_batches(files: list[InboxFile]) -> dict[str, list[tuple[int, InboxFile]]]:
     """The manifest's files by kommun, each with its position in the manifest (staged names)."""
+    return batches_of(list(enumerate(files)))
+
+
+def batches_of(jobs: list[tuple[int, InboxFile]]) -> dict[str, list[tuple[int, InboxFile]]]:
+    """(manifest position, file) pairs by kommun."""
     batches: dict[str, list[tuple[int, InboxFile]]] = {}
-    for index, entry in enumerate(files):
+    for index, entry in jobs:
         batches.setdefault(entry.kommun_code, []).append((index, entry))
     return batches
 
@@ -63,9 +70,11 @@ def load(
     manifest: Manifest,
     results: list[steps.StageResult],
     refresh_id: str,
+    plan: Plan | None = None,
 ) -> tuple[Path, list[steps.StageResult]]:
     steps.archive_inputs(paths, manifest, results)
-    return steps.load(paths, manifest, results, refresh_id)
+    with steps.memory_as_failure():
+        return steps.load(paths, manifest, results, refresh_id, plan)
 
 
 @task(cache_policy=NO_CACHE)
@@ -75,7 +84,8 @@ def build(
     refresh_id: str,
     results: list[steps.StageResult],
 ) -> tuple[dict[Path, Path], list[steps.StageResult]]:
-    return steps.build(paths, work_store, refresh_id, results)
+    with steps.memory_as_failure():
+        return steps.build(paths, work_store, refresh_id, results)
 
 
 @task(cache_policy=NO_CACHE)
@@ -106,18 +116,20 @@ class ExpectedFailureWithoutTraceback(logging.Filter):
 
     Prefect's engine still raises that state as FailedRun after the run and logs it with a
     traceback ("Engine execution exited with unexpected exception"); keep the Swedish message,
-    drop the traceback. Real errors raise their own exception, never FailedRun, and keep theirs.
+    drop the traceback. Likewise a task that stops the refresh with RefreshFailed (DuckDB out
+    of memory). Real errors raise their own exception, never these, and keep theirs.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
-        if isinstance(exc, FailedRun):
+        if isinstance(exc, FailedRun | steps.RefreshFailed):
             record.msg, record.args = "Körningen misslyckades: %s", (str(exc),)
             record.exc_info, record.exc_text = None, None
         return True
 
 
 logging.getLogger("prefect.flow_runs").addFilter(ExpectedFailureWithoutTraceback())
+logging.getLogger("prefect.task_runs").addFilter(ExpectedFailureWithoutTraceback())
 
 
 def home_paths(inbox: Path | None, warehouse: Path | None) -> tuple[Path, Path]:
@@ -145,10 +157,15 @@ EXTRACT_WORKERS = 4
     name="refresh", log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=EXTRACT_WORKERS)
 )
 def refresh_flow(
-    inbox: Path | None = None, warehouse: Path | None = None, wait_seconds: float = 0.0
+    inbox: Path | None = None,
+    warehouse: Path | None = None,
+    wait_seconds: float = 0.0,
+    full: bool = False,
 ) -> State:
     """Refresh the warehouse from an inbox; a failure at any step publishes nothing.
 
+    Files unchanged since their last load are not read again and only the kommuner whose files
+    changed are rebuilt (pipelines/unchanged.py); `full` reads and builds everything.
     Without inbox and warehouse the run uses $CHEFSKARTAN_HOME/inbox and /warehouse.
     """
     try:
@@ -158,7 +175,7 @@ def refresh_flow(
         load_key()  # fail early and clearly when no key is configured
         check_settings()  # and when a workers setting is no count
         with refresh_lock(paths.root, wait_seconds):
-            outcome = _refresh(paths, manifest)
+            outcome = _refresh(paths, manifest, full)
     except (ManifestError, MissingKey, WarehouseLocked, steps.RefreshFailed) as exc:
         return Failed(message=str(exc))
     if not outcome.ok:
@@ -166,29 +183,28 @@ def refresh_flow(
     return Completed(message=outcome.headline, data=outcome)
 
 
-def _refresh(paths: steps.WarehousePaths, manifest: Manifest) -> RefreshOutcome:
+def _refresh(paths: steps.WarehousePaths, manifest: Manifest, full: bool = False) -> RefreshOutcome:
     refresh_id = steps.new_refresh_id()
     steps.clean_leftovers(paths)
-    work = paths.work(refresh_id)
-    batches = kommun_batches(manifest.files)
-    done, total = 0, len(manifest.files)
-    with extraction_pool(extract_workers(manifest.files), load_key()) as pool:
-        futures = [
-            extract_validate.submit(code, batch, work, pool) for code, batch in batches.items()
-        ]
-        for future in as_completed(futures):
-            for result in future.result():
-                done += 1
-                print(steps.progress_line(done, total, result.report), file=sys.stderr)
-    in_order: dict[int, steps.StageResult] = {}  # the manifest's order, as the load expects
-    for batch, future in zip(batches.values(), futures, strict=True):
-        in_order.update(zip((i for i, _ in batch), future.result(), strict=True))
-    results = [in_order[i] for i in range(total)]
+    key = load_key()
+    plan = unchanged.decide(paths.store, paths.root, manifest, key, full)
+    results = _extract(paths.work(refresh_id), manifest, plan, key)
+    if plan.nothing_changed(manifest.files):
+        outcome = RefreshOutcome(
+            True,
+            refresh_id,
+            steps.nothing_changed_text(results, plan),
+            [],
+            steps.nothing_changed_headline(plan),
+            steps.summary_rows(results),
+        )
+        _report(paths, outcome)
+        return outcome
     published: list[Path] = []
     try:
         if all(r.report.ok for r in results):
             # Loading also runs the org-tree checks; their findings come back in the reports.
-            work_store, results = load(paths, manifest, results, refresh_id)
+            work_store, results = load(paths, manifest, results, refresh_id, plan)
             if all(r.report.ok for r in results):
                 built, results = build(paths, work_store, refresh_id, results)
             if all(r.report.ok for r in results):
@@ -200,10 +216,34 @@ def _refresh(paths: steps.WarehousePaths, manifest: Manifest) -> RefreshOutcome:
     outcome = RefreshOutcome(
         bool(published),
         refresh_id,
-        steps.summary_text(results, published or None),
+        steps.summary_text(results, published or None, plan),
         published,
         steps.headline(results, bool(published)),
         steps.summary_rows(results),
     )
     _report(paths, outcome)
     return outcome
+
+
+def _extract(work: Path, manifest: Manifest, plan: Plan, key: bytes) -> list[steps.StageResult]:
+    """The files the plan reads, a task per kommun, progress on stderr as each kommun is done."""
+    done, total = 0, len(plan.to_read(manifest.files))
+    reading = [entry for _, entry in plan.to_read(manifest.files)]
+    with extraction_pool(extract_workers(reading), key) as pool:
+
+        def extract(jobs: list[tuple[int, InboxFile]]) -> list[steps.StageResult]:
+            nonlocal done
+            batches = batches_of(jobs)
+            futures = [
+                extract_validate.submit(code, batch, work, pool) for code, batch in batches.items()
+            ]
+            for future in as_completed(futures):
+                for result in future.result():
+                    done += 1
+                    print(steps.progress_line(done, total, result.report), file=sys.stderr)
+            by_index: dict[int, steps.StageResult] = {}
+            for batch, future in zip(batches.values(), futures, strict=True):
+                by_index.update(zip((i for i, _ in batch), future.result(), strict=True))
+            return [by_index[i] for i, _ in jobs]
+
+        return steps.read_changed(manifest, plan, extract)

@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from pipelines.cli import main
+from pipelines.flows.refresh import refresh_flow
 from warehouse.lock import refresh_lock
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
@@ -108,5 +109,23 @@ def test_refreshing_the_same_period_again_replaces_it(refreshed: tuple[Path, Pat
             con.close()
 
     before = figures()
-    assert main(["refresh", "--inbox", str(inbox), "--warehouse", str(warehouse)]) == 0
+    command = ["refresh", "--inbox", str(inbox), "--warehouse", str(warehouse), "--full"]
+    assert main(command) == 0
     assert figures() == before
+
+
+def test_an_unchanged_inbox_is_not_read_again(
+    demo_warehouse: Path, demo_inbox: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The flow decides as run_steps does (pipelines/unchanged.py): nothing read, nothing new."""
+    inbox, warehouse = demo_inbox, tmp_path / "warehouse"
+    shutil.copytree(demo_warehouse, warehouse, symlinks=True)  # `published` stays a link
+    live = (warehouse / "published").resolve()
+    assert main(["refresh", "--inbox", str(inbox), "--warehouse", str(warehouse)]) == 0
+    out = capsys.readouterr().out
+    assert "Personal_Burlov_202610.csv" in out and "lästes inte om" in out
+    assert "Inget har ändrats sedan" in out and "Traceback" not in out
+    assert (warehouse / "published").resolve() == live
+    state = refresh_flow(inbox, warehouse, return_state=True)  # as a deployment runs it
+    assert state.is_completed() and state.message.startswith("Inget har ändrats sedan")
+    assert (warehouse / "published").resolve() == live

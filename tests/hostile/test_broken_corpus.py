@@ -86,7 +86,8 @@ def test_a_full_disk_ends_in_a_sentence(
     inbox, warehouse = base
     published = published_state(warehouse)
 
-    status = main(["refresh", "--inbox", str(inbox), "--warehouse", str(warehouse)])
+    # --full: the same inbox again would be found unchanged without starting the flow
+    status = main(["refresh", "--inbox", str(inbox), "--warehouse", str(warehouse), "--full"])
 
     err = capsys.readouterr().err
     assert status == 1 and "disken är full" in err and "Traceback" not in err

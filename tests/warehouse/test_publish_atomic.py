@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipelines import refresh as steps
+from pipelines.unchanged import FULL_ENV
 from tests.conftest import TEST_KEY
 from tests.hr.tiny_kommun import TinyKommun
 
@@ -39,6 +40,7 @@ def test_failure_while_building_keeps_the_last_good_files(
         raise OSError("No space left on device")
 
     monkeypatch.setattr(steps, "write_kommun_files", disk_full)
+    monkeypatch.setenv(FULL_ENV, "1")  # the same inbox again: built again, not skipped
     with pytest.raises(OSError):
         run_steps(inbox, tmp_path)
 
