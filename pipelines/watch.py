@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipelines import refresh as steps
+from pipelines import run_report
 from pipelines.manifest import MANIFEST_NAME, InboxFile, ManifestError, load_manifest
 from pipelines.personnummer import load_key
 from warehouse.lock import WarehouseLocked, refresh_lock
@@ -55,7 +56,7 @@ def publish(inbox: Path, warehouse: Path, key: bytes, only: str | None, wait: fl
     except (steps.RefreshFailed, ManifestError, WarehouseLocked) as exc:
         say(f"Inget publicerades.\n{exc}")
         return False
-    say(steps.summary_text(results, [steps.WarehousePaths(warehouse).combined]))
+    say(run_report.summary_text(results, [steps.WarehousePaths(warehouse).combined]))
     seconds = f"{time.perf_counter() - started:.2f}".replace(".", ",")
     say(f"Publicerat på {seconds} s.")  # the fast path's own time (benchmarks/bench_watch.py)
     return True

@@ -18,7 +18,7 @@ from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipelines import refresh as steps
-from pipelines import unchanged
+from pipelines import run_report, unchanged
 from pipelines.extract.pool import check_settings, extract_workers, extraction_pool
 from pipelines.manifest import InboxFile, Manifest, ManifestError, load_manifest
 from pipelines.personnummer import MissingKey, load_key
@@ -193,10 +193,10 @@ def _refresh(paths: steps.WarehousePaths, manifest: Manifest, full: bool = False
         outcome = RefreshOutcome(
             True,
             refresh_id,
-            steps.nothing_changed_text(results, plan),
+            run_report.nothing_changed_text(results, plan),
             [],
-            steps.nothing_changed_headline(plan),
-            steps.summary_rows(results),
+            run_report.nothing_changed_headline(plan),
+            run_report.summary_rows(results),
         )
         _report(paths, outcome)
         return outcome
@@ -216,10 +216,10 @@ def _refresh(paths: steps.WarehousePaths, manifest: Manifest, full: bool = False
     outcome = RefreshOutcome(
         bool(published),
         refresh_id,
-        steps.summary_text(results, published or None, plan),
+        run_report.summary_text(results, published or None, plan),
         published,
-        steps.headline(results, bool(published)),
-        steps.summary_rows(results),
+        run_report.headline(results, bool(published)),
+        run_report.summary_rows(results),
     )
     _report(paths, outcome)
     return outcome
@@ -240,7 +240,7 @@ def _extract(work: Path, manifest: Manifest, plan: Plan, key: bytes) -> list[ste
             for future in as_completed(futures):
                 for result in future.result():
                     done += 1
-                    print(steps.progress_line(done, total, result.report), file=sys.stderr)
+                    print(run_report.progress_line(done, total, result.report), file=sys.stderr)
             by_index: dict[int, steps.StageResult] = {}
             for batch, future in zip(batches.values(), futures, strict=True):
                 by_index.update(zip((i for i, _ in batch), future.result(), strict=True))

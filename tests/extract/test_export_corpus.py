@@ -13,7 +13,8 @@ import pytest
 import yaml
 
 from pipelines.cli import main
-from pipelines.refresh import run_steps, summary_text
+from pipelines.refresh import run_steps
+from pipelines.run_report import summary_text
 from tests.conftest import TEST_KEY
 from tests.extract.corpus import CORPUS, EXPECTED_SPAN, NORR, SODER
 

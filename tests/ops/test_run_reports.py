@@ -10,8 +10,9 @@ import pytest
 from prefect.exceptions import FailedRun
 
 from pipelines.flows.refresh import ExpectedFailureWithoutTraceback, refresh_flow
-from pipelines.refresh import StageResult, headline, summary_rows
+from pipelines.refresh import StageResult
 from pipelines.report import WARNING, FileReport, Issue
+from pipelines.run_report import headline, summary_rows
 
 
 def result(file: str, errors: int = 0, warnings: int = 0) -> StageResult:

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from pipelines import refresh as steps
-from pipelines import unchanged
+from pipelines import run_report, unchanged
 from pipelines.generate import generate_inbox
 from pipelines.manifest import load_manifest
 from pipelines.unchanged import UnchangedReport
@@ -119,7 +119,7 @@ def test_a_new_key_or_changed_settings_mean_a_full_refresh(refreshed: tuple[Path
     assert changed.full and "anonymitetsgräns" in changed.full
     forced = unchanged.decide(store, warehouse, manifest, KEY, full=True)
     assert forced.full and forced.scope(manifest) is None
-    assert "Alla filer lästes: hela inkorgen" in steps.summary_text([], None, forced)
+    assert "Alla filer lästes: hela inkorgen" in run_report.summary_text([], None, forced)
 
 
 def test_an_unchanged_part_of_a_changed_export_is_read_again(tmp_path: Path) -> None:
