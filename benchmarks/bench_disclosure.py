@@ -57,12 +57,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 import duckdb
 import yaml
-from bench_scale import _tree_rss  # bytes resident in a process and its descendants
+from bench_scale import communicate_with_peak  # peak bytes of a process and its descendants
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -192,19 +191,7 @@ def run_json(code: Path, script: str, *args: str) -> dict:
         [sys.executable, "-c", script, *args], cwd=code, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
-    peak, done = 0, threading.Event()
-
-    def poll() -> None:
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
-            done.wait(0.2)
-
-    poller = threading.Thread(target=poll, daemon=True)
-    poller.start()
-    out, err = proc.communicate()
-    done.set()
-    poller.join()
+    out, err, peak = communicate_with_peak(proc)
     if proc.returncode:
         sys.exit(f"build failed ({proc.returncode}):\n{err[-3000:]}")
     return {**json.loads(out.strip().splitlines()[-1]), "tree_peak_mib": peak / 2**20}

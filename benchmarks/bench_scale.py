@@ -71,11 +71,8 @@ def _tree_rss(root: int) -> int:
     return total
 
 
-def timed(args: list[str], env: dict[str, str] | None = None) -> dict[str, float]:
-    """Wall s, CPU s (user + system, children included) and peak RSS MiB of the process tree."""
-    before = os.times()
-    start = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+def communicate_with_peak(proc: subprocess.Popen) -> tuple[bytes | str, bytes | str, int]:
+    """`proc.communicate()`, with the peak resident bytes of its process tree while it ran."""
     peak = 0
     done = threading.Event()
 
@@ -88,9 +85,18 @@ def timed(args: list[str], env: dict[str, str] | None = None) -> dict[str, float
     poller = threading.Thread(target=poll, daemon=True)
     poller.start()
     out, err = proc.communicate()
-    wall = time.perf_counter() - start
     done.set()
     poller.join()
+    return out, err, peak
+
+
+def timed(args: list[str], env: dict[str, str] | None = None) -> dict[str, float]:
+    """Wall s, CPU s (user + system, children included) and peak RSS MiB of the process tree."""
+    before = os.times()
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, err, peak = communicate_with_peak(proc)
+    wall = time.perf_counter() - start
     after = os.times()
     if proc.returncode:
         sys.exit(f"{' '.join(args[:4])} failed ({proc.returncode}):\n{err.decode()[-3000:]}")
