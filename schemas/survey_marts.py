@@ -175,6 +175,17 @@ MART_SURVEY_RESPONSES = Table(
     pages=("Workshop",),
 )
 
+# A mean on the scale and as 0-100, for the respondents behind it, hidden below k.
+MEAN_FIGURES = (
+    RESPONDENTS,
+    MEAN_SCORE,
+    INDEX_0_100,
+    SCALE_MIN,
+    SCALE_MAX,
+    IS_SUPPRESSED,
+    ANONYMITY_K,
+)
+
 MART_SURVEY_INDEX = Table(
     name="mart_survey_index",
     description="Construct indices per survey, group and period: the mean of respondents' "
@@ -183,13 +194,7 @@ MART_SURVEY_INDEX = Table(
         *KEY,
         *SCOPE,
         CONSTRUCT,
-        RESPONDENTS,
-        MEAN_SCORE,
-        INDEX_0_100,
-        SCALE_MIN,
-        SCALE_MAX,
-        IS_SUPPRESSED,
-        ANONYMITY_K,
+        *MEAN_FIGURES,
     ),
     primary_key=(*KEY_NAMES, "scope_type", "scope_id", "construct"),
     label="Enkätindex",
@@ -213,13 +218,7 @@ MART_SURVEY_ITEM = Table(
         QUESTION_ID,
         QUESTION_TEXT,
         CONSTRUCT,
-        RESPONDENTS,
-        MEAN_SCORE,
-        INDEX_0_100,
-        SCALE_MIN,
-        SCALE_MAX,
-        IS_SUPPRESSED,
-        ANONYMITY_K,
+        *MEAN_FIGURES,
     ),
     primary_key=(*KEY_NAMES, "scope_type", "scope_id", "question_id"),
     label="Medelvärde per fråga",
