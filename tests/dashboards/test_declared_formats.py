@@ -7,15 +7,14 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboards import declared, plan_labels, plan_report
-from dashboards.views import fact_wall
+from dashboards import declared, fact_wall_tables, plan_labels, plan_report
 
 ROLLUP = "mart_span_rollup"
 NB = "\u00a0"
 
 
 def test_every_figure_shown_is_declared_with_a_unit() -> None:
-    columns = [c for c, _ in fact_wall.MORE_FIGURES] + list(plan_report.HEADLINE)
+    columns = [c for c, _ in fact_wall_tables.MORE_FIGURES] + list(plan_report.HEADLINE)
     for column in columns:
         assert declared.field(ROLLUP, column).unit, column
     with pytest.raises(StopIteration):
@@ -37,10 +36,10 @@ def test_hr_partner_coverage_and_others_read_alike_everywhere(
 ) -> None:
     assert declared.value(ROLLUP, column, raw) == shown
     # the fact wall's table ...
-    if column in dict(fact_wall.MORE_FIGURES):
+    if column in dict(fact_wall_tables.MORE_FIGURES):
         row = {column: raw}
         kommun = {"kommun_name": "Lomma", "kommun_code": "1262"}
-        html = fact_wall.more_figures_table(row, row, "Skolan", kommun).as_raw_html()
+        html = fact_wall_tables.more_figures_table(row, row, "Skolan", kommun).as_raw_html()
         assert f">{shown}<" in html
     # ... the officials' summary ...
     if column in plan_report.HEADLINE:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import load_workbook
 
-from dashboards import downloads, queries, survey_tables, workbook
-from dashboards.views import comparison, data_quality, fact_wall, follow_up, strengths
+from dashboards import downloads, fact_wall_tables, queries, survey_tables, workbook
+from dashboards.views import comparison, data_quality, follow_up, strengths
 from pipelines.manifest import SOURCE_KINDS
 from tests.dashboards import published_fixture as fx
 
@@ -125,8 +125,8 @@ def test_hidden_survey_and_sick_leave_cells_are_empty_not_zero() -> None:
             "long_term_sick_leave_share_pct": [20.0, 50.0], "is_shown": [True, False],
         }
     )  # fmt: skip
-    frame = fact_wall.sick_leave_frame(sick)
-    formats = downloads.with_shared(frame, fact_wall.COUNTS, "pct")
+    frame = fact_wall_tables.sick_leave_frame(sick)
+    formats = downloads.with_shared(frame, fact_wall_tables.COUNTS, "pct")
     rows = cells(downloads.xlsx_bytes(frame, formats))
     assert rows[0]["Sjukfrånvaro"].value == 6.5
     assert rows[0]["Sjukfrånvaro"].number_format == '#,##0.0" %"'

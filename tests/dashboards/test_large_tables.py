@@ -8,7 +8,8 @@ from html import unescape
 
 import pandas as pd
 
-from dashboards.views import comparison, fact_wall
+from dashboards import fact_wall_tables
+from dashboards.views import comparison
 
 NB = "\u00a0"
 
@@ -39,11 +40,11 @@ def team(n: int) -> pd.DataFrame:
 
 def test_a_large_forvaltning_shows_its_largest_spans_and_says_so() -> None:
     data = team(1_700)
-    html = fact_wall.manager_table(data, "Stora förv", dt.date(2024, 3, 1), 30).as_raw_html()
+    html = fact_wall_tables.manager_table(data, "Stora förv", dt.date(2024, 3, 1), 30).as_raw_html()
     rows = body_rows(html)
-    assert len(rows) == fact_wall.TABLE_ROWS
+    assert len(rows) == fact_wall_tables.TABLE_ROWS
     assert [r[3] for r in rows] == [str(s) for s in sorted(data["employees_monthly_paid"])[::-1]][
-        : fact_wall.TABLE_ROWS
+        : fact_wall_tables.TABLE_ROWS
     ]
     assert f"de 50 med flest av 1{NB}700 chefer; alla finns i nedladdningen" in unescape(html)
     top = data.sort_values(
@@ -56,7 +57,9 @@ def test_a_large_forvaltning_shows_its_largest_spans_and_says_so() -> None:
 
 
 def test_a_small_forvaltning_shows_every_manager_without_a_note() -> None:
-    html = fact_wall.manager_table(team(12), "Liten förv", dt.date(2024, 3, 1), 30).as_raw_html()
+    html = fact_wall_tables.manager_table(
+        team(12), "Liten förv", dt.date(2024, 3, 1), 30
+    ).as_raw_html()
     assert len(body_rows(html)) == 12 and "nedladdningen" not in html
 
 

@@ -10,8 +10,7 @@ import pandas as pd
 import pytest
 from great_tables import _tbl_data
 
-from dashboards import widgets
-from dashboards.views import fact_wall
+from dashboards import fact_wall_tables, widgets
 from tests.dashboards.test_large_tables import team
 
 LIBRARY_GET = _tbl_data._get_cell.registry[_tbl_data.PdDataFrame]
@@ -61,8 +60,10 @@ def test_the_fast_cells_read_and_write_what_the_library_does() -> None:
 
 def test_a_large_table_renders_the_same_html(library_cells: None) -> None:
     data = team(300)
-    theirs = fact_wall.manager_table(data, "Stora förv", dt.date(2024, 3, 1), 30).as_raw_html()
+    theirs = fact_wall_tables.manager_table(
+        data, "Stora förv", dt.date(2024, 3, 1), 30
+    ).as_raw_html()
     _tbl_data._get_cell.register(pd.DataFrame, widgets._get_cell)
     _tbl_data._set_cell.register(pd.DataFrame, widgets._set_cell)
-    ours = fact_wall.manager_table(data, "Stora förv", dt.date(2024, 3, 1), 30).as_raw_html()
-    assert ours == theirs and ours.count("<tr>") >= fact_wall.TABLE_ROWS
+    ours = fact_wall_tables.manager_table(data, "Stora förv", dt.date(2024, 3, 1), 30).as_raw_html()
+    assert ours == theirs and ours.count("<tr>") >= fact_wall_tables.TABLE_ROWS
