@@ -8,7 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import queue
 import shutil
+import threading
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -23,7 +26,7 @@ from pipelines import unchanged
 from pipelines.extract import extract_file
 from pipelines.extract.kolada import refresh_kolada
 from pipelines.extract.parquet import write_parquet
-from pipelines.extract.pool import WORKERS_ENV, extract_workers, extraction_pool, worker_key
+from pipelines.extract.pool import WORKERS_ENV, Extractors, extraction_pool, worker_key
 from pipelines.faults import fault_point
 from pipelines.manifest import InboxFile, Manifest
 from pipelines.private_files import private_dir, write_private
@@ -153,22 +156,23 @@ def extract_all(
     on_done: Callable[[StageResult], None] | None = None,
 ) -> list[StageResult]:
     """Every file extracted and staged, in the manifest's order; on all cores when it pays."""
-    with extraction_pool(extract_workers(files), key) as pool:
-        return stage_batch(list(enumerate(files)), work_dir, key, pool, on_done)
+    with extraction_pool(files, key) as extractors:
+        return stage_batch(list(enumerate(files)), work_dir, key, extractors, on_done)
 
 
 def stage_batch(
     jobs: list[tuple[int, InboxFile]],
     work_dir: Path,
     key: bytes,
-    pool: Executor | None,
+    extractors: Extractors,
     on_done: Callable[[StageResult], None] | None = None,
 ) -> list[StageResult]:
-    """`extract_and_stage` of each (manifest position, file), in this process or on the pool.
+    """`extract_and_stage` of each (manifest position, file), in this process, on the pool or
+    both (pipelines/extract/pool.py).
 
     Results come back in the jobs' order; `on_done` sees each as it finishes (progress lines).
     """
-    if pool is None:
+    if extractors.pool is None:
         results = []
         for index, entry in jobs:
             results.append(extract_and_stage(entry, work_dir, key, index))
@@ -176,7 +180,12 @@ def stage_batch(
                 on_done(results[-1])
         return results
     try:
-        futures = [pool.submit(_stage_in_worker, entry, work_dir, index) for index, entry in jobs]
+        if extractors.beside:
+            return _stage_beside(jobs, work_dir, key, extractors.pool, on_done)
+        futures = [
+            extractors.pool.submit(_stage_in_worker, entry, work_dir, index)
+            for index, entry in jobs
+        ]
         for future in as_completed(futures) if on_done else ():
             on_done(future.result())
         return [future.result() for future in futures]
@@ -185,6 +194,59 @@ def stage_batch(
             "Inget publicerades: en process som läste filerna avslutades oväntat (slut på "
             f"minne?). Sätt {WORKERS_ENV}=1 för att läsa en fil i taget."
         ) from exc
+
+
+def _stage_beside(
+    jobs: list[tuple[int, InboxFile]],
+    work_dir: Path,
+    key: bytes,
+    pool: Executor,
+    on_done: Callable[[StageResult], None] | None,
+) -> list[StageResult]:
+    """This process takes files from the front of `jobs`; a thread hands the pool's worker one
+    file at a time from the back, so neither waits for the other until the last file."""
+    todo, lock = deque(enumerate(jobs)), threading.Lock()
+    results: list[StageResult | None] = [None] * len(jobs)
+    done: queue.SimpleQueue[StageResult] = queue.SimpleQueue()  # the worker's, for on_done
+    failed: list[BaseException] = []
+
+    def take(front: bool) -> tuple[int, tuple[int, InboxFile]] | None:
+        with lock:
+            return (todo.popleft() if front else todo.pop()) if todo else None
+
+    def feed_worker() -> None:
+        try:
+            while (job := take(front=False)) is not None:
+                n, (index, entry) = job
+                results[n] = pool.submit(_stage_in_worker, entry, work_dir, index).result()
+                done.put(results[n])
+        except BaseException as exc:  # raised in the calling thread below
+            failed.append(exc)
+
+    feeder = threading.Thread(target=feed_worker, name="extract-beside", daemon=True)
+    feeder.start()
+    try:
+        while (job := take(front=True)) is not None:
+            n, (index, entry) = job
+            results[n] = extract_and_stage(entry, work_dir, key, index)
+            for result in [results[n]] + _drained(done) if on_done else ():
+                on_done(result)
+    finally:
+        with lock:
+            todo.clear()  # on an error here, the worker's thread starts no other file
+        feeder.join()
+    if failed:
+        raise failed[0]
+    for result in _drained(done) if on_done else ():
+        on_done(result)
+    return results  # type: ignore[return-value]  # every position filled once both are done
+
+
+def _drained(done: queue.SimpleQueue) -> list:
+    items = []
+    while not done.empty():
+        items.append(done.get())
+    return items
 
 
 def _stage_in_worker(entry: InboxFile, work_dir: Path, index: int) -> StageResult:
@@ -555,9 +617,9 @@ def run_steps(
     try:
         with memory_as_failure():
             reading = [f for _, f in plan.to_read(manifest.files)]
-            with extraction_pool(extract_workers(reading), key) as pool:
+            with extraction_pool(reading, key) as extractors:
                 results = read_changed(
-                    manifest, plan, lambda jobs: stage_batch(jobs, work, key, pool)
+                    manifest, plan, lambda jobs: stage_batch(jobs, work, key, extractors)
                 )
             if plan.nothing_changed(manifest.files):
                 return results
