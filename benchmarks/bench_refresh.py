@@ -44,7 +44,7 @@ print(time.perf_counter() - start)
 
 
 STEPS_SCRIPT = """
-import functools, os, sys, threading, time
+import functools, os, resource, sys, threading, time
 from pathlib import Path
 import pipelines.refresh as r
 import warehouse.build as b
@@ -77,8 +77,9 @@ def timed(owner, name, label):
     return step
 
 threading.Thread(target=sample, daemon=True).start()
-for name in ("extract_all", "extract_and_stage", "load", "build", "publish", "discard"):
+for name in ("extract_all", "read_changed", "load", "build", "publish", "discard"):
     timed(r, name, name)
+timed(r, "extract_and_stage", "  extract_and_stage (this process)")
 for name in ("load_history", "check_history", "write_kommun_files"):
     timed(r, name, "  " + name)
 timed(wi, "run_intermediate", "    run_intermediate")
@@ -96,6 +97,8 @@ times["total (without imports)"] = [time.perf_counter() - start, time.process_ti
 print(f"{'step':32} {'wall s':>7} {'CPU s':>7} {'peak MiB':>9}")
 for label, (wall, cpu_s, top) in times.items():
     print(f"{label:32} {wall:7.2f} {cpu_s:7.2f} {top:9.0f}")
+workers = resource.getrusage(resource.RUSAGE_CHILDREN)  # every pool is shut down (waited) by now
+print(f"{'worker processes (CPU)':32} {'':7} {workers.ru_utime + workers.ru_stime:7.2f}")
 """
 
 
@@ -154,7 +157,8 @@ def marts_breakdown(store: Path, work: Path) -> None:
 
 
 def steps_breakdown(inbox: Path, work: Path) -> None:
-    """One refresh without Prefect, step by step (CPU includes DuckDB's threads)."""
+    """One refresh without Prefect, step by step (CPU includes DuckDB's threads, not the
+    worker processes': read_changed is every file's extraction, this process's and a worker's)."""
     done = subprocess.run(
         [sys.executable, "-c", STEPS_SCRIPT, str(inbox), str(work / "steps")],
         cwd=ROOT, capture_output=True, text=True, check=True,

@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -369,7 +369,7 @@ def load(
         )
     con = duckdb.connect(str(work_store), config=duckdb_config(paths.spill(refresh_id)))
     con.execute("SET enable_progress_bar = false")  # a bar per long query would litter logs
-    try:
+    with template_meanwhile(paths.root), closing(con):
         ensure_schema(con)
         kommuner = pd.DataFrame([asdict(k) for k in manifest.kommuner.values()])
         upsert_rows(con, "kommun", kommuner, key=("kommun_code",))
@@ -396,9 +396,25 @@ def load(
         record_outcome(con, refresh_id, results)
         fault_point("load")
         con.execute("CHECKPOINT")
-    finally:
-        con.close()
     return work_store, results
+
+
+@contextmanager
+def template_meanwhile(root: Path) -> Iterator[None]:
+    """The build's empty published file (`cached_template`) written in a thread while the block
+    runs: its ~330 statements run in DuckDB, which releases the GIL, beside the load's own SQL
+    (~0.25 s off a cold refresh). A failure there is left to the build, which writes it again."""
+    thread = threading.Thread(target=_try_template, args=(root,), daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+
+
+def _try_template(root: Path) -> None:
+    with suppress(Exception):
+        cached_template(root)
 
 
 def check_history(
