@@ -81,8 +81,9 @@ def test_workers_protect_every_table_exactly_as_one_process_does(
 
 
 def test_the_steps_of_a_build_share_one_pool(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Within `shared`, the second step reuses the first one's workers; without it, each step
-    starts its own. The shared pool is shut down when the block ends."""
+    """Within `shared`, the second step reuses the first one's workers (unless the first ran
+    many jobs); without it, each step starts its own. The shared pool is shut down when the
+    block ends."""
     started = []
     real_start = workers.start_pool
 
@@ -101,6 +102,13 @@ def test_the_steps_of_a_build_share_one_pool(monkeypatch: pytest.MonkeyPatch) ->
     list(pool.run(2, exec, jobs))
     list(pool.run(2, exec, jobs))
     assert len(started) == 3
+    many = [("pass",)] * (pool.KEEP_AFTER_JOBS + 1)  # a national step: its workers let go
+    with pool.shared():
+        list(pool.run(2, exec, many))
+        with pytest.raises(RuntimeError, match="shutdown"):
+            started[3].submit(exec, "pass")
+        list(pool.run(2, exec, jobs))
+        assert len(started) == 5
 
 
 def test_a_workers_error_reaches_the_caller_as_the_worker_raised_it() -> None:

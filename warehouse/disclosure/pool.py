@@ -66,7 +66,12 @@ def run(count: int, work: Callable[..., Any], jobs: Iterable[tuple]) -> Iterator
         return
     try:
         with _pool(count) as pool:
-            yield from workers.bounded(pool, work, jobs, count + SPARE)
+            done = 0
+            for result in workers.bounded(pool, work, jobs, count + SPARE):
+                done += 1
+                yield result
+        if done > KEEP_AFTER_JOBS:
+            _release(count)
     except BrokenProcessPool as exc:  # killed from outside (out of memory): no input's fault
         raise WorkerLost(
             "Inget publicerades: en process som skyddade tabellerna avslutades oväntat (slut på "
@@ -76,12 +81,16 @@ def run(count: int, work: Callable[..., Any], jobs: Iterable[tuple]) -> Iterator
 
 # The pools open in the current `shared` block, by worker count (None outside one).
 _SHARED: ContextVar[dict[int, Executor] | None] = ContextVar("disclosure_pools", default=None)
+# A shared pool is kept for the next step only after at most this many jobs: workers that
+# protected many kommuner (national) hold the memory they grew, and a step starts afresh there.
+KEEP_AFTER_JOBS = 32
 
 
 @contextmanager
 def shared() -> Iterator[None]:
     """Within the block, `run` keeps the pool it starts open for the next step that wants as
-    many workers: the build's survey and sick-leave steps pay the workers' start once."""
+    many workers (after a small step: KEEP_AFTER_JOBS): the demo's survey and sick-leave
+    steps pay the workers' start once."""
     pools: dict[int, Executor] = {}
     token = _SHARED.set(pools)
     try:
@@ -108,6 +117,13 @@ def _pool(count: int) -> Iterator[Executor]:
     except BrokenProcessPool:
         pools.pop(count).shutdown(wait=False, cancel_futures=True)  # not for the next step
         raise
+
+
+def _release(count: int) -> None:
+    """The `shared` block's pool of `count` workers shut down (the next step starts its own)."""
+    pools = _SHARED.get()
+    if pools is not None and count in pools:
+        pools.pop(count).shutdown(wait=True)
 
 
 class WorkerLost(BrokenProcessPool):
