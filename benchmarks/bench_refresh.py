@@ -49,6 +49,10 @@ from pathlib import Path
 import pipelines.refresh as r
 import warehouse.build as b
 import warehouse.intermediate as wi
+try:
+    import pipelines.stage as stage  # where extraction lives since 2026-12-01
+except ImportError:
+    stage = r
 
 page = os.sysconf("SC_PAGE_SIZE")
 rss = lambda: int(open("/proc/self/statm").read().split()[1]) * page / 2**20
@@ -79,7 +83,7 @@ def timed(owner, name, label):
 threading.Thread(target=sample, daemon=True).start()
 for name in ("extract_all", "read_changed", "load", "build", "publish", "discard"):
     timed(r, name, name)
-timed(r, "extract_and_stage", "  extract_and_stage (this process)")
+timed(stage, "extract_and_stage", "  extract_and_stage (this process)")
 for name in ("load_history", "check_history", "write_kommun_files"):
     timed(r, name, "  " + name)
 timed(wi, "run_intermediate", "    run_intermediate")

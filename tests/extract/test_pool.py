@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from pipelines import refresh
+from pipelines import stage
 from pipelines.extract import pool
 from pipelines.extract.pool import WORKERS_ENV, InvalidWorkers, extract_workers, helps
 from pipelines.manifest import load_manifest
-from pipelines.refresh import extract_all
+from pipelines.stage import extract_all
 from tests.conftest import TEST_KEY
 from warehouse import workers
 
@@ -77,13 +77,13 @@ def test_a_worker_beside_this_process_extracts_exactly_as_this_process_alone(
     monkeypatch.setattr(pool, "MIN_HELPER_BYTES", 0)
     monkeypatch.setattr(workers, "cores", lambda: 2)
     here: list[str] = []
-    real = refresh.extract_and_stage
+    real = stage.extract_and_stage
 
     def in_this_process(entry, *args):  # the worker (spawned) runs the real one unrecorded
         here.append(entry.name)
         return real(entry, *args)
 
-    monkeypatch.setattr(refresh, "extract_and_stage", in_this_process)
+    monkeypatch.setattr(stage, "extract_and_stage", in_this_process)
     seen: list[str] = []
     beside = extract_all(files, tmp_path / "beside", KEY, lambda r: seen.append(r.report.file))
 
