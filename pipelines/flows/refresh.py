@@ -45,7 +45,8 @@ def extract_validate(
     """One kommun's files: a task per kommun, not per file. Each task run has a fixed cost in
     the flow and its API server (run records, state events); at national scale that is paid
     290 times, not once per file of every kommun. With a pool, the task's thread only waits:
-    the files are read by the flow's worker processes (every core), bounded by the pool."""
+    the files are read by the flow's worker processes (every core), bounded by the pool; with
+    one worker beside it (a mid-sized inbox) the thread reads files too."""
     key = load_key()  # read inside the task so it never becomes a logged task parameter
     return steps.stage_batch(batch, work_dir, key, extractors or Extractors())
 
