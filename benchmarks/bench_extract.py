@@ -7,7 +7,8 @@ of each source kind (the per-file fixed cost shows on an inbox of many small fil
 also runs the same step from that git revision on the same inbox, in the same run, and checks
 that both produce identical staged tables and reports. The worktree runs twice: file after file
 in one process (CPU per file), and as run_steps extracts (`extract_all`: a pool of worker
-processes when the inbox is large; CPU and peak count the workers). `--profile N` prints the top
+processes when the inbox is large, one worker beside the process when it is mid-sized, as the
+demo is; CPU and peak count the workers). `--profile N` prints the top
 N functions by cumulative time instead.
 `--kommuner "0180 1480 0114"` extracts only those kommuners' files of the inbox (a copy), e.g.
 the largest and a few small ones of the national inbox.

@@ -8,6 +8,10 @@ import os
 DEBUG_ENV = "CHEFSKARTAN_DEBUG"  # set to 1 to get the traceback instead
 
 
+class RefreshFailed(Exception):
+    """The refresh stopped; nothing was published. The message is the readable report."""
+
+
 def describe_failure(exc: BaseException) -> str:
     """A Swedish sentence for an unexpected failure (full disk, permissions, a broken store)."""
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):

@@ -19,6 +19,7 @@ from schemas.kolada import configured_kpis
 from schemas.marts import MART_DISCLOSURE_REPORT, MARTS
 from schemas.model import Table, sql_literal
 from warehouse import carry as carry_marts
+from warehouse.disclosure import pool as disclosure_pool
 from warehouse.disclosure.sick_leave import protect_sick_leave
 from warehouse.disclosure.surveys import protect_surveys
 from warehouse.intermediate import (
@@ -113,9 +114,10 @@ def build_marts(
             carry_marts.prepare(con, str(carry))
             carried = carry_marts.carried_marts(mart_sql)
         con.execute("SET threads = 1")  # rows reach disclosure control in stored order
-        for step in PYTHON_STEPS:
-            if not (carried and step is protect_sick_leave):
-                step(con)
+        with disclosure_pool.shared():  # the steps' workers started once
+            for step in PYTHON_STEPS:
+                if not (carried and step is protect_sick_leave):
+                    step(con)
         con.execute("RESET threads")
         con.execute("BEGIN TRANSACTION")  # one commit for the whole file, not one per statement
         for mart in MARTS:

@@ -62,6 +62,19 @@ def process_pool(
     if workers <= 1:
         yield None
         return
+    pool = start_pool(workers, initializer, initargs)
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)  # tasks not started are dropped
+        raise
+    pool.shutdown(wait=True)
+
+
+def start_pool(
+    workers: int, initializer: Callable[..., None] | None = None, initargs: tuple = ()
+) -> ProcessPoolExecutor:
+    """A started pool of `workers` spawned processes; the caller shuts it down."""
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
@@ -70,11 +83,10 @@ def process_pool(
     )
     try:
         _start_workers(pool, workers)
-        yield pool
     except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)  # tasks not started are dropped
+        pool.shutdown(wait=True, cancel_futures=True)
         raise
-    pool.shutdown(wait=True)
+    return pool
 
 
 def bounded(

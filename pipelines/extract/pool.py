@@ -1,8 +1,9 @@
 """Extraction on the shared worker pool (warehouse/workers.py): when it pays, and the key.
 
-A small inbox is extracted in the calling process; a large one on one spawned worker per core,
-capped. The pseudonymisation key reaches each worker once, through the pool's initializer (a
-pipe), never as a per-file argument that a log or a task record could show.
+A small inbox is extracted in the calling process, a mid-sized one (the demo) there and on one
+worker beside it; a large one on one spawned worker per core, capped. The pseudonymisation key
+reaches each worker once, through the pool's initializer (a pipe), never as a per-file argument
+that a log or a task record could show.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from pipelines.manifest import InboxFile, ManifestError
 from warehouse import workers
@@ -19,6 +21,9 @@ MAX_WORKERS = 4  # each worker holds one file's frames (< ~300 MiB at Stockholm'
 # Below this many bytes of input, starting workers costs more than the cores save (the demo's
 # three kommuner are ~2.4 MB and extract in ~2 s; a worker's imports take ~1 s each).
 MIN_POOL_BYTES = 8_000_000
+# From this many bytes, one worker extracts beside the calling process: its imports take a core
+# that would idle, then it takes files from the end of the list (the demo: 2.9 -> ~2 s wall).
+MIN_HELPER_BYTES = 1_000_000
 
 _worker_key: bytes | None = None
 
@@ -52,6 +57,21 @@ def extract_workers(files: Sequence[InboxFile]) -> int:
         raise InvalidWorkers(str(exc)) from None
 
 
+def helps(files: Sequence[InboxFile]) -> bool:
+    """Whether one worker extracts beside the calling process: a mid-sized inbox, a second
+    core, and no CHEFSKARTAN_EXTRACT_WORKERS setting (which fixes the pool as it says)."""
+    try:
+        setting = workers.configured(WORKERS_ENV)
+    except workers.InvalidWorkers as exc:
+        raise InvalidWorkers(str(exc)) from None
+    return (
+        setting is None
+        and len(files) > 1
+        and workers.cores() > 1
+        and MIN_HELPER_BYTES <= _input_bytes(files) < MIN_POOL_BYTES
+    )
+
+
 def _input_bytes(files: Sequence[InboxFile]) -> int:
     total = 0
     for entry in files:
@@ -62,11 +82,28 @@ def _input_bytes(files: Sequence[InboxFile]) -> int:
     return total
 
 
+@dataclass(frozen=True)
+class Extractors:
+    """Who extracts: `pool`'s workers (None: the calling process alone) and, when `beside`,
+    the calling process too (the pool's one worker takes files from the end of the list)."""
+
+    pool: Executor | None = None
+    beside: bool = False
+
+
 @contextmanager
-def extraction_pool(count: int, key: bytes) -> Iterator[Executor | None]:
-    """A process pool of `count` workers holding `key` (None when 1: extract in this process)."""
-    with workers.process_pool(count, _set_worker_key, (key,)) as pool:
-        yield pool
+def extraction_pool(files: Sequence[InboxFile], key: bytes) -> Iterator[Extractors]:
+    """The extractors for `files`: a pool of `extract_workers` workers holding `key`, or the
+    calling process with one such worker beside it (`helps`), or the calling process alone."""
+    if helps(files):
+        pool = workers.start_pool(1, _set_worker_key, (key,))
+        try:
+            yield Extractors(pool, beside=True)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        return
+    with workers.process_pool(extract_workers(files), _set_worker_key, (key,)) as pool:
+        yield Extractors(pool)
 
 
 def _set_worker_key(key: bytes) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipelines import refresh as steps
 from pipelines import run_report, unchanged
-from pipelines.extract.pool import check_settings, extract_workers, extraction_pool
+from pipelines.extract.pool import Extractors, check_settings, extraction_pool
 from pipelines.manifest import InboxFile, Manifest, ManifestError, load_manifest
 from pipelines.personnummer import MissingKey, load_key
 from pipelines.unchanged import Plan
@@ -41,14 +40,15 @@ def extract_validate(
     kommun_code: str,
     batch: list[tuple[int, InboxFile]],
     work_dir: Path,
-    pool: Executor | None = None,
+    extractors: Extractors | None = None,
 ) -> list[steps.StageResult]:
     """One kommun's files: a task per kommun, not per file. Each task run has a fixed cost in
     the flow and its API server (run records, state events); at national scale that is paid
     290 times, not once per file of every kommun. With a pool, the task's thread only waits:
-    the files are read by the flow's worker processes (every core), bounded by the pool."""
+    the files are read by the flow's worker processes (every core), bounded by the pool; with
+    one worker beside it (a mid-sized inbox) the thread reads files too."""
     key = load_key()  # read inside the task so it never becomes a logged task parameter
-    return steps.stage_batch(batch, work_dir, key, pool)
+    return steps.stage_batch(batch, work_dir, key, extractors or Extractors())
 
 
 def kommun_batches(files: list[InboxFile]) -> dict[str, list[tuple[int, InboxFile]]]:
@@ -229,13 +229,14 @@ def _extract(work: Path, manifest: Manifest, plan: Plan, key: bytes) -> list[ste
     """The files the plan reads, a task per kommun, progress on stderr as each kommun is done."""
     done, total = 0, len(plan.to_read(manifest.files))
     reading = [entry for _, entry in plan.to_read(manifest.files)]
-    with extraction_pool(extract_workers(reading), key) as pool:
+    with extraction_pool(reading, key) as extractors:
 
         def extract(jobs: list[tuple[int, InboxFile]]) -> list[steps.StageResult]:
             nonlocal done
             batches = batches_of(jobs)
             futures = [
-                extract_validate.submit(code, batch, work, pool) for code, batch in batches.items()
+                extract_validate.submit(code, batch, work, extractors)
+                for code, batch in batches.items()
             ]
             for future in as_completed(futures):
                 for result in future.result():

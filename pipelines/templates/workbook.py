@@ -5,11 +5,6 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from dashboards.inert import inert, inert_workbook
 
 MAX_ROWS = 2000
@@ -27,6 +22,13 @@ def write_xlsx(
 ) -> Path:
     """Headers with their description as a cell comment, required ones coloured; `lists` maps
     field -> a list formula (e.g. '"ja,nej"' or "Indikatorer!$A$2:$A$20")."""
+    # imported here: extraction reads the templates' headers, and every extraction worker
+    # would pay openpyxl's import (~0.2 s) for a workbook it never writes
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     book = Workbook()
     sheet = book.active
     sheet.title = sheet_title

@@ -9,10 +9,13 @@ import pandas as pd
 import pytest
 import yaml
 
-from pipelines.extract.pool import WORKERS_ENV, InvalidWorkers, extract_workers
+from pipelines import stage
+from pipelines.extract import pool
+from pipelines.extract.pool import WORKERS_ENV, InvalidWorkers, extract_workers, helps
 from pipelines.manifest import load_manifest
-from pipelines.refresh import extract_all
+from pipelines.stage import extract_all
 from tests.conftest import TEST_KEY
+from warehouse import workers
 
 KEY = TEST_KEY.encode()
 
@@ -63,15 +66,50 @@ def test_a_pool_of_processes_extracts_exactly_as_one_process(
     assert not any(r.staged for r in pooled if r.report.source == "hr_roster")
 
 
+def test_a_worker_beside_this_process_extracts_exactly_as_this_process_alone(
+    demo_inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A mid-sized inbox: this process takes files from the front, one worker from the back;
+    the worker reads some of them and every result is the same, in the manifest's order."""
+    files = load_manifest(small_inbox(demo_inbox, tmp_path / "inbox")).files
+    monkeypatch.delenv(WORKERS_ENV, raising=False)
+    alone = extract_all(files, tmp_path / "alone", KEY)
+    monkeypatch.setattr(pool, "MIN_HELPER_BYTES", 0)
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    here: list[str] = []
+    real = stage.extract_and_stage
+
+    def in_this_process(entry, *args):  # the worker (spawned) runs the real one unrecorded
+        here.append(entry.name)
+        return real(entry, *args)
+
+    monkeypatch.setattr(stage, "extract_and_stage", in_this_process)
+    seen: list[str] = []
+    beside = extract_all(files, tmp_path / "beside", KEY, lambda r: seen.append(r.report.file))
+
+    assert 0 < len(here) < len(files)  # both extracted
+    assert sorted(seen) == sorted(e.name for e in files)  # a progress call per file
+    assert [r.report.text() for r in beside] == [r.report.text() for r in alone]
+    assert [(s.table, s.parquet.name) for r in beside for s in r.staged] == [
+        (s.table, s.parquet.name) for r in alone for s in r.staged
+    ]
+    assert all(a.equals(b) for a, b in zip(staged(alone), staged(beside), strict=True))
+
+
 def test_the_pool_starts_only_when_the_inbox_pays_for_it(
     demo_inbox: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     files = load_manifest(demo_inbox).files
     monkeypatch.delenv(WORKERS_ENV, raising=False)
-    assert extract_workers(files) == 1  # the demo: ~2.4 MB, faster in one process
+    assert extract_workers(files) == 1  # the demo: ~2.4 MB, no pool of its own
+    assert helps(files) == (workers.cores() > 1)  # but one worker beside this process
+    assert not helps(files[:1])
     monkeypatch.setenv(WORKERS_ENV, "3")
     assert extract_workers(files) == 3
+    assert not helps(files)  # the setting fixes the pool
     assert extract_workers(files[:2]) == 2  # never more workers than files
+    monkeypatch.setenv(WORKERS_ENV, "1")
+    assert not helps(files)
     for bad in ("0", "två", "-1"):
         monkeypatch.setenv(WORKERS_ENV, bad)
         with pytest.raises(InvalidWorkers, match=WORKERS_ENV):

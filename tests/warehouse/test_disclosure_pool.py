@@ -15,6 +15,7 @@ from pipelines.manifest import ManifestError
 from pipelines.refresh import check_before_refresh
 from schemas.kolada import configured_kpis
 from schemas.model import sql_literal
+from warehouse import workers
 from warehouse.build import catalogue_frame
 from warehouse.disclosure import pool, sick_leave, sick_leave_rule, survey_rule, surveys
 from warehouse.intermediate import run_intermediate
@@ -42,37 +43,72 @@ def _in_main_process_only(*args, **kwargs):
     raise AssertionError("protected in the main process, not on the workers")
 
 
-def test_workers_protect_every_table_exactly_as_the_refresh_did_in_one_process(
-    demo_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The demo refresh protected each table in its own process (too small for a pool) and
-    cached the rows with a fingerprint of their inputs and the rule's code; protected again from
-    scratch on two workers, every table gets the same fingerprint and the very same rows."""
-    store = shutil.copy(demo_warehouse / "store.duckdb", tmp_path / "store.duckdb")
-    con = _build_connection(Path(store))
-    serial = {table: _rows(con, table) for table in CACHES}
-    cells, atoms = (
-        con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-        for t in ("int_survey_cell", "int_sick_leave_atom")
-    )
-    monkeypatch.delenv(pool.WORKERS_ENV, raising=False)
-    assert pool.workers_for(3, cells, surveys.MIN_POOL_CELLS) == 1  # the demo: no pool
-    assert pool.workers_for(9, atoms, sick_leave.MIN_POOL_ATOMS) == 1
+def _drop_caches(con: duckdb.DuckDBPyConnection) -> None:
     for (table,) in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = 'store' AND "
         "(table_name LIKE 'cache_%' OR table_name LIKE 'survey_release_%')"
     ).fetchall():
         con.execute(f"DROP TABLE store.main.{table}")  # nothing cached, never published
 
+
+def test_workers_protect_every_table_exactly_as_one_process_does(
+    demo_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Protected from scratch in one process and again on two workers, every table gets the
+    same fingerprint and the very same rows (cached with a fingerprint of their inputs and the
+    rule's code), as the refresh cached them."""
+    store = shutil.copy(demo_warehouse / "store.duckdb", tmp_path / "store.duckdb")
+    con = _build_connection(Path(store))
+    refreshed = {table: _rows(con, table) for table in CACHES}
+    _drop_caches(con)
+    monkeypatch.setenv(pool.WORKERS_ENV, "1")
+    surveys.protect_surveys(con)
+    sick_leave.protect_sick_leave(con)
+    serial = {table: _rows(con, table) for table in CACHES}
+    _drop_caches(con)
+
     monkeypatch.setenv(pool.WORKERS_ENV, "2")
     monkeypatch.setattr(survey_rule, "protect_survey", _in_main_process_only)
     monkeypatch.setattr(sick_leave_rule, "protect_kommun_period", _in_main_process_only)
-    surveys.protect_surveys(con)
-    sick_leave.protect_sick_leave(con)
+    with pool.shared():
+        surveys.protect_surveys(con)
+        sick_leave.protect_sick_leave(con)
 
     assert all(not serial[table].empty for table in CACHES if "group_cut" not in table)
     for table in CACHES:
         pd.testing.assert_frame_equal(_rows(con, table), serial[table])
+        pd.testing.assert_frame_equal(refreshed[table], serial[table])
+
+
+def test_the_steps_of_a_build_share_one_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Within `shared`, the second step reuses the first one's workers (unless the first ran
+    many jobs); without it, each step starts its own. The shared pool is shut down when the
+    block ends."""
+    started = []
+    real_start = workers.start_pool
+
+    def counted(*args, **kwargs):
+        started.append(real_start(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(workers, "start_pool", counted)
+    jobs = [("pass",), ("pass",), ("pass",)]
+    with pool.shared():
+        list(pool.run(2, exec, jobs))
+        list(pool.run(2, exec, jobs))
+        assert len(started) == 1
+    with pytest.raises(RuntimeError, match="shutdown"):
+        started[0].submit(exec, "pass")
+    list(pool.run(2, exec, jobs))
+    list(pool.run(2, exec, jobs))
+    assert len(started) == 3
+    many = [("pass",)] * (pool.KEEP_AFTER_JOBS + 1)  # a national step: its workers let go
+    with pool.shared():
+        list(pool.run(2, exec, many))
+        with pytest.raises(RuntimeError, match="shutdown"):
+            started[3].submit(exec, "pass")
+        list(pool.run(2, exec, jobs))
+        assert len(started) == 5
 
 
 def test_a_workers_error_reaches_the_caller_as_the_worker_raised_it() -> None:
@@ -108,6 +144,11 @@ def test_the_pool_starts_only_when_the_tables_pay_for_it(monkeypatch: pytest.Mon
     assert pool.workers_for(290, national_cells, surveys.MIN_POOL_CELLS) == every_core
     assert pool.workers_for(290, national_atoms, sick_leave.MIN_POOL_ATOMS) == every_core
     assert pool.workers_for(1, national_cells, surveys.MIN_POOL_CELLS) == 1  # one table
+    demo_cells, demo_atoms = 19_000, 3_400  # protected in ~1.7 s and ~2.2 s in one process
+    assert pool.workers_for(3, demo_cells, surveys.MIN_POOL_CELLS) == min(3, every_core)
+    assert pool.workers_for(9, demo_atoms, sick_leave.MIN_POOL_ATOMS) == every_core
+    assert pool.workers_for(3, 2_000, surveys.MIN_POOL_CELLS) == 1  # a test's tiny tables
+    assert pool.workers_for(9, 300, sick_leave.MIN_POOL_ATOMS) == 1
     monkeypatch.setenv(pool.WORKERS_ENV, "1")
     assert pool.workers_for(290, national_cells, surveys.MIN_POOL_CELLS) == 1
     monkeypatch.setenv(pool.WORKERS_ENV, "3")

@@ -36,8 +36,9 @@ COLUMNS = ["kommun_code", "period_date", "cell_kind", "scope_type", "scope_id", 
 CACHE_KEY = {"kommun_code": "VARCHAR", "period_date": "DATE"}
 CACHE_COLUMNS = {**dict.fromkeys(COLUMNS[2:8], "VARCHAR"), "is_shown": "BOOLEAN",
                  "suppression": "VARCHAR"}  # fmt: skip
-# Atoms to protect before workers pay for their start (the demo's 3.4k take 2.2 s in one process)
-MIN_POOL_ATOMS = 12_000
+# Atoms to protect before two workers pay for their start (~0.2 s of CPU each, paid once per
+# build: pool.shared); the demo's 3.4k take 2.2 s in one process, this many about 1 s
+MIN_POOL_ATOMS = 1_500
 
 
 @dataclass(frozen=True)

@@ -50,8 +50,9 @@ ROWS, CUT_ROWS = "int_survey_suppression_rows", "int_survey_group_cut_rows"  # r
 _ROW_COLUMNS = {"measure_id": "VARCHAR", "cell_id": "VARCHAR", "suppression": "VARCHAR",
                 "snapshot": "INTEGER"}  # fmt: skip
 _CUT_COLUMNS = {"group_name": "VARCHAR"}
-# Cell rows to protect before workers pay for their start (the demo's 19k take 1.7 s in one process)
-MIN_POOL_CELLS = 60_000
+# Cell rows to protect before two workers pay for their start (~0.2 s of CPU each, paid once per
+# build: pool.shared); the demo's 19k take 1.7 s in one process, this many about 0.9 s
+MIN_POOL_CELLS = 10_000
 
 
 def protect_surveys(con: duckdb.DuckDBPyConnection, catalog: str | None = CATALOG) -> None:
