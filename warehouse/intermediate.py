@@ -37,16 +37,6 @@ DISCLOSURE_INPUTS = (
     "int_survey_atom",
     "int_survey_atom_bound",
 )
-# Leading columns that are unique in these tables, so ordering by them alone gives the same
-# order as ORDER BY ALL without comparing the rest (int_survey_cell's sort was 7.5 CPU s at
-# national scale, 2.8 on its key). measure_type and measure_ref, between measure_id and cell_id,
-# are parts of measure_id and cannot reorder it. tests/warehouse/test_intermediate_order.py
-# checks the keys are unique and the orders equal.
-SORT_KEYS = {
-    "int_survey_cell": (
-        "kommun_code", "period_date", "survey_id", "respondent_role", "measure_id", "cell_id"
-    ),
-}
 # DuckDB's buffer limit per connection: beyond it, intermediates spill to the work folder
 # instead of growing the process (the build held ~3 GiB at national scale before). Operators
 # whose state does not spill (list aggregates: mart_span_rollup had two, and ran the national
@@ -114,12 +104,7 @@ def run_intermediate(con: duckdb.DuckDBPyConnection, temp: bool = True) -> None:
         con.execute(sql)
     for name in DISCLOSURE_INPUTS:
         kind = "TEMP TABLE" if temp else "TABLE"
-        con.execute(f"CREATE OR REPLACE {kind} {name} AS FROM {name} ORDER BY {sort_order(name)}")
-
-
-def sort_order(name: str) -> str:
-    """The ORDER BY that stores a disclosure input in the order of ORDER BY ALL."""
-    return ", ".join(SORT_KEYS[name]) if name in SORT_KEYS else "ALL"
+        con.execute(f"CREATE OR REPLACE {kind} {name} AS FROM {name} ORDER BY ALL")
 
 
 @contextmanager
