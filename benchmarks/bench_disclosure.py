@@ -47,6 +47,14 @@ process's DuckDB limit at 512MB while disclosure runs (pool.bounded_memory), the
 disclosure on two workers: peak of the process tree 834 MiB (protect_surveys before: 1326 MiB,
 its main process alone 1314), CPU 317 + 159 s (noisy: load 10); every row of the three protection tables the
 same as the original code's in one process (316,327 sick-leave, 3,240,999 survey, 666 group cut).
+Measured 2026-12-01 (national store, first publication, protect_surveys alone in one process on
+precomputed intermediates, load average 5-7 on 2 shared cores: compare CPU), main -> the proof's
+LPs on one HiGHS instance per process, block signatures by reduceat, rows back as Arrow, column
+names asked once: 248.4 -> 226.7 s CPU (protect_tables 167.3 -> 157.7, the rows back 14.0 -> 6.2,
+reading inputs 13.5 -> 11.3); int_survey_suppression (3,240,999 rows) and the group cut (666)
+the same row by row. int_survey_published_cell from the suppression rows instead of joining
+int_survey_cell again: 14.0 -> 10.5 s CPU, the same 3,006,144 rows (and the other released tables).
+With it, the whole step 248.4 -> 221.8 s CPU (load 7-14; after the rule: 26.7 -> 16.1 s), the same rows.
 """
 
 from __future__ import annotations

@@ -73,3 +73,30 @@ def test_the_proof_only_settles_audits_the_lps_find_nothing_in() -> None:
         else:
             outcomes["lps_found_nothing"] += 1
     assert all(n > 10 for n in outcomes.values()), outcomes  # every path was exercised
+
+
+def test_blocks_are_those_of_the_atoms_signatures() -> None:
+    """certify._block_ids sums each atom's salts in one run per atom; the blocks are exactly
+    those of summing them cell by cell (np.add.at, as before), on random tables."""
+    from warehouse.disclosure.certify import _block_ids
+
+    rng = np.random.default_rng(7)
+    compared = 0
+    for _ in range(100):
+        table, hidden, _k = random_table(rng)
+        published = [c for c in table.cells if c not in hidden]
+        sizes, flat = table.matrix().rows(published)
+        owner = np.repeat(np.arange(len(published)), sizes)
+        salt = np.random.default_rng(0).integers(1, 2**62, size=(len(published), 2))
+        signature = np.zeros((len(table.atoms), 2), dtype=np.int64)
+        np.add.at(signature[:, 0], flat, salt[owner, 0])
+        np.add.at(signature[:, 1], flat, salt[owner, 1])
+        _, expected = np.unique(signature, axis=0, return_inverse=True)
+        blocks = _block_ids(table, published)
+        if blocks is None:
+            continue
+        # the same partition of atoms (block numbers may differ only by their order)
+        pairs = set(zip(blocks.tolist(), expected.ravel().tolist(), strict=True))
+        assert len(pairs) == len(set(blocks.tolist())) == len(set(expected.ravel().tolist()))
+        compared += 1
+    assert compared > 50

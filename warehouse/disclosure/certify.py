@@ -86,8 +86,11 @@ def _block_ids(table: LinkedTable, published: list[str]) -> np.ndarray | None:
     owner = np.repeat(np.arange(len(published)), sizes)
     salt = np.random.default_rng(0).integers(1, 2**62, size=(len(published), 2), dtype=np.int64)
     signature = np.zeros((n, 2), dtype=np.int64)
-    np.add.at(signature[:, 0], flat, salt[owner, 0])  # wraps around on overflow: still a hash
-    np.add.at(signature[:, 1], flat, salt[owner, 1])
+    if len(flat):  # each atom's salts summed in one run (wraps around on overflow: still a hash)
+        by_atom = np.argsort(flat, kind="stable")
+        atoms = flat[by_atom]
+        starts = np.flatnonzero(np.r_[True, atoms[1:] != atoms[:-1]])
+        signature[atoms[starts]] = np.add.reduceat(salt[owner[by_atom]], starts, axis=0)
     order = np.lexsort((signature[:, 1], signature[:, 0]))
     ordered = signature[order]
     new = np.r_[True, (ordered[1:] != ordered[:-1]).any(axis=1)]

@@ -138,9 +138,14 @@ def _table_starts(rows: pa.Table) -> list[int]:
 
 
 def _columns(con: duckdb.DuckDBPyConnection, sql: str) -> Columns:
-    """`sql`'s columns without the key, with no rows."""
-    names = [d[0] for d in con.execute(f"SELECT * FROM ({sql}) LIMIT 0").description]
-    return {name: [] for name in names[len(SURVEY_KEY) :]}
+    """`sql`'s columns without the key, with no rows (the names asked once per query: they are
+    the query's own select list, the same for every kommun)."""
+    if sql not in _NAMES:
+        _NAMES[sql] = [d[0] for d in con.execute(f"SELECT * FROM ({sql}) LIMIT 0").description]
+    return {name: [] for name in _NAMES[sql][len(SURVEY_KEY) :]}
+
+
+_NAMES: dict[str, list[str]] = {}  # query -> its column names
 
 
 def _digest_sql(sql: str) -> str:

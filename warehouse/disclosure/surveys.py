@@ -15,10 +15,13 @@ and a warning naming them goes to mart_data_quality and mart_disclosure_report.
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import chain
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from warehouse.disclosure import pool, survey_rule
 from warehouse.disclosure.cache import (
@@ -153,17 +156,32 @@ def _kommun_job(
     return tables, kommun
 
 
-def _frames(keys: list[tuple], results: list[tuple]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _frames(keys: list[tuple], results: list[tuple]) -> tuple[pa.Table, pa.Table]:
     """The suppression rows and dropped groups of one kommun's survey tables (`keys`, in the
-    order of their `results` from survey_rule.protect_tables)."""
-    parts, cuts = [], []
-    for key, (columns, dropped) in zip(keys, results, strict=True):
-        frame = pd.DataFrame(columns)
-        frame["snapshot"] = frame["snapshot"].astype("Int64")
-        parts.append(frame.assign(**dict(zip(SURVEY_KEY, key, strict=True))))
-        cuts += [(*key, group) for group in dropped]
-    rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    return rows, pd.DataFrame(cuts, columns=[*SURVEY_KEY, "group_name"])
+    order of their `results` from survey_rule.protect_tables), as Arrow tables: each table's key
+    repeated over its rows by one `take`, the columns joined as lists (no frame per table)."""
+    lengths = [len(columns["cell_id"]) for columns, _ in results]
+    rows = _keyed(keys, lengths)
+    for name in _ROW_COLUMNS:
+        values = list(chain.from_iterable(columns[name] for columns, _ in results))
+        rows[name] = pa.array(values, type=pa.int64() if name == "snapshot" else pa.string())
+    dropped = [groups for _, groups in results]
+    cuts = _keyed(keys, [len(groups) for groups in dropped])
+    cuts["group_name"] = pa.array(list(chain.from_iterable(dropped)), type=pa.string())
+    return pa.table(rows), pa.table(cuts)
+
+
+def _keyed(keys: list[tuple], lengths: list[int]) -> dict[str, pa.Array]:
+    """The key columns of `lengths[i]` rows of each table `keys[i]`, in order."""
+    repeat = pa.array(np.repeat(np.arange(len(keys), dtype=np.int64), lengths))
+    columns = list(zip(*keys, strict=True)) if keys else [()] * len(SURVEY_KEY)
+    return {
+        name: pa.array(
+            [v.date() for v in values] if name == "period_date" else list(values),
+            type=pa.date32() if name == "period_date" else pa.string(),
+        ).take(repeat)
+        for name, values in zip(SURVEY_KEY, columns, strict=True)
+    }
 
 
 def _digest(history: History | None) -> str | None:
@@ -177,8 +195,8 @@ def _caches(con: duckdb.DuckDBPyConnection, catalog: str | None) -> tuple[Result
     )
 
 
-def _append(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    if frame.empty:
+def _append(con: duckdb.DuckDBPyConnection, table: str, frame: pa.Table) -> None:
+    if not frame.num_rows:
         return
     with registered(con, f"{table}_frame", frame):
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {table}_frame")

@@ -45,15 +45,21 @@ LEFT JOIN held_count r
 
 -- Every item, construct and time figure's cell with its suppression, scope and released figure:
 -- the join the survey marts share, made once (each mart built the cell-sized hash tables again).
+-- Disclosure control wrote a suppression row for every cell and measure of int_survey_cell (its
+-- cells x its measures, per survey table), so those rows stand for the cells here: joining
+-- int_survey_cell again on the long text keys spilled at national scale.
 CREATE OR REPLACE TEMP TABLE int_survey_published_cell AS
-SELECT c.kommun_code, c.period_date, c.survey_id, c.respondent_role, c.measure_id,
-       c.measure_type, c.measure_ref, c.cell_id,
+SELECT x.kommun_code, x.period_date, x.survey_id, x.respondent_role, x.measure_id,
+       x.measure_type, x.measure_ref, x.cell_id,
        s.scope_type, s.scope_id, s.scope_name, s.forvaltning_id, s.forvaltning_name,
        x.is_suppressed, f.n, f.mean_value
-FROM int_survey_cell c
-JOIN int_survey_suppression x
-  USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
+FROM (
+    SELECT kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id,
+           is_suppressed, split_part(measure_id, ':', 1) AS measure_type,
+           measure_id[position(':' IN measure_id) + 1:] AS measure_ref
+    FROM int_survey_suppression
+) x
 JOIN int_survey_scope s USING (kommun_code, period_date, survey_id, respondent_role, cell_id)
 LEFT JOIN int_survey_released_figure f
   USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
-WHERE c.measure_type IN ('item', 'construct', 'time');
+WHERE x.measure_type IN ('item', 'construct', 'time');
