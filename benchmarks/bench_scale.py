@@ -47,12 +47,15 @@ per_manager, rollup = span_figures(Path(sys.argv[1]), sys.argv[2].encode())
 per_manager.to_parquet(sys.argv[3])
 """
 PAGE = os.sysconf("SC_PAGE_SIZE")
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _tree_rss(root: int) -> int:
-    """Bytes resident in `root` and all its descendants, from /proc."""
+def tree(root: int) -> tuple[dict[int, int], float]:
+    """RSS bytes of root and each descendant, and their CPU seconds (reaped children's
+    included), from /proc."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
+    ticks: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -61,14 +64,22 @@ def _tree_rss(root: int) -> int:
             fields = stat[stat.rindex(")") + 2 :].split()
             children.setdefault(int(fields[1]), []).append(int(entry.name))
             rss[int(entry.name)] = int(fields[21]) * PAGE
+            ticks[int(entry.name)] = sum(int(f) for f in fields[11:15])
         except (OSError, ValueError, IndexError):
             continue
-    total, todo = 0, [root]
+    found, cpu, todo = {}, 0, [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        if pid in rss:
+            found[pid] = rss[pid]
+            cpu += ticks[pid]
         todo += children.get(pid, [])
-    return total
+    return found, cpu / TICKS
+
+
+def _tree_rss(root: int) -> int:
+    """Bytes resident in `root` and all its descendants."""
+    return sum(tree(root)[0].values())
 
 
 def communicate_with_peak(proc: subprocess.Popen) -> tuple[bytes | str, bytes | str, int]:

@@ -162,9 +162,10 @@ def test_the_pool_starts_only_when_the_tables_pay_for_it(monkeypatch: pytest.Mon
 def test_the_main_process_holds_less_memory_while_disclosure_runs_and_gets_it_back(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The build's connection has a 1GB limit; inside disclosure it is the smaller one, after it
-    the one it had; a connection already below it is left alone."""
+    """The build's connection has a 1GB limit (CHEFSKARTAN_DUCKDB_MEMORY=1GB); inside disclosure
+    it is the smaller one, after it the one it had; a connection already below it is left alone."""
     monkeypatch.delenv(pool.MEMORY_ENV, raising=False)
+    monkeypatch.setattr(pool, "MEMORY_LIMIT", "1GB")  # the build's own, set back exactly
 
     def limit(con: duckdb.DuckDBPyConnection) -> str:
         return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
