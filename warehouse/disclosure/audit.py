@@ -17,6 +17,7 @@ one of them and audit again.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 from collections import defaultdict
@@ -236,13 +237,9 @@ def certified(
 # banner kept off stdout) cost a tenth of each proof. Its answers only ever end in True
 # (proven, whatever vertex HiGHS took) or in the audit's own LPs on a fresh solver, so reusing
 # it cannot change a violation or the cells one names.
-_PROOF_SOLVER: list[highspy.Highs] = []
-
-
+@functools.cache
 def _proof_solver() -> highspy.Highs:
-    if not _PROOF_SOLVER:
-        _PROOF_SOLVER.append(_solver())
-    return _PROOF_SOLVER[0]
+    return _solver()
 
 
 def _lp_violations(
