@@ -56,8 +56,7 @@ for name in ("read_changed", "archive_inputs", "load", "load_history", "check_hi
     wrap(r, name)
 for name in ("build_marts", "run_check_files"):
     wrap(b, name)
-b.PYTHON_STEPS = tuple(wrap(type("S", (), {f.__name__: staticmethod(f)}), f.__name__)
-                       for f in b.PYTHON_STEPS)
+wrap(b.disclosure_pool, "protect", "disclosure")  # the survey and sick-leave steps, together
 inner_create = b.create_mart
 def create_mart(con, mart, *args, **kwargs):
     note("start", mart.name)

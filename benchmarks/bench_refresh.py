@@ -50,7 +50,23 @@ print(time.perf_counter() - start)
 """
 
 
-STEPS_SCRIPT = """
+# The disclosure steps' timer, for both scripts below: one timer around pool.protect (the steps
+# run together on one pool since 2026-12-01), or one per step on older code (--before REF).
+DISCLOSURE_TIMER = """
+def time_disclosure(indent):
+    pool = getattr(b, "disclosure_pool", None)
+    if hasattr(pool, "protect"):
+        timed(pool, "protect", indent + "disclosure (surveys + sick leave)")
+        return
+    class Disclosure:
+        pass
+    for f in b.PYTHON_STEPS:
+        setattr(Disclosure, f.__name__, staticmethod(f))
+    b.PYTHON_STEPS = tuple(timed(Disclosure, f.__name__, indent + f.__name__)
+                           for f in b.PYTHON_STEPS)
+"""
+STEPS_SCRIPT = (
+    """
 import functools, os, resource, sys, threading, time
 from pathlib import Path
 import pipelines.refresh as r
@@ -95,12 +111,10 @@ for name in ("load_history", "check_history", "write_kommun_files"):
     timed(r, name, "  " + name)
 timed(wi, "run_intermediate", "    run_intermediate")
 timed(b, "create_mart", f"    create_mart ({len(b.MARTS)} marts)")
-class Disclosure:  # holds build.PYTHON_STEPS' functions so that they can be wrapped
-    pass
-
-for f in b.PYTHON_STEPS:
-    setattr(Disclosure, f.__name__, staticmethod(f))
-b.PYTHON_STEPS = tuple(timed(Disclosure, f.__name__, "    " + f.__name__) for f in b.PYTHON_STEPS)
+"""
+    + DISCLOSURE_TIMER
+    + """
+time_disclosure("    ")
 timed(r.builder, "build_marts", "  build_marts")
 start, cpu = time.perf_counter(), time.process_time()
 r.run_steps(Path(sys.argv[1]), Path(sys.argv[2]), b"benchmark-key")
@@ -111,9 +125,11 @@ for label, (wall, cpu_s, top) in times.items():
 workers = resource.getrusage(resource.RUSAGE_CHILDREN)  # every pool is shut down (waited) by now
 print(f"{'worker processes (CPU)':32} {'':7} {workers.ru_utime + workers.ru_stime:7.2f}")
 """
+)
 
 
-MARTS_SCRIPT = """
+MARTS_SCRIPT = (
+    """
 import functools, shutil, sys, time
 from pathlib import Path
 import warehouse.build as b
@@ -140,12 +156,10 @@ def timed(owner, name, label=None):
 
 timed(b, "create_mart")
 timed(b, "run_intermediate", "  run_intermediate")
-class Disclosure:  # holds build.PYTHON_STEPS' functions so that they can be wrapped
-    pass
-
-for f in b.PYTHON_STEPS:
-    setattr(Disclosure, f.__name__, staticmethod(f))
-b.PYTHON_STEPS = tuple(timed(Disclosure, f.__name__, "  " + f.__name__) for f in b.PYTHON_STEPS)
+"""
+    + DISCLOSURE_TIMER
+    + """
+time_disclosure("  ")
 timed(b, "build_marts", "build_marts")
 timed(kf, "write_kommun_files", "write_kommun_files")
 template = work / kf.TEMPLATE_NAME
@@ -156,6 +170,7 @@ print(f"{'step':32} {'wall s':>7} {'CPU s':>7}")
 for label, (wall, cpu_s) in times.items():
     print(f"{label:32} {wall:7.2f} {cpu_s:7.2f}")
 """
+)
 
 
 def marts_breakdown(store: Path, work: Path) -> None:

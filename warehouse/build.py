@@ -20,8 +20,8 @@ from schemas.marts import MART_DISCLOSURE_REPORT, MARTS
 from schemas.model import Table, sql_literal
 from warehouse import carry as carry_marts
 from warehouse.disclosure import pool as disclosure_pool
-from warehouse.disclosure.sick_leave import protect_sick_leave
-from warehouse.disclosure.surveys import protect_surveys
+from warehouse.disclosure.sick_leave import SickLeaveStep
+from warehouse.disclosure.surveys import SurveyStep
 from warehouse.intermediate import (
     SQL_DIR,
     computed_for,
@@ -51,8 +51,9 @@ REFERENCE_COLUMNS = {  # column -> DuckDB type of the reference_point temp table
 # no key constraints in the file DuckDB 1.0 opens it (benchmarks/bench_reader_versions.py).
 PUBLISHED_STORAGE_VERSION = "v1.0.0"
 COMBINED_NAME = "chefskartan.duckdb"
-# Steps in Python between the intermediate SQL and the marts (disclosure control is iterative).
-PYTHON_STEPS = (protect_surveys, protect_sick_leave)
+# Steps in Python between the intermediate SQL and the marts (disclosure control is iterative),
+# run together on one worker pool (warehouse/disclosure/pool.py `protect`).
+PYTHON_STEPS = (SurveyStep, SickLeaveStep)
 
 
 # A mart's SQL that sorts its rows itself (the outer ORDER BY of its last line).
@@ -114,10 +115,8 @@ def build_marts(
             carry_marts.prepare(con, str(carry))
             carried = carry_marts.carried_marts(mart_sql)
         con.execute("SET threads = 1")  # rows reach disclosure control in stored order
-        with disclosure_pool.shared():  # the steps' workers started once
-            for step in PYTHON_STEPS:
-                if not (carried and step is protect_sick_leave):
-                    step(con)
+        steps = [step(con) for step in PYTHON_STEPS if not (carried and step is SickLeaveStep)]
+        disclosure_pool.protect(con, steps)  # on one pool: the steps' workers started once
         con.execute("RESET threads")
         con.execute("BEGIN TRANSACTION")  # one commit for the whole file, not one per statement
         for mart in MARTS:

@@ -99,8 +99,10 @@ def extraction_pool(files: Sequence[InboxFile], key: bytes) -> Iterator[Extracto
         pool = workers.start_pool(1, _set_worker_key, (key,))
         try:
             yield Extractors(pool, beside=True)
-        finally:
+        except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        workers.let_go(pool)
         return
     with workers.process_pool(extract_workers(files), _set_worker_key, (key,)) as pool:
         yield Extractors(pool)

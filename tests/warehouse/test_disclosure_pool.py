@@ -70,9 +70,7 @@ def test_workers_protect_every_table_exactly_as_one_process_does(
     monkeypatch.setenv(pool.WORKERS_ENV, "2")
     monkeypatch.setattr(survey_rule, "protect_survey", _in_main_process_only)
     monkeypatch.setattr(sick_leave_rule, "protect_kommun_period", _in_main_process_only)
-    with pool.shared():
-        surveys.protect_surveys(con)
-        sick_leave.protect_sick_leave(con)
+    pool.protect(con, [surveys.SurveyStep(con), sick_leave.SickLeaveStep(con)])  # as builds do
 
     assert all(not serial[table].empty for table in CACHES if "group_cut" not in table)
     for table in CACHES:
@@ -80,10 +78,34 @@ def test_workers_protect_every_table_exactly_as_one_process_does(
         pd.testing.assert_frame_equal(refreshed[table], serial[table])
 
 
-def test_the_steps_of_a_build_share_one_pool(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Within `shared`, the second step reuses the first one's workers (unless the first ran
-    many jobs); without it, each step starts its own. The shared pool is shut down when the
-    block ends."""
+class _Step:
+    """A step of `jobs` jobs of 0.2 s each (`exec`: the workers import nothing for it) that logs
+    when it reads its inputs, takes a result and finishes."""
+
+    work = staticmethod(exec)
+
+    def __init__(self, name: str, jobs: int, log: list[str]) -> None:
+        self.name, self.count, self.log = name, jobs, log
+
+    def demand(self) -> tuple[int, int, int]:
+        return self.count, self.count, 1
+
+    def jobs(self, parallel: bool):
+        self.log.append(f"{self.name} reads")
+        return iter([("import time; time.sleep(0.2)",)] * self.count)
+
+    def take(self, job: tuple, result: object) -> None:
+        self.log.append(f"{self.name} takes")
+
+    def finish(self) -> None:
+        self.log.append(f"{self.name} finishes")
+
+
+def test_a_builds_steps_run_as_one_stream_on_one_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second step reads its inputs while the first one's jobs are still on the workers,
+    both steps' jobs run on one pool started once, and each step finishes after every job."""
+    monkeypatch.delenv(pool.WORKERS_ENV, raising=False)
+    monkeypatch.setattr(workers, "cores", lambda: 2)
     started = []
     real_start = workers.start_pool
 
@@ -92,23 +114,18 @@ def test_the_steps_of_a_build_share_one_pool(monkeypatch: pytest.MonkeyPatch) ->
         return started[-1]
 
     monkeypatch.setattr(workers, "start_pool", counted)
-    jobs = [("pass",), ("pass",), ("pass",)]
-    with pool.shared():
-        list(pool.run(2, exec, jobs))
-        list(pool.run(2, exec, jobs))
-        assert len(started) == 1
+    log: list[str] = []
+    pool.protect(duckdb.connect(), [_Step("a", 6, log), _Step("b", 3, log)])
+    assert len(started) == 1
+    assert log.index("b reads") < max(i for i, e in enumerate(log) if e == "a takes")
+    assert log.count("a takes") == 6 and log.count("b takes") == 3
+    assert log[-2:] == ["a finishes", "b finishes"]
     with pytest.raises(RuntimeError, match="shutdown"):
-        started[0].submit(exec, "pass")
-    list(pool.run(2, exec, jobs))
-    list(pool.run(2, exec, jobs))
-    assert len(started) == 3
-    many = [("pass",)] * (pool.KEEP_AFTER_JOBS + 1)  # a national step: its workers let go
-    with pool.shared():
-        list(pool.run(2, exec, many))
-        with pytest.raises(RuntimeError, match="shutdown"):
-            started[3].submit(exec, "pass")
-        list(pool.run(2, exec, jobs))
-        assert len(started) == 5
+        started[0].submit(exec, "pass")  # let go once the steps are done
+    log.clear()
+    pool.protect(duckdb.connect(), [_Step("a", 0, log), _Step("b", 0, log)])
+    assert len(started) == 1  # nothing to protect (all cached): no worker started
+    assert log == ["a reads", "b reads", "a finishes", "b finishes"]
 
 
 def test_a_workers_error_reaches_the_caller_as_the_worker_raised_it() -> None:

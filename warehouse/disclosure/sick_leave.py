@@ -13,6 +13,7 @@ manager's figure are all linear relations the audit sees at once, in one table.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import duckdb
@@ -37,7 +38,7 @@ CACHE_KEY = {"kommun_code": "VARCHAR", "period_date": "DATE"}
 CACHE_COLUMNS = {**dict.fromkeys(COLUMNS[2:8], "VARCHAR"), "is_shown": "BOOLEAN",
                  "suppression": "VARCHAR"}  # fmt: skip
 # Atoms to protect before two workers pay for their start (~0.2 s of CPU each, paid once per
-# build: pool.shared); the demo's 3.4k take 2.2 s in one process, this many about 1 s
+# build: pool.protect); the demo's 3.4k take 2.2 s in one process, this many about 1 s
 MIN_POOL_ATOMS = 1_500
 
 
@@ -129,35 +130,50 @@ def protect_sick_leave(con: duckdb.DuckDBPyConnection, catalog: str | None = CAT
     Each kommun and period whose inputs are unchanged since a result was cached in `catalog`
     (the store) reuses it; the others are protected and their results cached.
     """
-    with pool.bounded_memory(con):
-        _protect_sick_leave(con, catalog)
+    pool.protect(con, [SickLeaveStep(con, catalog)])
 
 
-def _protect_sick_leave(con: duckdb.DuckDBPyConnection, catalog: str | None) -> None:
-    tables = sick_leave_tables(con)
-    cache = ResultCache(
-        con, "sick_leave_protection", CACHE_KEY, CACHE_COLUMNS,
-        catalog if catalog and writable(con, catalog) else None,
-    )  # fmt: skip
-    prints = {t.key: t.fingerprint() for t in tables}
-    cached = cache.lookup(prints)
-    have = key_set(cached, list(CACHE_KEY))
-    todo = [t for t in tables if key_of(t.key) not in have]
-    fresh = _protect_tables(todo)
-    new = pd.concat(fresh, ignore_index=True) if fresh else _frame([])
-    cache.store({t.key: prints[t.key] for t in todo}, new)
-    _write(con, "int_sick_leave_protection", with_cached(cached, new))
+class SickLeaveStep:
+    """`protect_sick_leave` in the pieces pool.protect runs beside the survey step."""
 
+    work = staticmethod(sick_leave_rule.protect_job)
 
-def _protect_tables(tables: list[SickLeaveTable]) -> list[pd.DataFrame]:
-    """Each table's protection rows, in the tables' order; on the worker pool when it pays."""
-    size = sum(len(t.atoms) for t in tables)
-    count = pool.workers_for(len(tables), size, MIN_POOL_ATOMS)
-    order = pool.largest_first(tables, lambda t: len(t.atoms)) if count > 1 else tables
-    jobs = ((*t.job(), i) for i, t in enumerate(order))
-    found = {job[-1]: rows for job, rows in pool.run(count, sick_leave_rule.protect_job, jobs)}
-    index = {t.key: i for i, t in enumerate(order)}
-    return [t.frame(found[index[t.key]]) for t in tables]
+    def __init__(self, con: duckdb.DuckDBPyConnection, catalog: str | None = CATALOG) -> None:
+        self.con = con
+        self.catalog = catalog if catalog and writable(con, catalog) else None
+        self.found: dict[int, list[tuple]] = {}  # position in todo -> the protection's rows
+
+    def demand(self) -> tuple[int, int, int]:
+        """Every kommun and period with atoms, cached or not: known before reading them."""
+        tables, atoms = self.con.execute(
+            "SELECT count(DISTINCT (kommun_code, period_date)), count(*) FROM int_sick_leave_atom"
+        ).fetchone()
+        return tables, atoms, MIN_POOL_ATOMS
+
+    def jobs(self, parallel: bool) -> Iterator[tuple]:
+        """Every kommun and period's inputs read at once (the atoms are few), the cached results
+        looked up; one job per table to protect (its position in todo last)."""
+        tables = sick_leave_tables(self.con)
+        self.cache = ResultCache(
+            self.con, "sick_leave_protection", CACHE_KEY, CACHE_COLUMNS, self.catalog
+        )
+        self.prints = {t.key: t.fingerprint() for t in tables}
+        self.cached = self.cache.lookup(self.prints)
+        have = key_set(self.cached, list(CACHE_KEY))
+        self.todo = [t for t in tables if key_of(t.key) not in have]
+        order = list(enumerate(self.todo))
+        if parallel:
+            order = pool.largest_first(order, lambda item: len(item[1].atoms))
+        return ((*t.job(), i) for i, t in order)
+
+    def take(self, job: tuple, rows: list[tuple]) -> None:
+        self.found[job[-1]] = rows
+
+    def finish(self) -> None:
+        fresh = [t.frame(self.found[i]) for i, t in enumerate(self.todo)]
+        new = pd.concat(fresh, ignore_index=True) if fresh else _frame([])
+        self.cache.store({t.key: self.prints[t.key] for t in self.todo}, new)
+        _write(self.con, "int_sick_leave_protection", with_cached(self.cached, new))
 
 
 def _frame(rows: list[tuple]) -> pd.DataFrame:

@@ -15,6 +15,7 @@ and a warning naming them goes to mart_data_quality and mart_disclosure_report.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
 
@@ -54,7 +55,7 @@ _ROW_COLUMNS = {"measure_id": "VARCHAR", "cell_id": "VARCHAR", "suppression": "V
                 "snapshot": "INTEGER"}  # fmt: skip
 _CUT_COLUMNS = {"group_name": "VARCHAR"}
 # Cell rows to protect before two workers pay for their start (~0.2 s of CPU each, paid once per
-# build: pool.shared); the demo's 19k take 1.7 s in one process, this many about 0.9 s
+# build: pool.protect); the demo's 19k take 1.7 s in one process, this many about 0.9 s
 MIN_POOL_CELLS = 10_000
 
 
@@ -68,71 +69,81 @@ def protect_surveys(con: duckdb.DuckDBPyConnection, catalog: str | None = CATALO
     history are unchanged since a result was cached reuses it; the others are protected one
     kommun at a time (only that kommun's inputs in memory) and their results cached.
     """
-    with pool.bounded_memory(con):
-        _protect_surveys(con, catalog)
+    pool.protect(con, [SurveyStep(con, catalog)])
 
 
-def _protect_surveys(con: duckdb.DuckDBPyConnection, catalog: str | None) -> None:
-    catalog = catalog if catalog and writable(con, catalog) else None
-    if catalog:
-        ensure_tables(con, catalog)
-    response_batches(con, catalog)
-    histories = read_histories(con, catalog) if catalog else {}
-    layered = {key for key, h in histories.items() if h.last_batch > 0}
-    # every table with a history, published before or not: a result stays valid once recorded
-    batches = batch_digests(con, {key: h.now for key, h in histories.items()})
-    prints = {
-        key: fingerprint([], digest, _digest(histories.get(key)), batches.get(key))
-        for key, digest in input_digests(con).items()
-    }
-    suppression_cache, cut_cache = _caches(con, catalog)
-    for table, columns in ((ROWS, _ROW_COLUMNS), (CUT_ROWS, _CUT_COLUMNS)):
-        spec = ", ".join(f"{n} {t}" for n, t in {**SURVEY_KEY_TYPES, **columns}.items())
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} ({spec})")
-    hits = suppression_cache.copy_hits(prints, ROWS)
-    cut_cache.copy_hits({key: f for key, f in prints.items() if key_of(key) in hits}, CUT_ROWS)
-    by_kommun: dict[str, list[tuple]] = defaultdict(list)
-    for key in prints:
-        if key_of(key) not in hits:
-            by_kommun[key[0]].append(key)
-    _protect_kommuner(con, by_kommun, histories, layered)
-    computed = {key: prints[key] for keys in by_kommun.values() for key in keys}
-    suppression_cache.store_table(computed, ROWS)
-    cut_cache.store_table(computed, CUT_ROWS)
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE int_survey_suppression AS SELECT {', '.join(SURVEY_KEY)}, "
-        "measure_id, cell_id, coalesce(suppression <> 'republication', false) AS is_suppressed, "
-        f"suppression, CAST(snapshot AS BIGINT) AS snapshot FROM {ROWS}"
-    )
-    con.execute(f"CREATE OR REPLACE TEMP TABLE int_survey_group_cut AS FROM {CUT_ROWS}")
-    con.execute(f"DROP TABLE {ROWS}; DROP TABLE {CUT_ROWS}")
-    if catalog:
-        record(con, catalog, histories, "int_survey_suppression")
-    con.execute(RELEASED_SQL.read_text())
+class SurveyStep:
+    """`protect_surveys` in the pieces pool.protect runs beside the sick-leave step."""
 
+    work = staticmethod(survey_rule.protect_tables)
 
-def _protect_kommuner(
-    con: duckdb.DuckDBPyConnection,
-    by_kommun: dict[str, list[tuple]],
-    histories: dict[tuple, History],
-    layered: set[tuple],
-) -> None:
-    """Protect each kommun's survey tables `by_kommun[kommun]`, on the worker pool when it pays
-    (pool.py); their rows go to the TEMP row tables as each kommun is done."""
-    cells = dict(
-        con.execute("SELECT kommun_code, count(*) FROM int_survey_cell GROUP BY ALL").fetchall()
-    )
-    order = sorted(by_kommun)
-    count = pool.workers_for(len(order), sum(cells.get(k, 0) for k in order), MIN_POOL_CELLS)
-    if count > 1:
-        order = pool.largest_first(order, lambda kommun: cells.get(kommun, 0))
-    keys: dict[str, list[tuple]] = {}  # each submitted kommun's tables, in its job's order
-    jobs = (_kommun_job(con, kommun, by_kommun[kommun], histories, layered, keys)
-            for kommun in order)  # fmt: skip
-    for (_, kommun), results in pool.run(count, survey_rule.protect_tables, jobs):
-        rows, cuts = _frames(keys.pop(kommun), results)
-        _append(con, ROWS, rows)
-        _append(con, CUT_ROWS, cuts)
+    def __init__(self, con: duckdb.DuckDBPyConnection, catalog: str | None = CATALOG) -> None:
+        self.con = con
+        self.catalog = catalog if catalog and writable(con, catalog) else None
+        self.cells: dict[str, int] = dict(
+            con.execute("SELECT kommun_code, count(*) FROM int_survey_cell GROUP BY ALL").fetchall()
+        )
+        self.computed: dict[tuple, str] = {}  # each protected table's key -> its fingerprint
+        self.keys: dict[str, list[tuple]] = {}  # each submitted kommun's tables, in job order
+
+    def demand(self) -> tuple[int, int, int]:
+        """Every kommun with cells, cached or not: known before reading the histories."""
+        return len(self.cells), sum(self.cells.values()), MIN_POOL_CELLS
+
+    def jobs(self, parallel: bool) -> Iterator[tuple]:
+        """The cached tables' rows copied; one job per kommun with a table to protect."""
+        con, catalog = self.con, self.catalog
+        if catalog:
+            ensure_tables(con, catalog)
+        response_batches(con, catalog)
+        histories = read_histories(con, catalog) if catalog else {}
+        layered = {key for key, h in histories.items() if h.last_batch > 0}
+        # every table with a history, published before or not: a result stays valid once recorded
+        batches = batch_digests(con, {key: h.now for key, h in histories.items()})
+        prints = {
+            key: fingerprint([], digest, _digest(histories.get(key)), batches.get(key))
+            for key, digest in input_digests(con).items()
+        }
+        self.histories, self.caches = histories, _caches(con, catalog)
+        for table, columns in ((ROWS, _ROW_COLUMNS), (CUT_ROWS, _CUT_COLUMNS)):
+            spec = ", ".join(f"{n} {t}" for n, t in {**SURVEY_KEY_TYPES, **columns}.items())
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {table} ({spec})")
+        suppression_cache, cut_cache = self.caches
+        hits = suppression_cache.copy_hits(prints, ROWS)
+        cut_cache.copy_hits({key: f for key, f in prints.items() if key_of(key) in hits}, CUT_ROWS)
+        by_kommun: dict[str, list[tuple]] = defaultdict(list)
+        for key in prints:
+            if key_of(key) not in hits:
+                by_kommun[key[0]].append(key)
+                self.computed[key] = prints[key]
+        order = sorted(by_kommun)
+        if parallel:
+            order = pool.largest_first(order, lambda kommun: self.cells.get(kommun, 0))
+        for kommun in order:
+            yield _kommun_job(con, kommun, by_kommun[kommun], histories, layered, self.keys)
+
+    def take(self, job: tuple, results: list[tuple]) -> None:
+        """One kommun's rows to the TEMP row tables."""
+        rows, cuts = _frames(self.keys.pop(job[-1]), results)
+        _append(self.con, ROWS, rows)
+        _append(self.con, CUT_ROWS, cuts)
+
+    def finish(self) -> None:
+        con = self.con
+        suppression_cache, cut_cache = self.caches
+        suppression_cache.store_table(self.computed, ROWS)
+        cut_cache.store_table(self.computed, CUT_ROWS)
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE int_survey_suppression AS SELECT "
+            f"{', '.join(SURVEY_KEY)}, measure_id, cell_id, coalesce(suppression <> "
+            "'republication', false) AS is_suppressed, suppression, CAST(snapshot AS BIGINT) "
+            f"AS snapshot FROM {ROWS}"
+        )
+        con.execute(f"CREATE OR REPLACE TEMP TABLE int_survey_group_cut AS FROM {CUT_ROWS}")
+        con.execute(f"DROP TABLE {ROWS}; DROP TABLE {CUT_ROWS}")
+        if self.catalog:
+            record(con, self.catalog, self.histories, "int_survey_suppression")
+        con.execute(RELEASED_SQL.read_text())
 
 
 def _kommun_job(
