@@ -5,7 +5,8 @@ of at most 300 employments; `--sizes` picks) it
 generates the inbox, then times three child processes on it: the refresh's steps without
 Prefect (as bench_refresh.py), the CLI refresh as users run it, and benchmarks/baseline_duckdb.py.
 It checks the baseline's per-manager figures equal mart_span_of_control's (exits non-zero if
-not) and prints wall time, CPU seconds and peak RSS summed over each process tree, and ratios.
+not) and prints wall time, CPU seconds and peak RSS summed over each process tree, and ratios,
+then the cost curve: CPU seconds per 100k employments per size and the marginal cost between sizes.
 `--inboxes DIR` keeps each size's generated inbox in DIR/<size> and reuses it on later runs
 (the national inbox takes many minutes to write); its generation is then not timed again.
 Usage: python benchmarks/bench_scale.py [--sizes demo,mid,national] [--inboxes DIR]
@@ -197,7 +198,22 @@ def main() -> None:
             ratio = f"{m['wall_s'] / base['wall_s']:.1f}× / {m['cpu_s'] / base['cpu_s']:.1f}×"
             print(f"{'':9} {run:16} {m['wall_s']:8.1f} {m['cpu_s']:8.1f} {m['peak_mib']:9.0f} "
                   f"{ratio:>11}")  # fmt: skip
+    print_curve(results)
     print(json.dumps(results))
+
+
+def print_curve(results: list[dict]) -> None:
+    """Item 3's curve: CPU seconds per 100k employments at each size, and the marginal cost from
+    the size before (ΔCPU / Δemployments): flat columns mean cost linear in employments."""
+    print(f"{'curve':9} {'employments':>11} {'run':16} {'CPU s/100k':>10} {'marginal':>9}")
+    ordered = sorted(results, key=lambda r: r["staff_per_manager_sum"])
+    for run in ("refresh_steps", "cli_refresh", "baseline_duckdb"):
+        before = None
+        for r in ordered:
+            n, cpu = r["staff_per_manager_sum"], r[run]["cpu_s"]
+            step = "" if before is None else f"{(cpu - before[1]) / (n - before[0]) * 1e5:9.1f}"
+            print(f"{r['size']:9} {n:11d} {run:16} {cpu / n * 1e5:10.1f} {step:>9}")
+            before = (n, cpu) if n > (before or (0,))[0] else before
 
 
 if __name__ == "__main__":
