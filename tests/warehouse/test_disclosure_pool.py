@@ -128,6 +128,30 @@ def test_a_builds_steps_run_as_one_stream_on_one_pool(monkeypatch: pytest.Monkey
     assert log == ["a reads", "b reads", "a finishes", "b finishes"]
 
 
+def test_a_large_builds_steps_run_one_after_the_other_on_fresh_workers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Beyond STREAM_MAX_JOBS tables (national) each step starts its own workers, so none keeps
+    the memory it grew over the other step's kommuner."""
+    monkeypatch.delenv(pool.WORKERS_ENV, raising=False)
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    monkeypatch.setattr(pool, "STREAM_MAX_JOBS", 4)
+    monkeypatch.setattr(_Step, "work", staticmethod(exec))
+    started = []
+    real_start = workers.start_pool
+
+    def counted(*args, **kwargs):
+        started.append(real_start(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(workers, "start_pool", counted)
+    log: list[str] = []
+    pool.protect(duckdb.connect(), [_Step("a", 3, log), _Step("b", 2, log)])
+    assert len(started) == 2
+    assert log == ["a reads", *["a takes"] * 3, "a finishes", "b reads", *["b takes"] * 2,
+                   "b finishes"]  # fmt: skip
+
+
 def test_a_workers_error_reaches_the_caller_as_the_worker_raised_it() -> None:
     """An LP that fails in a worker (RuntimeError) fails the build with the same type and message,
     which is all the CLI shows (`chefskartan refresh: oväntat fel (RuntimeError) ...`)."""

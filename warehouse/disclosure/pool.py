@@ -99,22 +99,35 @@ class Step(Protocol):
         """Everything after the last job: caches, the step's TEMP tables."""
 
 
+# A build of at most this many tables runs its steps as one stream on one pool; a larger one runs
+# them one after the other, each on fresh workers: workers that protected hundreds of kommuner
+# keep the memory they grew (national store, streamed: the tree at 1.05 GiB while the survey
+# tables were protected, 1.2 GiB once the sick-leave step joined them: bench_memory.py --marts),
+# while one step's tail of idle workers is a small share of a national step.
+STREAM_MAX_JOBS = 32
+
+
 def protect(con: duckdb.DuckDBPyConnection, steps: list[Step]) -> None:
     """Every step's jobs as one stream on one pool: the next step reads its inputs while the
     workers still protect the last step's tables, and no worker idles between steps (the demo's
-    three survey tables and nine sick-leave tables, ~3.9 s of work: 2.85 -> ~2.3 s on two cores).
-    Within one process (one worker: tests, small builds) the steps run one after the other."""
+    three survey tables and nine sick-leave tables). Within one process (one worker: tests, small
+    builds) the steps run one after the other, and so they do beyond STREAM_MAX_JOBS tables."""
     with bounded_memory(con):
-        count = max((workers_for(*step.demand()) for step in steps), default=1)
-        jobs = (
-            (n, step.work, *job)
-            for n, step in enumerate(steps)
-            for job in step.jobs(parallel=count > 1)
-        )
-        for (n, _, *job), result in run(count, _step_job, jobs):
-            steps[n].take(tuple(job), result)
-        for step in steps:
-            step.finish()
+        demands = [step.demand() for step in steps]
+        count = max((workers_for(*demand) for demand in demands), default=1)
+        if count > 1 and sum(tables for tables, _, _ in demands) > STREAM_MAX_JOBS:
+            for step, demand in zip(steps, demands, strict=True):
+                _protect_together([step], workers_for(*demand))
+        else:
+            _protect_together(steps, count)
+
+
+def _protect_together(steps: list[Step], count: int) -> None:
+    jobs = ((n, step.work, *job) for n, step in enumerate(steps) for job in step.jobs(count > 1))
+    for (n, _, *job), result in run(count, _step_job, jobs):
+        steps[n].take(tuple(job), result)
+    for step in steps:
+        step.finish()
 
 
 def _step_job(_step: int, work: Callable[..., Any], *job: Any) -> Any:
