@@ -101,9 +101,9 @@ class _Step:
         self.log.append(f"{self.name} finishes")
 
 
-def test_a_builds_steps_run_as_one_stream_on_one_pool(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The second step reads its inputs while the first one's jobs are still on the workers,
-    both steps' jobs run on one pool started once, and each step finishes after every job."""
+@pytest.fixture
+def pools_started(monkeypatch: pytest.MonkeyPatch) -> list:
+    """Every pool the disclosure steps start, on two cores and with no workers setting."""
     monkeypatch.delenv(pool.WORKERS_ENV, raising=False)
     monkeypatch.setattr(workers, "cores", lambda: 2)
     started = []
@@ -114,6 +114,13 @@ def test_a_builds_steps_run_as_one_stream_on_one_pool(monkeypatch: pytest.Monkey
         return started[-1]
 
     monkeypatch.setattr(workers, "start_pool", counted)
+    return started
+
+
+def test_a_builds_steps_run_as_one_stream_on_one_pool(pools_started: list) -> None:
+    """The second step reads its inputs while the first one's jobs are still on the workers,
+    both steps' jobs run on one pool started once, and each step finishes after every job."""
+    started = pools_started
     log: list[str] = []
     pool.protect(duckdb.connect(), [_Step("a", 6, log), _Step("b", 3, log)])
     assert len(started) == 1
@@ -129,22 +136,12 @@ def test_a_builds_steps_run_as_one_stream_on_one_pool(monkeypatch: pytest.Monkey
 
 
 def test_a_large_builds_steps_run_one_after_the_other_on_fresh_workers(
-    monkeypatch: pytest.MonkeyPatch,
+    pools_started: list, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Beyond STREAM_MAX_JOBS tables (national) each step starts its own workers, so none keeps
     the memory it grew over the other step's kommuner."""
-    monkeypatch.delenv(pool.WORKERS_ENV, raising=False)
-    monkeypatch.setattr(workers, "cores", lambda: 2)
+    started = pools_started
     monkeypatch.setattr(pool, "STREAM_MAX_JOBS", 4)
-    monkeypatch.setattr(_Step, "work", staticmethod(exec))
-    started = []
-    real_start = workers.start_pool
-
-    def counted(*args, **kwargs):
-        started.append(real_start(*args, **kwargs))
-        return started[-1]
-
-    monkeypatch.setattr(workers, "start_pool", counted)
     log: list[str] = []
     pool.protect(duckdb.connect(), [_Step("a", 3, log), _Step("b", 2, log)])
     assert len(started) == 2
