@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 
 import duckdb
@@ -36,6 +33,9 @@ class KoladaUnavailable(Exception):
 
 
 def _get(url: str) -> dict:
+    import urllib.error  # here: http.client's import is ~0.1 s of every refresh that fetches nothing
+    import urllib.request
+
     try:
         with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
             body = response.read(MAX_PAGE_BYTES + 1)
