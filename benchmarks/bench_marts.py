@@ -164,8 +164,11 @@ def instrument(save: Path | None = None, inputs: Path | None = None) -> None:
 def record_restore(con: duckdb.DuckDBPyConnection, inputs: Path) -> None:
     wall, cpu = time.perf_counter(), cpu_seconds()
     restore_temp_tables(con, inputs)
-    record("marts restore disclosure results (not in a refresh)", time.perf_counter() - wall,
-           cpu_seconds() - cpu)
+    record(
+        "marts restore disclosure results (not in a refresh)",
+        time.perf_counter() - wall,
+        cpu_seconds() - cpu,
+    )
 
 
 def stage_history(store: Path, folder: Path) -> list[StagedTable]:
@@ -293,8 +296,9 @@ def main() -> None:
     parser.add_argument("--parts", default=",".join(PARTS))
     parser.add_argument("--keep", type=Path, help="keep the published files here")
     parser.add_argument(
-        "--work", type=Path, help="work folder, kept (its store.duckdb then has the disclosure "
-        "caches filled: a later run from it reaches the marts sooner); default a temporary one"
+        "--work",
+        type=Path,
+        help="work folder, kept; default a temporary one",
     )
     parser.add_argument("--save-inputs", type=Path, help="save the disclosure steps' tables")
     parser.add_argument("--inputs", type=Path, help="restore them instead of the steps")
