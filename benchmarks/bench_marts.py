@@ -112,7 +112,39 @@ def restore_temp_tables(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     con.execute("DETACH saved")
 
 
-def instrument(save: Path | None = None, inputs: Path | None = None) -> None:
+def from_caches(con: duckdb.DuckDBPyConnection) -> None:
+    """The disclosure steps' tables from the store's result caches, one result per key: for
+    timing the marts at scale without the steps (not what a refresh would publish; compare two
+    revisions' files built the same way)."""
+    from warehouse.disclosure.releases import response_batches
+    from warehouse.disclosure.surveys import RELEASED_SQL
+
+    def latest(table: str, key: str) -> str:
+        return (
+            f"FROM store.main.{table} QUALIFY fingerprint = "
+            f"max(fingerprint) OVER (PARTITION BY {key})"
+        )
+
+    survey_key = "kommun_code, period_date, survey_id, respondent_role"
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE int_sick_leave_protection AS SELECT * EXCLUDE (fingerprint) "
+        + latest("cache_sick_leave_protection", "kommun_code, period_date")
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE int_survey_suppression AS SELECT {survey_key}, measure_id, "
+        "cell_id, coalesce(suppression <> 'republication', false) AS is_suppressed, "
+        "suppression, CAST(snapshot AS BIGINT) AS snapshot "
+        + latest("cache_survey_suppression_v2", survey_key)
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE int_survey_group_cut AS SELECT {survey_key}, group_name "
+        + latest("cache_survey_group_cut", survey_key)
+    )
+    response_batches(con, "store")
+    con.execute(RELEASED_SQL.read_text())
+
+
+def instrument(save: Path | None = None, inputs: Path | None = None, caches: bool = False) -> None:
     """Statement timers inside the build and the kommun files; with `save` the disclosure
     steps' results are saved, with `inputs` restored from such a file instead of computed."""
     original_create = build.create_mart
@@ -154,6 +186,8 @@ def instrument(save: Path | None = None, inputs: Path | None = None) -> None:
         steps.append(getattr(holder, step.__name__))
     if inputs is not None:
         steps = [lambda con: record_restore(con, inputs)]
+    if caches:
+        steps = [from_caches]
     if save is not None:
         steps.append(lambda con: save_temp_tables(con, save))
     build.PYTHON_STEPS = tuple(steps)
@@ -209,7 +243,7 @@ def run_load(store: Path, work: Path) -> None:
 
 def run_parts(args: argparse.Namespace, work: Path) -> Path:
     parts = args.parts.split(",")
-    instrument(args.save_inputs, args.inputs)
+    instrument(args.save_inputs, args.inputs, args.from_caches)
     store = args.store.resolve()
     copy = work / "store.duckdb"
     shutil.copyfile(store, copy)
@@ -304,6 +338,9 @@ def main() -> None:
     parser.add_argument("--inputs", type=Path, help="restore them instead of the steps")
     parser.add_argument(
         "--intermediate", type=Path, help="an intermediate.duckdb the checks computed"
+    )
+    parser.add_argument(
+        "--from-caches", action="store_true", help="disclosure results from the store's caches"
     )
     parser.add_argument("--compare", type=Path, nargs=2, metavar=("A", "B"))
     parser.add_argument("--kommuner", type=int, default=30, help="kommun files to compare")
