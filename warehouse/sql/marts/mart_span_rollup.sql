@@ -5,15 +5,33 @@
 -- No list aggregates here: their states do not spill, and at national scale (a list per person
 -- and scope, then one per scope) they ran the build out of DuckDB's memory. Workplaces are
 -- counted from (unit, workplace) pairs instead.
-WITH staff AS (
-    SELECT su.kommun_code, su.period_date, su.scope_type, su.scope_id, st.person_id,
-           bool_or(st.is_monthly_paid) AS is_monthly_paid,
-           bool_or(st.has_tillsvidare) AS has_tillsvidare,
-           sum(st.fte_monthly_paid) AS fte,
-           coalesce(bool_or(len(st.workplace_ids) > 0), false) AS has_workplace
-    FROM int_scope_unit su
-    JOIN int_unit_staff st USING (kommun_code, period_date, unit_id)
+-- Staff are one row per person and scope. Nearly everyone works in one unit, and their rows need
+-- no grouping per scope: only people in several units are merged per scope (grouping every
+-- person x scope row on the long scope ids was most of this mart's cost, as in int_scope_hours).
+WITH person AS (
+    SELECT kommun_code, period_date, person_id, count(*) = 1 AS one_unit
+    FROM int_unit_staff
     GROUP BY ALL
+),
+staff AS (
+    SELECT su.kommun_code, su.period_date, su.scope_type, su.scope_id, st.person_id,
+           st.is_monthly_paid, st.has_tillsvidare, st.fte_monthly_paid AS fte,
+           coalesce(len(st.workplace_ids) > 0, false) AS has_workplace
+    FROM int_unit_staff st
+    SEMI JOIN person p
+           ON p.kommun_code = st.kommun_code AND p.period_date = st.period_date
+          AND p.person_id = st.person_id AND p.one_unit
+    JOIN int_scope_unit su USING (kommun_code, period_date, unit_id)
+    UNION ALL
+    SELECT su.kommun_code, su.period_date, su.scope_type, su.scope_id, st.person_id,
+           bool_or(st.is_monthly_paid), bool_or(st.has_tillsvidare), sum(st.fte_monthly_paid),
+           coalesce(bool_or(len(st.workplace_ids) > 0), false)
+    FROM int_unit_staff st
+    SEMI JOIN person p
+           ON p.kommun_code = st.kommun_code AND p.period_date = st.period_date
+          AND p.person_id = st.person_id AND NOT p.one_unit
+    JOIN int_scope_unit su USING (kommun_code, period_date, unit_id)
+    GROUP BY su.kommun_code, su.period_date, su.scope_type, su.scope_id, st.person_id
 ),
 unit_workplaces AS (
     SELECT DISTINCT kommun_code, period_date, unit_id, unnest(workplace_ids) AS workplace_id
@@ -39,11 +57,14 @@ staff_totals AS (
     LEFT JOIN scope_workplaces w USING (kommun_code, period_date, scope_type, scope_id)
     GROUP BY s.kommun_code, s.period_date, s.scope_type, s.scope_id
 ),
+-- A manager once per scope however many of its units they lead: distinct on the manager's key
+-- (unique in mart_span_of_control), not on all of the manager's columns.
 scope_managers AS (
-    SELECT DISTINCT su.kommun_code, su.period_date, su.scope_type, su.scope_id, m.*
+    SELECT sm.kommun_code, sm.period_date, sm.scope_type, sm.scope_id, m.*
         EXCLUDE (kommun_code, period_date)
-    FROM int_scope_unit su
-    JOIN int_manager_unit mu USING (kommun_code, period_date, unit_id)
+    FROM (SELECT DISTINCT su.kommun_code, su.period_date, su.scope_type, su.scope_id, mu.manager_id
+          FROM int_scope_unit su
+          JOIN int_manager_unit mu USING (kommun_code, period_date, unit_id)) sm
     JOIN mart_span_of_control m USING (kommun_code, period_date, manager_id)
 ),
 manager_totals AS (
