@@ -55,6 +55,18 @@ reading inputs 13.5 -> 11.3); int_survey_suppression (3,240,999 rows) and the gr
 the same row by row. int_survey_published_cell from the suppression rows instead of joining
 int_survey_cell again: 14.0 -> 10.5 s CPU, the same 3,006,144 rows (and the other released tables).
 With it, the whole step 248.4 -> 221.8 s CPU (load 7-14; after the rule: 26.7 -> 16.1 s), the same rows.
+Measured 2026-12-01 (national store, first publication; every job of both steps recorded from one
+build in one process and replayed by main and this code side by side: bench_disclosure_jobs.py;
+load average 3-7 on 2 shared cores): py-spy (--native) of the rules: surveys ~52 % HiGHS
+interval LPs, of which 11 points are HiGHS 1.16 itself re-reading the CPU topology from /sys on
+every run (highspy 1.15.1 has no such call, but its LPs take other paths: 51 of 290 kommuner's
+survey rows differ, so not an option); 49 % of the survey rule is the audit's own LPs in rounds
+that find a violation (their duals name the cells, so their path must stay); sick leave ~69 %
+HiGHS MIP (9,718 solves that find a violation: 65 s; 5,607 that end infeasible: 31 s; kernel
+checks 11 s). Proof LPs without presolve: the proofs 41.5 -> 35.4 s CPU, the survey rule
+189.1 -> 187.0 s; the sick-leave rule 154.8 -> 153.0 s (the exact MIP's rows by numpy, one
+kernel-check instance per process). Both rules' results equal main's on all 290 jobs, with the
+same count of HiGHS runs and outcomes.
 """
 
 from __future__ import annotations

@@ -45,3 +45,33 @@ def test_kernel_form_agrees_with_lambda_form_on_random_tables() -> None:
         assert _kernel_feasible(members, counts, small, live, k) == expected
         outcomes.add(expected)
     assert outcomes == {True, False}  # both answers were exercised
+
+
+def test_exact_model_rows_are_each_blocks_sets_then_its_x() -> None:
+    """_exact_model builds its rows with numpy; they are exactly the rows written out one block
+    at a time (its sets with 1, -1 on the block's x if it is small; last the count row)."""
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        members, counts, _, n_lam = random_case(rng)
+        k = int(rng.integers(3, 11))
+        small = np.flatnonzero(counts < k)
+        expected = np.zeros((len(members) + 1, n_lam + len(small)))
+        for b, sets_of in enumerate(members):
+            expected[b, sets_of] = 1.0
+        for x, b in enumerate(small.tolist()):
+            expected[b, n_lam + x] = -1.0
+            expected[-1, n_lam + x] = counts[b]
+        lp = _exact_model(members, counts, small, n_lam, k).getLp()
+        assert np.array_equal(dense(lp), expected)
+
+
+def dense(lp: highspy.HighsLp) -> np.ndarray:
+    matrix = lp.a_matrix_
+    start, index, value = (np.asarray(a) for a in (matrix.start_, matrix.index_, matrix.value_))
+    out = np.zeros((lp.num_row_, lp.num_col_))
+    rowwise = matrix.format_ == highspy.MatrixFormat.kRowwise
+    for line in range(len(start) - 1):
+        span = slice(start[line], start[line + 1])
+        for i, v in zip(index[span], value[span], strict=True):
+            out[(line, i) if rowwise else (i, line)] = v
+    return out
