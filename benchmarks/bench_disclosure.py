@@ -4,8 +4,9 @@ Generates demo exports (seed 1, `--scale S`; action plans left out: they do not 
 disclosure and a scaled demo may reject them) and extracts and loads them once into a store with
 this checkout (timed: the part of the refresh before the build). Then builds the published marts
 from a fresh copy of that store, each in a new process, and times the whole build and, inside
-it, the disclosure steps (warehouse.build.PYTHON_STEPS: protect_surveys, protect_sick_leave;
-CPU per step too, the disclosure workers' included, and the build process's peak RSS when each
+it, the disclosure steps (warehouse.build.PYTHON_STEPS, run together by
+warehouse.disclosure.pool.protect: timed as one, surveys_and_sick_leave; on older refs per
+step; the disclosure workers' included, and the build process's peak RSS when each
 step ended; the whole build's peak counts the workers too):
   <ref> cold   the code at each `--before` ref (git archive into a temporary folder)
   this cold    this checkout, nothing cached: what a refresh pays when every input changed
@@ -122,7 +123,12 @@ BUILD = (
     TIMER
     + """
 import warehouse.build as build
-build.PYTHON_STEPS = tuple(timed(s) for s in getattr(build, "PYTHON_STEPS", ()))
+if hasattr(getattr(build, "disclosure_pool", None), "protect"):  # the steps as one job stream
+    def surveys_and_sick_leave(con, steps, _protect=build.disclosure_pool.protect):
+        return _protect(con, steps)
+    build.disclosure_pool.protect = timed(surveys_and_sick_leave)
+else:  # code from before 2026-12-01: each step a function
+    build.PYTHON_STEPS = tuple(timed(s) for s in getattr(build, "PYTHON_STEPS", ()))
 wall, cpu = clock()
 build.build_marts(Path(sys.argv[1]), Path(sys.argv[2]))
 end_wall, end_cpu = clock()
