@@ -21,6 +21,7 @@ from itertools import chain
 from typing import TYPE_CHECKING, Any, Protocol
 
 from warehouse import workers
+from warehouse.disclosure.jobs import step_job
 from warehouse.intermediate import MEMORY_LIMIT
 
 if TYPE_CHECKING:
@@ -124,15 +125,10 @@ def protect(con: duckdb.DuckDBPyConnection, steps: list[Step]) -> None:
 
 def _protect_together(steps: list[Step], count: int) -> None:
     jobs = ((n, step.work, *job) for n, step in enumerate(steps) for job in step.jobs(count > 1))
-    for (n, _, *job), result in run(count, _step_job, jobs):
+    for (n, _, *job), result in run(count, step_job, jobs):
         steps[n].take(tuple(job), result)
     for step in steps:
         step.finish()
-
-
-def _step_job(_step: int, work: Callable[..., Any], *job: Any) -> Any:
-    """A step's job on a worker (`_step`, the step's place, only routes the result back)."""
-    return work(*job)
 
 
 class WorkerLost(BrokenProcessPool):
