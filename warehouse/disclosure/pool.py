@@ -101,10 +101,9 @@ class Step(Protocol):
 
 
 # A build of at most this many tables runs its steps as one stream on one pool; a larger one runs
-# them one after the other, each on fresh workers: workers that protected hundreds of kommuner
-# keep the memory they grew (national store, streamed: the tree at 1.05 GiB while the survey
-# tables were protected, 1.2 GiB once the sick-leave step joined them: bench_memory.py --marts),
-# while one step's tail of idle workers is a small share of a national step.
+# them one after the other, each on fresh workers, as before the stream. The national build fits
+# streamed (bench_memory.py --marts, cache-less national store: disclosure's tree peak 972 MiB,
+# below the marts' 1,004 MiB); the threshold stays until the stream's time is measured there.
 STREAM_MAX_JOBS = 32
 
 
