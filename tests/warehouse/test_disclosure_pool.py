@@ -154,20 +154,6 @@ def test_a_disclosure_worker_imports_neither_pandas_nor_duckdb(pools_started: li
     assert loaded == [set(), set()]
 
 
-def test_a_large_builds_steps_run_one_after_the_other_on_fresh_workers(
-    pools_started: list, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Beyond STREAM_MAX_JOBS tables (national) each step starts its own workers, so none keeps
-    the memory it grew over the other step's kommuner."""
-    started = pools_started
-    monkeypatch.setattr(pool, "STREAM_MAX_JOBS", 4)
-    log: list[str] = []
-    pool.protect(duckdb.connect(), [_Step("a", 3, log), _Step("b", 2, log)])
-    assert len(started) == 2
-    assert log == ["a reads", *["a takes"] * 3, "a finishes", "b reads", *["b takes"] * 2,
-                   "b finishes"]  # fmt: skip
-
-
 def test_a_workers_error_reaches_the_caller_as_the_worker_raised_it() -> None:
     """An LP that fails in a worker (RuntimeError) fails the build with the same type and message,
     which is all the CLI shows (`chefskartan refresh: oväntat fel (RuntimeError) ...`)."""
