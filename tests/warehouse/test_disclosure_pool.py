@@ -224,3 +224,26 @@ def test_the_main_process_holds_less_memory_while_disclosure_runs_and_gets_it_ba
     monkeypatch.setenv(pool.MEMORY_ENV, "200MB")
     with pool.bounded_memory(con):
         assert limit(con) == "190.7 MiB"
+
+
+def test_a_disclosure_worker_solves_on_its_own_thread_only(pools_started: list) -> None:
+    """The workers already fill every core, one kommun each: HiGHS starts no thread of its own
+    in a worker (with its default it does, and sizes it by reading /sys on every run)."""
+    counted: list[object] = []
+    threads = "len(__import__('os').listdir('/proc/self/task'))"
+    audit = "__import__('warehouse.disclosure.audit', fromlist=['_solver'])"
+    solve = f"{audit}._solver().run()"
+
+    class Probe(_Step):
+        work = staticmethod(eval)
+
+        def jobs(self, parallel: bool):
+            return iter([(f"({audit}.TOL, {threads}, {solve}, {threads})",)] * self.count)
+
+        def take(self, job: tuple, result: object) -> None:
+            counted.append(result)
+
+    pool.protect(duckdb.connect(), [Probe("a", 2, [])])
+    assert len(pools_started) == 1
+    assert len(counted) == 2
+    assert all(before == after for _, before, _, after in counted)
