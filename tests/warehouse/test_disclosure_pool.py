@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from dataclasses import asdict
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from warehouse.disclosure import pool, sick_leave, sick_leave_rule, survey_rule,
 from warehouse.intermediate import run_intermediate
 from warehouse.workers import InvalidWorkers, cores
 
+ROOT = Path(__file__).resolve().parents[2]
 CACHES = ("cache_survey_suppression_v2", "cache_survey_group_cut", "cache_sick_leave_protection")
 
 
@@ -247,3 +250,22 @@ def test_a_disclosure_worker_solves_on_its_own_thread_only(pools_started: list) 
     assert len(pools_started) == 1
     assert len(counted) == 2
     assert all(before == after for _, before, _, after in counted)
+
+
+def test_an_audit_solves_after_other_code_ran_highs_with_its_default_threads() -> None:
+    """HiGHS sizes one scheduler per process at its first run; the attacker's LPs in the tests
+    (and any analyst's script) run with HiGHS's default, which would refuse the audit's one
+    thread ("global scheduler has already been initialized") and fail the build."""
+    script = (
+        "import highspy, numpy as np\n"
+        "from warehouse.disclosure import audit\n"
+        "def run(h):\n"
+        "    lp = highspy.HighsLp(); lp.num_col_ = 1; lp.col_cost_ = np.ones(1)\n"
+        "    lp.col_lower_, lp.col_upper_ = np.zeros(1), np.ones(1)\n"
+        "    h.silent(); h.passModel(lp); h.run(); return h.getModelStatus()\n"
+        "print(run(highspy.Highs()), run(audit._solver()), run(highspy.Highs()))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.split()[-3:] == ["HighsModelStatus.kOptimal"] * 3

@@ -60,6 +60,10 @@ class Violation:
 
 
 def _solver() -> highspy.Highs:
+    # HiGHS's thread scheduler is one per process, sized by the first run in it: one made by
+    # other code with HiGHS's default (the tests' attacker LPs) would fail every run below with
+    # `threads` 1, so it is made again (a few microseconds; one thread has nothing to join).
+    highspy.Highs.resetGlobalScheduler(True)
     # HiGHS prints a banner to stdout when created; the refresh report must stay clean.
     fd = os.dup(1)
     try:
