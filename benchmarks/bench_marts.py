@@ -194,18 +194,38 @@ def instrument(save: Path | None = None, inputs: Path | None = None, caches: boo
     intermediate.run_intermediate = lambda con, *a, **k: original_in(
         TimedConnection(con, "inter"), *a, **k
     )
-    steps = []
-    for step in build.PYTHON_STEPS:
-        holder = type("Holder", (), {step.__name__: staticmethod(step)})
-        timed_function(holder, step.__name__, lambda *a, n=step.__name__: f"marts {n}")
-        steps.append(getattr(holder, step.__name__))
+    # the disclosure steps are classes run by pool.protect: timed as one, or replaced
+    real_protect = build.disclosure_pool.protect
+
+    def protect(con, steps):
+        wall, cpu = time.perf_counter(), cpu_seconds()
+        real_protect(con, steps)
+        record(
+            "marts disclosure steps (pool.protect)", time.perf_counter() - wall, cpu_seconds() - cpu
+        )
+
+    replacements = []
     if inputs is not None:
-        steps = [lambda con: record_restore(con, inputs)]
+        replacements = [lambda con: record_restore(con, inputs)]
     if caches:
-        steps = [from_caches]
-    if save is not None:
-        steps.append(lambda con: save_temp_tables(con, save))
-    build.PYTHON_STEPS = tuple(steps)
+        replacements = [from_caches]
+    if replacements:
+        build.PYTHON_STEPS = ()
+
+        def protect(con, steps):  # noqa: F811
+            for replacement in replacements:
+                replacement(con)
+            if save is not None:
+                save_temp_tables(con, save)
+
+    elif save is not None:
+        timed = protect
+
+        def protect(con, steps):  # noqa: F811
+            timed(con, steps)
+            save_temp_tables(con, save)
+
+    build.disclosure_pool = type("TimedPool", (), {"protect": staticmethod(protect)})()
     timed_function(kommun_files, "fingerprints", lambda *a: "files fingerprints")
     timed_function(kommun_files, "write_files", lambda *a: "files write_files (per thread)")
 
