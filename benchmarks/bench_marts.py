@@ -79,8 +79,9 @@ class TimedConnection:
         self._con, self.label = getattr(con, "_con", con), label
 
     def execute(self, sql: str, *args):
-        verb = re.sub(r"^(\s*--[^\n]*\n)*\s*", "", sql).split(None, 1)[0].upper()
-        name = re.search(r"(?:TABLE|MACRO|VIEW)\s+(?:IF NOT EXISTS\s+)?([\w.]+)", sql[:300])
+        body = re.sub(r"^(\s*--[^\n]*\n)*\s*", "", sql)  # a file's statements: its first named
+        verb = body.split(None, 1)[0].upper()
+        name = re.search(r"(?:TABLE|MACRO|VIEW)\s+(?:IF NOT EXISTS\s+)?([\w.]+)", body[:300])
         label = f"{self.label} {verb}{' ' + name.group(1) if name and verb == 'CREATE' else ''}"
         wall, cpu = time.perf_counter(), cpu_seconds()
         try:
