@@ -27,6 +27,22 @@ period), 2 shared cores at load average 4-7, CPU s (this process, DuckDB's threa
           the rest under 3 each; survey_released.sql (the disclosure step's) 20
   files   write_kommun_files 46.4 (both threads): a file costs ~110 ms whatever its size
           (~60 ms of 21 INSERTs, ~50 ms of commit) plus ~3 us per row; fingerprints 0.4
+
+Measured 2026-12-01 (session 10), same store, load average 4-6, CPU s, before -> after:
+  survey_released.sql alone on one thread (the build's setting), A/B twice: 21.6, 19.3 ->
+          16.2, 15.9 (int_survey_released_cell a view: 2.4 -> 0; the published-cell join, which
+          spilled beside it at 512MB, ~12 -> ~11; with 4GB the join alone is 6.6)
+  the survey step's input digest of the cells (one thread) 12.0 -> 6.0 (no DISTINCT)
+  int_survey_cell's sort 8.6 -> 6.8 (on its key)
+  the whole run (checks, marts --from-caches, files) with the survey_released change alone:
+          208.8 -> 207.7 process CPU (survey_released 17.4 -> 15.7 in it; the rest is noise at
+          this load), 0 rows differ (--compare: combined file and 33 kommun files)
+  Not worth it: kommun files' 21 INSERTs read a mart unsorted by kommun ~9x slower (128 vs 14
+          ms per kommun for mart_survey_item), so create_mart's ORDER BY kommun_code stays; one
+          transaction cannot write two attached files; disabling every compression method
+          left a file's commit at ~75-85 ms (its cost is spread: string appends, the distinct
+          statistics' HyperLogLogs, dictionary lookups, fsync). Sorting the disclosure inputs
+          as they are made (not copied sorted after) ran int_survey_cell out of memory at 512MB.
 """
 
 from __future__ import annotations
