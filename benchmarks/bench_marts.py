@@ -27,6 +27,22 @@ period), 2 shared cores at load average 4-7, CPU s (this process, DuckDB's threa
           the rest under 3 each; survey_released.sql (the disclosure step's) 20
   files   write_kommun_files 46.4 (both threads): a file costs ~110 ms whatever its size
           (~60 ms of 21 INSERTs, ~50 ms of commit) plus ~3 us per row; fingerprints 0.4
+
+Measured 2026-12-01 (session 10), same store, load average 4-6, CPU s, before -> after:
+  survey_released.sql alone on one thread (the build's setting), A/B twice: 21.6, 19.3 ->
+          16.2, 15.9 (int_survey_released_cell a view: 2.4 -> 0; the published-cell join, which
+          spilled beside it at 512MB, ~12 -> ~11; with 4GB the join alone is 6.6)
+  the survey step's input digest of the cells (one thread) 12.0 -> 6.0 (no DISTINCT)
+  int_survey_cell's sort 8.6 -> 6.8 (on its key)
+  the whole run (checks, marts --from-caches, files) with the survey_released change alone:
+          208.8 -> 207.7 process CPU (survey_released 17.4 -> 15.7 in it; the rest is noise at
+          this load), 0 rows differ (--compare: combined file and 33 kommun files)
+  Not worth it: kommun files' 21 INSERTs read a mart unsorted by kommun ~9x slower (128 vs 14
+          ms per kommun for mart_survey_item), so create_mart's ORDER BY kommun_code stays; one
+          transaction cannot write two attached files; disabling every compression method
+          left a file's commit at ~75-85 ms (its cost is spread: string appends, the distinct
+          statistics' HyperLogLogs, dictionary lookups, fsync). Sorting the disclosure inputs
+          as they are made (not copied sorted after) ran int_survey_cell out of memory at 512MB.
 """
 
 from __future__ import annotations
@@ -79,8 +95,9 @@ class TimedConnection:
         self._con, self.label = getattr(con, "_con", con), label
 
     def execute(self, sql: str, *args):
-        verb = re.sub(r"^(\s*--[^\n]*\n)*\s*", "", sql).split(None, 1)[0].upper()
-        name = re.search(r"(?:TABLE|MACRO|VIEW)\s+(?:IF NOT EXISTS\s+)?([\w.]+)", sql[:300])
+        body = re.sub(r"^(\s*--[^\n]*\n)*\s*", "", sql)  # a file's statements: its first named
+        verb = body.split(None, 1)[0].upper()
+        name = re.search(r"(?:TABLE|MACRO|VIEW)\s+(?:IF NOT EXISTS\s+)?([\w.]+)", body[:300])
         label = f"{self.label} {verb}{' ' + name.group(1) if name and verb == 'CREATE' else ''}"
         wall, cpu = time.perf_counter(), cpu_seconds()
         try:
@@ -194,18 +211,38 @@ def instrument(save: Path | None = None, inputs: Path | None = None, caches: boo
     intermediate.run_intermediate = lambda con, *a, **k: original_in(
         TimedConnection(con, "inter"), *a, **k
     )
-    steps = []
-    for step in build.PYTHON_STEPS:
-        holder = type("Holder", (), {step.__name__: staticmethod(step)})
-        timed_function(holder, step.__name__, lambda *a, n=step.__name__: f"marts {n}")
-        steps.append(getattr(holder, step.__name__))
+    # the disclosure steps are classes run by pool.protect: timed as one, or replaced
+    real_protect = build.disclosure_pool.protect
+
+    def protect(con, steps):
+        wall, cpu = time.perf_counter(), cpu_seconds()
+        real_protect(con, steps)
+        record(
+            "marts disclosure steps (pool.protect)", time.perf_counter() - wall, cpu_seconds() - cpu
+        )
+
+    replacements = []
     if inputs is not None:
-        steps = [lambda con: record_restore(con, inputs)]
+        replacements = [lambda con: record_restore(con, inputs)]
     if caches:
-        steps = [from_caches]
-    if save is not None:
-        steps.append(lambda con: save_temp_tables(con, save))
-    build.PYTHON_STEPS = tuple(steps)
+        replacements = [from_caches]
+    if replacements:
+        build.PYTHON_STEPS = ()
+
+        def protect(con, steps):  # noqa: F811
+            for replacement in replacements:
+                replacement(con)
+            if save is not None:
+                save_temp_tables(con, save)
+
+    elif save is not None:
+        timed = protect
+
+        def protect(con, steps):  # noqa: F811
+            timed(con, steps)
+            save_temp_tables(con, save)
+
+    build.disclosure_pool = type("TimedPool", (), {"protect": staticmethod(protect)})()
     timed_function(kommun_files, "fingerprints", lambda *a: "files fingerprints")
     timed_function(kommun_files, "write_files", lambda *a: "files write_files (per thread)")
 

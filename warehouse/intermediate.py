@@ -37,6 +37,12 @@ DISCLOSURE_INPUTS = (
     "int_survey_atom",
     "int_survey_atom_bound",
 )
+# Sorted on fewer columns where that is the same order as ORDER BY ALL: int_survey_cell has one
+# row per key (tests/warehouse/test_intermediate.py) and its measure_type and measure_ref are
+# parts of measure_id (national: 8.6 -> 6.8 CPU s of its 3.2M rows' sort).
+SORT_KEYS = {
+    "int_survey_cell": "kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id",
+}
 # DuckDB's buffer limit per connection: beyond it, intermediates spill to the work folder
 # instead of growing the process (the build held ~3 GiB at national scale before). Operators
 # whose state does not spill (list aggregates: mart_span_rollup had two, and ran the national
@@ -107,7 +113,8 @@ def run_intermediate(con: duckdb.DuckDBPyConnection, temp: bool = True) -> None:
         con.execute(sql)
     for name in DISCLOSURE_INPUTS:
         kind = "TEMP TABLE" if temp else "TABLE"
-        con.execute(f"CREATE OR REPLACE {kind} {name} AS FROM {name} ORDER BY ALL")
+        order = SORT_KEYS.get(name, "ALL")
+        con.execute(f"CREATE OR REPLACE {kind} {name} AS FROM {name} ORDER BY {order}")
 
 
 @contextmanager
