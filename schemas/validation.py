@@ -9,11 +9,14 @@ validated by pandera as before. Most files are clean: they skip pandera's per-co
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow as pa_arrow
+import pyarrow.compute as pc
 
 from schemas.model import KIND_PANDAS_DTYPE, Field, Table
 
@@ -76,6 +79,13 @@ def _values_pass(present: pd.Series, field: Field) -> bool:
     """The same element-wise tests as pandera's built-in checks, on the non-null values."""
     if not len(present):
         return True
+    values = present.array
+    if isinstance(values, pd.arrays.ArrowStringArray):
+        return _texts_pass(values._pa_array, field)
+    if isinstance(values, (pd.arrays.FloatingArray, pd.arrays.IntegerArray)) and (
+        field.allowed is None and field.pattern is None
+    ):
+        return _numbers_pass(values._data, field)
     if field.allowed is not None and not present.isin(list(field.allowed)).all():
         return False
     if field.min_value is not None and not (present >= field.min_value).all():
@@ -83,6 +93,38 @@ def _values_pass(present: pd.Series, field: Field) -> bool:
     if field.max_value is not None and not (present <= field.max_value).all():
         return False
     return field.pattern is None or bool(present.str.match(field.pattern, na=False).all())
+
+
+def _numbers_pass(data: np.ndarray, field: Field) -> bool:
+    """Bounds on a nullable number column's values (pandas compares the same numpy data)."""
+    if field.min_value is not None and not (data >= field.min_value).all():
+        return False
+    return field.max_value is None or bool((data <= field.max_value).all())
+
+
+def _texts_pass(text: pa_arrow.ChunkedArray, field: Field) -> bool:
+    """The rules on text, judged once per distinct value (no pandas Series per rule).
+
+    A pattern passes only ASCII values without a line break that Python's `re.match` accepts:
+    there pandas' Arrow engine (RE2, which str_matches uses) and Python's agree; other text,
+    and numbers compared with text, are pandera's to judge.
+    """
+    if field.min_value is not None or field.max_value is not None:
+        return False
+    distinct = pc.unique(text).to_pylist()
+    if field.allowed is not None and not set(distinct) <= set(field.allowed):
+        return False
+    if field.pattern is None:
+        return True
+    pattern = _compiled(field.pattern)
+    return all(
+        v is not None and v.isascii() and "\n" not in v and pattern.match(v) for v in distinct
+    )
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def _table_check_passes(check: pa.Check, frame: pd.DataFrame) -> bool:

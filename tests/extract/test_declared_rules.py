@@ -133,3 +133,14 @@ def test_clearing_a_clean_frame_does_not_load_pandera_s_check_backends(
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("code", ["1231\n", "\uff11\uff12\uff13\uff11", "12a1"])
+def test_text_the_regex_engines_may_read_apart_is_pandera_s_call(code: str) -> None:
+    """Python's `re` and Arrow's RE2 differ on a trailing line break and on non-ASCII digits:
+    the quick pass clears only ASCII text without line breaks (pandera judges the rest)."""
+    table = Table("t", "test", (Field("code", "code", "c", pattern=r"^\d{4}$"),))
+    good = pd.DataFrame({"code": pd.array(["1231", "1262"], dtype="string")})
+    assert passes_declared_rules(good, table)
+    odd = pd.DataFrame({"code": pd.array(["1231", code], dtype="string")})
+    assert not passes_declared_rules(odd, table)
