@@ -25,6 +25,7 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S",
 # which is a wrong cell to report, not a date to keep (nor a crash of the whole file).
 _PLAUSIBLE_YEARS = (1900, 2199)
 
+_TEXT = pd.StringDtype()  # "string": what parsing starts from
 RULE_TEXT = {
     "decimal": "inte ett tal (t.ex. 75,00)",
     "date": "inte ett datum (ÅÅÅÅ-MM-DD)",
@@ -40,8 +41,14 @@ def distinct_texts(values: pd.Series) -> list[str]:
 
 def casefold_map(values: pd.Series, table: dict[str, str]) -> pd.Series:
     """`values.str.casefold().map(table)`, folding each distinct value once, not each cell."""
-    mapping = {v: table[f] for v in distinct_texts(values) if (f := v.casefold()) in table}
-    return values.map(mapping, na_action="ignore").astype("string")
+    if not isinstance(values.array, pd.arrays.ArrowStringArray):
+        mapping = {v: table[f] for v in distinct_texts(values) if (f := v.casefold()) in table}
+        return values.map(mapping, na_action="ignore").astype("string")
+    text = values.array._pa_array  # Arrow looks each cell up; pandas' map goes through objects
+    known = [v for v in pc.unique(text).to_pylist() if v is not None and v.casefold() in table]
+    codes = pyarrow.array([table[v.casefold()] for v in known], pyarrow.large_string())
+    found = pc.take(codes, pc.index_in(text, pyarrow.array(known, text.type)))
+    return pd.Series(pd.arrays.ArrowStringArray(found), index=values.index, name=values.name)
 
 
 def blank_to_na(values: pd.Series) -> pd.Series:
@@ -204,9 +211,10 @@ def parse_columns(
     for field in table.fields:
         if field.name not in raw.columns:
             continue
-        present = blank_to_na(raw[field.name].astype("string"))
+        column = raw[field.name]
+        present = blank_to_na(column if column.dtype == _TEXT else column.astype("string"))
         parsed = parse_present(present, field)
-        bad = parsed.isna() & present.notna()
+        bad = parsed.array.isna() & ~present.array.isna()  # numpy masks, no Series per step
         if bad.any():
             rule = (
                 f"okänt värde (kända: se schemas/codes/{field.codes}.csv)"
