@@ -33,15 +33,15 @@ def passes_declared_rules(
         return False  # missing, extra or reordered columns: pandera decides
     if list(frame.dtypes) != _dtypes(table):
         return False
-    missing = frame.isna().to_numpy()  # one pass for every column's nulls
     for position, field in enumerate(table.fields):
-        empty = missing[:, position]
+        # The stored array: a pandas Series per column costs more than the tests on it.
+        values = frame._get_column_array(position)
+        empty = pd.isna(values) if isinstance(values, np.ndarray) else values.isna()
         if field.not_null and empty.any():
             return False
         if _has_value_rule(field):
-            values = frame.iloc[:, position]
             if field.name in constant:
-                values = values.iloc[:1]
+                values = values[:1]
                 empty = empty[:1]
             if not _values_pass(values[~empty] if empty.any() else values, field):
                 return False
@@ -75,17 +75,17 @@ def _has_value_rule(field: Field) -> bool:
     )
 
 
-def _values_pass(present: pd.Series, field: Field) -> bool:
+def _values_pass(values: object, field: Field) -> bool:
     """The same element-wise tests as pandera's built-in checks, on the non-null values."""
-    if not len(present):
+    if not len(values):  # type: ignore[arg-type]
         return True
-    values = present.array
     if isinstance(values, pd.arrays.ArrowStringArray):
         return _texts_pass(values._pa_array, field)
     if isinstance(values, (pd.arrays.FloatingArray, pd.arrays.IntegerArray)) and (
         field.allowed is None and field.pattern is None
     ):
         return _numbers_pass(values._data, field)
+    present = pd.Series(values)
     if field.allowed is not None and not present.isin(list(field.allowed)).all():
         return False
     if field.min_value is not None and not (present >= field.min_value).all():
