@@ -8,7 +8,6 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute as pc
 
@@ -257,9 +256,11 @@ def validate_table(
     conditional = _conditionally_missing(typed, table, rows, header_of, file)
     if passes_declared_rules(typed, table, constant):  # most files: pandera finds nothing
         return typed, conditional
+    from pandera.errors import SchemaErrors  # pandera only for a file with something to report
+
     try:
         return table.pandera_schema().validate(typed, lazy=True), conditional
-    except pa.errors.SchemaErrors as exc:
+    except SchemaErrors as exc:
         failures = _issues_from_failures(exc.failure_cases, rows, raw, header_of, file)
         return typed, failures + conditional
 

@@ -14,11 +14,10 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
-import pyarrow as pa_arrow
+import pyarrow as pa
 import pyarrow.compute as pc
 
-from schemas.model import KIND_PANDAS_DTYPE, Field, Table
+from schemas.model import KIND_PANDAS_DTYPE, Field, Table, TableCheck
 
 
 def passes_declared_rules(
@@ -102,7 +101,7 @@ def _numbers_pass(data: np.ndarray, field: Field) -> bool:
     return field.max_value is None or bool((data <= field.max_value).all())
 
 
-def _texts_pass(text: pa_arrow.ChunkedArray, field: Field) -> bool:
+def _texts_pass(text: pa.ChunkedArray, field: Field) -> bool:
     """The rules on text, judged once per distinct value (no pandas Series per rule).
 
     A pattern passes only ASCII values without a line break that Python's `re.match` accepts:
@@ -127,41 +126,22 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def _table_check_passes(check: pa.Check, frame: pd.DataFrame) -> bool:
-    """A rule across columns: its own function on the frame, all True where it gives a value.
+def _table_check_passes(check: TableCheck, frame: pd.DataFrame) -> bool:
+    """A rule across columns, all True where its function gives a value.
 
-    Calling the Check itself would make pandera register its check backends, which imports
-    hypothesis (~0.3 s of every extraction process). Pandera passes such an output when
-    `output.all()` holds after also passing rows that are missing throughout, so this is as
-    strict or stricter. Anything else (a built-in check, grouped or element-wise, another
-    kind of output) is pandera's call.
+    Pandera passes such an output when `output.all()` holds after also passing rows that are
+    missing throughout, so this is as strict or stricter; any other kind of output is
+    pandera's to judge.
     """
-    function = getattr(check, "_check_fn", None)
-    if (
-        function is None
-        or getattr(function, "__name__", None) in _BUILTIN_CHECKS
-        or check.element_wise
-        or check.groupby is not None
-        or check._check_kwargs
-    ):
-        return _pandera_check_passes(check, frame)
     try:
-        output = function(frame)
+        output = check.function(frame)
     except Exception:  # a check that cannot run on this frame: let pandera report it
         return False
     if not isinstance(output, pd.Series) or not output.index.equals(frame.index):
-        return _pandera_check_passes(check, frame)
+        return False
     if output.empty:
         return True
     return output.dtype in _BOOLEAN_DTYPES and bool(output.all())
 
 
 _BOOLEAN_DTYPES = (np.dtype(bool), pd.BooleanDtype())
-_BUILTIN_CHECKS = frozenset(name for name in dir(pa.Check) if not name.startswith("_"))
-
-
-def _pandera_check_passes(check: pa.Check, frame: pd.DataFrame) -> bool:
-    try:
-        return bool(check(frame).check_passed)
-    except Exception:  # a check that cannot run on this frame: let pandera report it
-        return False
