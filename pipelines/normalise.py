@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from functools import cache
 
 import numpy as np
@@ -40,13 +41,21 @@ def distinct_texts(values: pd.Series) -> list[str]:
 
 def casefold_map(values: pd.Series, table: dict[str, str]) -> pd.Series:
     """`values.str.casefold().map(table)`, folding each distinct value once, not each cell."""
+    return map_distinct(values, lambda v: table.get(v.casefold()))
+
+
+def map_distinct(values: pd.Series, function: Callable[[str], str | None]) -> pd.Series:
+    """`values.map(function)` as text, `function` called once per distinct value (None gives
+    a missing value, as a missing value stays)."""
     if not isinstance(values.array, pd.arrays.ArrowStringArray):
-        mapping = {v: table[f] for v in distinct_texts(values) if (f := v.casefold()) in table}
+        mapping = {v: r for v in distinct_texts(values) if (r := function(v)) is not None}
         return values.map(mapping, na_action="ignore").astype("string")
     text = values.array._pa_array  # Arrow looks each cell up; pandas' map goes through objects
-    known = [v for v in pc.unique(text).to_pylist() if v is not None and v.casefold() in table]
-    codes = pyarrow.array([table[v.casefold()] for v in known], pyarrow.large_string())
-    found = pc.take(codes, pc.index_in(text, pyarrow.array(known, text.type)))
+    distinct = pc.unique(text).to_pylist()
+    pairs = [(v, r) for v in distinct if v is not None and (r := function(v)) is not None]
+    keys = pyarrow.array([v for v, _ in pairs], text.type)
+    results = pyarrow.array([r for _, r in pairs], pyarrow.large_string())
+    found = pc.take(results, pc.index_in(text, keys))
     return pd.Series(pd.arrays.ArrowStringArray(found), index=values.index, name=values.name)
 
 

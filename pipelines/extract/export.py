@@ -11,7 +11,7 @@ import pandas as pd
 from pipelines.extract.files import ROW_COLUMN, ReadOptions, read_table
 from pipelines.extract.headers import NAME_FIELDS, HeaderMatch, match_headers
 from pipelines.manifest import InboxFile
-from pipelines.normalise import blank_to_na, distinct_texts, parse_columns, validate_table
+from pipelines.normalise import blank_to_na, map_distinct, parse_columns, validate_table
 from pipelines.personnummer import canonical_column, pseudonym
 from pipelines.privacy import scan
 from pipelines.report import WARNING, FileReport, Issue
@@ -136,9 +136,7 @@ def pseudonymise(
 ) -> pd.Series:
     """Keyed hash of each canonical personnummer, reported under the file's own header."""
     export.header_of[target] = export.header_of.get(field_name, field_name)
-    # One keyed hash per distinct person, not per row.
-    hashes = {n: pseudonym(n, key) for n in distinct_texts(numbers)}
-    return numbers.map(hashes, na_action="ignore").astype("string")
+    return map_distinct(numbers, lambda n: pseudonym(n, key))  # one hash per distinct person
 
 
 def check_kommun_column(export: Export) -> None:
