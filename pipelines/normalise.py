@@ -69,11 +69,16 @@ def blank_to_na(values: pd.Series) -> pd.Series:
     short = pc.less_equal(pc.utf8_length(text), _longest(words))
     candidates = pc.unique(pc.filter(text, short)).to_pylist()
     placeholders = [v for v in candidates if v is not None and v.casefold() in words]
-    missing = pc.or_kleene(pc.is_null(text), pc.equal(text, ""))
+    missing = pc.fill_null(pc.equal(text, ""), True)  # a missing value stays missing
     if placeholders:
         missing = pc.or_(missing, pc.is_in(text, pyarrow.array(placeholders, text.type)))
-    missing = pc.fill_null(missing, True).to_numpy(zero_copy_only=False)
-    return values.mask(missing) if missing.any() else values
+    if not pc.any(missing).as_py():
+        return values
+    if values.dtype != _TEXT:
+        return values.mask(missing.to_numpy(zero_copy_only=False))
+    # Arrow blanks the cells itself: pandas' mask costs more than the rest of this function.
+    kept = pc.if_else(missing, pyarrow.scalar(None, text.type), text)
+    return pd.Series(pd.arrays.ArrowStringArray(kept), index=values.index, name=values.name)
 
 
 @cache
