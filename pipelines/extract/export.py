@@ -60,9 +60,21 @@ def open_export(entry: InboxFile, sha256: str) -> Export:
     report_set_aside(report, match)
     report_skipped_rows(report, table)
     kept = {h: f for h, f in mapping.items() if f not in NAME_FIELDS}
-    raw = table[[*kept, ROW_COLUMN]].rename(columns=kept)
+    raw = kept_columns(table, kept)
     report.columns = {f: h for h, f in kept.items()}
     return Export(entry, sha256, raw, report.columns, report)
+
+
+def kept_columns(table: pd.DataFrame, kept: dict[str, str]) -> pd.DataFrame:
+    """`table[[*kept, ROW_COLUMN]].rename(columns=kept)`, built from the column arrays: no
+    frame copied twice, and not the table's attrs (each Series later taken from a frame with
+    attrs deep-copies them; they served the report, which has them already)."""
+    names = [*kept.values(), ROW_COLUMN]
+    if len(set(names)) != len(names) or not table.columns.is_unique:
+        return table[[*kept, ROW_COLUMN]].rename(columns=kept)
+    position = table.columns.get_loc
+    columns = {kept.get(h, h): table._get_column_array(position(h)) for h in [*kept, ROW_COLUMN]}
+    return pd.DataFrame(columns, index=table.index)
 
 
 def report_set_aside(report: FileReport, match: HeaderMatch) -> None:
