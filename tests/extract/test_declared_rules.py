@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -145,3 +146,22 @@ def test_text_the_regex_engines_may_read_apart_is_pandera_s_call(code: str) -> N
     assert passes_declared_rules(good, table)
     odd = pd.DataFrame({"code": pd.array(["1231", code], dtype="string")})
     assert not passes_declared_rules(odd, table)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_repeated_key_is_found_as_pandas_finds_it(seed: int) -> None:
+    """Keys of one, two and three columns, missing values included (they equal each other)."""
+    from schemas.validation import _has_duplicate_key
+
+    pick = random.Random(seed).choice
+    rows = range(pick([0, 1, 2, 5, 9]))
+    frame = pd.DataFrame(
+        {
+            "a": pd.array([pick(["x", "y", None]) for _ in rows], dtype="string"),
+            "b": pd.array([pick([1, 2, None]) for _ in rows], dtype="Int64"),
+            "c": pd.array([pick([0.5, -0.0, 0.0, None]) for _ in rows], dtype="Float64"),
+        }
+    )
+    for key in [("a",), ("b",), ("a", "b"), ("a", "b", "c"), ("c",)]:
+        expected = bool(frame.duplicated(subset=list(key)).any())
+        assert _has_duplicate_key(frame, key, frozenset()) == expected, (key, frame)
