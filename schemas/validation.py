@@ -55,16 +55,18 @@ def _has_duplicate_key(frame: pd.DataFrame, key: tuple[str, ...], constant: froz
     varying = [name for name in key if name not in constant]
     if not varying:
         return len(frame) > 1
-    # Each column's codes as `duplicated` factorises them (missing values equal, code -1),
-    # combined into one number per row: no pandas Series or group machinery per call.
-    combined, size = np.zeros(len(frame), dtype=np.int64), 1
-    for name in varying:
+    return has_repeated_rows(frame, varying)
+
+
+def has_repeated_rows(frame: pd.DataFrame, columns: list[str]) -> bool:
+    """`frame.duplicated(subset=columns).any()` from each column's codes as `duplicated`
+    factorises them (missing values equal), folded into one code per row column by column:
+    no pandas Series or group machinery per call."""
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for name in columns:
         codes, uniques = pd.factorize(frame._get_column_array(frame.columns.get_loc(name)))
-        size *= len(uniques) + 1
-        if size >= 2**62:  # too many combinations for one number: pandas decides
-            return bool(frame.duplicated(subset=varying).any())
-        combined = combined * (len(uniques) + 1) + (codes + 1)
-    return len(np.unique(combined)) < len(frame)
+        combined, _ = pd.factorize(combined * (len(uniques) + 1) + (codes + 1))  # < len(frame)
+    return len(frame) > 0 and int(combined.max()) + 1 < len(frame)
 
 
 @cache
