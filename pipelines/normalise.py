@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from functools import cache
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute as pc
 
@@ -25,6 +25,7 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S",
 # which is a wrong cell to report, not a date to keep (nor a crash of the whole file).
 _PLAUSIBLE_YEARS = (1900, 2199)
 
+_TEXT = pd.StringDtype()  # "string": what parsing starts from
 RULE_TEXT = {
     "decimal": "inte ett tal (t.ex. 75,00)",
     "date": "inte ett datum (ÅÅÅÅ-MM-DD)",
@@ -40,8 +41,22 @@ def distinct_texts(values: pd.Series) -> list[str]:
 
 def casefold_map(values: pd.Series, table: dict[str, str]) -> pd.Series:
     """`values.str.casefold().map(table)`, folding each distinct value once, not each cell."""
-    mapping = {v: table[f] for v in distinct_texts(values) if (f := v.casefold()) in table}
-    return values.map(mapping, na_action="ignore").astype("string")
+    return map_distinct(values, lambda v: table.get(v.casefold()))
+
+
+def map_distinct(values: pd.Series, function: Callable[[str], str | None]) -> pd.Series:
+    """`values.map(function)` as text, `function` called once per distinct value (None gives
+    a missing value, as a missing value stays)."""
+    if not isinstance(values.array, pd.arrays.ArrowStringArray):
+        mapping = {v: r for v in distinct_texts(values) if (r := function(v)) is not None}
+        return values.map(mapping, na_action="ignore").astype("string")
+    text = values.array._pa_array  # Arrow looks each cell up; pandas' map goes through objects
+    distinct = pc.unique(text).to_pylist()
+    pairs = [(v, r) for v in distinct if v is not None and (r := function(v)) is not None]
+    keys = pyarrow.array([v for v, _ in pairs], text.type)
+    results = pyarrow.array([r for _, r in pairs], pyarrow.large_string())
+    found = pc.take(results, pc.index_in(text, keys))
+    return pd.Series(pd.arrays.ArrowStringArray(found), index=values.index, name=values.name)
 
 
 def blank_to_na(values: pd.Series) -> pd.Series:
@@ -54,11 +69,16 @@ def blank_to_na(values: pd.Series) -> pd.Series:
     short = pc.less_equal(pc.utf8_length(text), _longest(words))
     candidates = pc.unique(pc.filter(text, short)).to_pylist()
     placeholders = [v for v in candidates if v is not None and v.casefold() in words]
-    missing = pc.or_kleene(pc.is_null(text), pc.equal(text, ""))
+    missing = pc.fill_null(pc.equal(text, ""), True)  # a missing value stays missing
     if placeholders:
         missing = pc.or_(missing, pc.is_in(text, pyarrow.array(placeholders, text.type)))
-    missing = pc.fill_null(missing, True).to_numpy(zero_copy_only=False)
-    return values.mask(missing) if missing.any() else values
+    if not pc.any(missing).as_py():
+        return values
+    if values.dtype != _TEXT:
+        return values.mask(missing.to_numpy(zero_copy_only=False))
+    # Arrow blanks the cells itself: pandas' mask costs more than the rest of this function.
+    kept = pc.if_else(missing, pyarrow.scalar(None, text.type), text)
+    return pd.Series(pd.arrays.ArrowStringArray(kept), index=values.index, name=values.name)
 
 
 @cache
@@ -204,9 +224,10 @@ def parse_columns(
     for field in table.fields:
         if field.name not in raw.columns:
             continue
-        present = blank_to_na(raw[field.name].astype("string"))
+        column = raw[field.name]
+        present = blank_to_na(column if column.dtype == _TEXT else column.astype("string"))
         parsed = parse_present(present, field)
-        bad = parsed.isna() & present.notna()
+        bad = parsed.array.isna() & ~present.array.isna()  # numpy masks, no Series per step
         if bad.any():
             rule = (
                 f"okänt värde (kända: se schemas/codes/{field.codes}.csv)"
@@ -249,9 +270,11 @@ def validate_table(
     conditional = _conditionally_missing(typed, table, rows, header_of, file)
     if passes_declared_rules(typed, table, constant):  # most files: pandera finds nothing
         return typed, conditional
+    from pandera.errors import SchemaErrors  # pandera only for a file with something to report
+
     try:
         return table.pandera_schema().validate(typed, lazy=True), conditional
-    except pa.errors.SchemaErrors as exc:
+    except SchemaErrors as exc:
         failures = _issues_from_failures(exc.failure_cases, rows, raw, header_of, file)
         return typed, failures + conditional
 

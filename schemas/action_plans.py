@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import pandera.pandas as pa
-
 from schemas.common import KOMMUN_CODE, PERIOD_DATE, SOURCE_ROW, SOURCE_SHA256
-from schemas.model import Field, Table
+from schemas.model import Field, Table, TableCheck
 
 # The six areas from practice; a kommun may also name its own, written "Eget: ...".
 AREAS = ("chefsuppdrag", "stod", "medarbetare_per_chef", "ledarutveckling", "dialog", "processer")
@@ -136,11 +134,11 @@ ACTION_MEASURE = Table(
     ),
     primary_key=("kommun_code", "period_date", "measure_id"),
     extra_checks=(
-        pa.Check(
+        TableCheck(
             lambda df: df["due_date"] >= df["start_date"],
             error="klart senast ligger före startdatum",
         ),
-        pa.Check(
+        TableCheck(
             lambda df: df["area"].isin(AREAS) | df["area"].str.startswith(OWN_AREA_PREFIX),
             error="okänt område: välj ett av de sex områdena eller skriv 'Eget: ...'",
         ),

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 # How each field kind is parsed from an export and stored.
 KIND_SQL_TYPE = {
@@ -135,6 +139,8 @@ class Field:
         return pd.Series(missing, index=frame.index) & ~exempt
 
     def checks(self) -> list[pa.Check]:
+        import pandera.pandas as pa  # pandera only where it validates (see TableCheck)
+
         checks: list[pa.Check] = []
         if self.allowed is not None:
             checks.append(
@@ -151,6 +157,8 @@ class Field:
         return checks
 
     def pandera_column(self) -> pa.Column:
+        import pandera.pandas as pa
+
         return pa.Column(
             KIND_PANDAS_DTYPE[self.kind],
             checks=self.checks(),
@@ -162,6 +170,24 @@ class Field:
 
 
 @dataclass(frozen=True)
+class TableCheck:
+    """A rule across a table's columns: `function(frame)` is True on each valid row, and
+    `error` (Swedish) names the rule in reports.
+
+    Declared without pandera, which builds a pa.Check from it only when it validates: an
+    extraction process whose files are clean never imports pandera (~0.35 s CPU each).
+    """
+
+    function: Callable[[pd.DataFrame], pd.Series]
+    error: str
+
+    def pandera_check(self) -> pa.Check:
+        import pandera.pandas as pa
+
+        return pa.Check(self.function, error=self.error)
+
+
+@dataclass(frozen=True)
 class Table:
     """A table: its fields in order, primary key and what one row means."""
 
@@ -169,7 +195,7 @@ class Table:
     description: str
     fields: tuple[Field, ...]
     primary_key: tuple[str, ...] = ()
-    extra_checks: tuple[pa.Check, ...] = field(default=())
+    extra_checks: tuple[TableCheck, ...] = field(default=())
     label: str | None = None  # Swedish name (published marts)
     pages: tuple[str, ...] = ()  # dashboard pages that show it (published marts)
 
@@ -191,6 +217,8 @@ class Table:
         return cached[1]
 
     def _build_pandera_schema(self) -> pa.DataFrameSchema:
+        import pandera.pandas as pa
+
         return pa.DataFrameSchema(
             {f.name: f.pandera_column() for f in self.fields},
             unique=list(self.primary_key) or None,
@@ -199,7 +227,7 @@ class Table:
             coerce=False,
             name=self.name,
             description=self.description,
-            checks=list(self.extra_checks),
+            checks=[check.pandera_check() for check in self.extra_checks],
         )
 
     def with_indicators(self, indicators: dict[str, str]) -> Table:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import pandera.pandas as pa
-
 from schemas.action_plans import ACTION_TABLES
 from schemas.common import KOMMUN_CODE, PERIOD_DATE, PERSON_ID, SOURCE_ROW, SOURCE_SHA256
 from schemas.kolada import KOLADA_FETCH, KOLADA_VALUE
-from schemas.model import Field, Table
+from schemas.model import Field, Table, TableCheck
 from schemas.survey_tables import SURVEY_TABLES
 
 # Long-term sick leave (spells of 60+ days) is part of the sick leave, never more.
-LONG_TERM_WITHIN_SICK_LEAVE = pa.Check(
+LONG_TERM_WITHIN_SICK_LEAVE = TableCheck(
     lambda df: (
         df["long_term_sick_leave_hours"].isna()
         | df["sick_leave_hours"].isna()
@@ -20,7 +18,7 @@ LONG_TERM_WITHIN_SICK_LEAVE = pa.Check(
     error="långtidssjukfrånvaro större än total sjukfrånvaro",
 )
 # An error, not a warning: such a row would publish sick leave above 100 %.
-SICK_WITHIN_CONTRACTED = pa.Check(
+SICK_WITHIN_CONTRACTED = TableCheck(
     lambda df: (
         df["sick_leave_hours"].isna()
         | df["contracted_hours"].isna()
@@ -215,14 +213,14 @@ KEY_FIGURES = Table(
     ),
     primary_key=("kommun_code", "period_date", "unit_id"),
     extra_checks=(
-        pa.Check(
+        TableCheck(
             lambda df: (
                 df["employees_visstid"].isna()
                 | (df["employees_visstid"] <= df["employees_monthly_paid"])
             ),
             error="fler visstidsanställda än månadsavlönade",
         ),
-        pa.Check(
+        TableCheck(
             lambda df: df["fte_monthly_paid"] <= df["employees_monthly_paid"],
             error="fler årsarbetare än månadsavlönade personer",
         ),
@@ -285,7 +283,7 @@ SUPPORT_ASSIGNMENT = Table(
         SOURCE_ROW,
     ),
     extra_checks=(
-        pa.Check(
+        TableCheck(
             lambda df: df["served_unit_id"].notna() | df["served_manager_id"].notna(),
             error="varken betjänad enhet eller chef angiven",
         ),

@@ -124,10 +124,11 @@ def _skipped_above(cells: list[list[str]], at: int) -> list[str]:
 def _drop_summary_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """Trailing total rows ("Summa", "Totalt", "Antal anställda: 12") are not employments."""
     skipped: list[str] = []
-    cells = [i for i, name in enumerate(frame.columns) if name != ROW_COLUMN]  # no frame copy
+    # The stored arrays: a row of a frame (iloc) builds a Series across every column.
+    cells = [frame._get_column_array(i) for i, n in enumerate(frame.columns) if n != ROW_COLUMN]
     end = len(frame)
     while end:
-        last = [c for c in frame.iloc[end - 1, cells] if c]
+        last = [c for c in (column[end - 1] for column in cells) if c]
         if not last or not SUMMARY_ROW.match(last[0]):
             break
         skipped.insert(0, f"rad {frame[ROW_COLUMN].iloc[end - 1]}: summeringsrad ({mask(last[0])})")

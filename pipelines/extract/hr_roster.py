@@ -16,6 +16,7 @@ from pipelines.normalise import blank_to_na, parse_decimal
 from pipelines.personnummer import age_band_column, sex_column
 from pipelines.report import WARNING, Issue
 from schemas.tables import EMPLOYMENT, ORG_UNIT
+from schemas.validation import has_repeated_rows
 
 LEVEL_FIELDS = ("forvaltning_name", "avdelning_name", "enhet_name")
 LEVEL_CODES = ("forvaltning", "avdelning", "enhet")
@@ -53,9 +54,9 @@ def extract(export: Export, key: bytes) -> None:
 def drop_exact_duplicates(export: Export) -> None:
     """An exact copy of an earlier row is counted once, with a warning naming both rows."""
     columns = [c for c in export.raw.columns if c != ROW_COLUMN]
-    copies = export.raw.duplicated(subset=columns, keep="first")
-    if not copies.any():
+    if not has_repeated_rows(export.raw, columns):  # most files: no pandas duplicated
         return
+    copies = export.raw.duplicated(subset=columns, keep="first")
     first = export.raw.groupby(columns, dropna=False)[ROW_COLUMN].transform("min")
     for i in export.raw.index[copies]:
         export.report.issues.append(

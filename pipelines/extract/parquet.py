@@ -36,16 +36,16 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
     if schema is None:
         schema = pa.Table.from_pandas(frame.iloc[:0], preserve_index=False).schema
         schema = _SCHEMAS.setdefault(key, schema)
-    arrays = [_arrow(values) for _, values in frame.items()]
+    # The stored arrays, not a Series per column (each costs pandas ~50 us to build).
+    arrays = [_arrow(frame._get_column_array(i)) for i in range(len(names))]
     if any(a.type != f.type for a, f in zip(arrays, schema, strict=True)):
         frame.to_parquet(path, index=False)
         return
     pq.write_table(pa.Table.from_arrays(arrays, schema=schema), path, compression="snappy")
 
 
-def _arrow(column: pd.Series) -> pa.Array | pa.ChunkedArray:
-    """The column as `pa.array(column, from_pandas=True)` converts it, without its Series path."""
-    values = column.array
+def _arrow(values: object) -> pa.Array | pa.ChunkedArray:
+    """A column's stored values as `pa.array(column, from_pandas=True)` converts the column."""
     if hasattr(values, "__arrow_array__"):  # pandas' Arrow-backed and nullable arrays
         return pa.array(values, from_pandas=True)
-    return pa.array(column.to_numpy(), from_pandas=True)  # numpy dtypes (datetime64, int, float)
+    return pa.array(np.asarray(values), from_pandas=True)  # numpy dtypes (datetime64, int, float)

@@ -11,6 +11,7 @@ import pandas as pd
 from pipelines.extract.export import (
     Export,
     as_declared,
+    kept_columns,
     person_ids,
     report_set_aside,
     report_skipped_rows,
@@ -98,7 +99,7 @@ def open_survey(entry: InboxFile, sha256: str) -> Export:
     report.ignored_columns += [f"{h} (fritext publiceras aldrig)" for h in free_text]
     kept = {h: f for h, f in meta.items() if f not in DROPPED_FIELDS}
     kept |= {h: QUESTION_PREFIX + q.id for h, q in questions.items() if h not in free_text}
-    raw = table[[*kept, ROW_COLUMN]].rename(columns=kept)
+    raw = kept_columns(table, kept)
     report.columns = {f: h for h, f in kept.items()}
     export = Export(entry, sha256, raw, report.columns, report)
     export.partition = (("survey_id", questionnaire.id), ("respondent_role", entry.respondents))
@@ -307,7 +308,11 @@ def questionnaire_tables(export: Export, questionnaire: Questionnaire) -> dict[s
 
 def _with_key(frame: pd.DataFrame, key: dict[str, object], names: list[str]) -> pd.DataFrame:
     """`frame.assign(**key)[names]` in one step (the key's values broadcast as assign does)."""
-    return pd.DataFrame({n: key[n] if n in key else frame[n] for n in names}, index=frame.index)
+    column = frame.columns.get_loc  # the stored arrays: a Series per column costs more
+    return pd.DataFrame(
+        {n: key[n] if n in key else frame._get_column_array(column(n)) for n in names},
+        index=frame.index,
+    )
 
 
 @lru_cache(maxsize=64)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import random
+import subprocess
+import sys
+from pathlib import Path
+
 import pandas as pd
 import pandera.pandas as pa
 import pytest
@@ -14,6 +19,8 @@ from schemas.validation import passes_declared_rules
 from tests.conftest import TEST_KEY
 from tests.hostile.corpus import MANAGERS, STAFF, UNITS
 from tests.hr.tiny_kommun import TinyKommun
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -106,3 +113,55 @@ def test_rules_across_columns_with_missing_values_are_pandera_s_call(
     employment = clean_tables["employment"].copy()
     employment.loc[0, ["sick_leave_hours", "long_term_sick_leave_hours"]] = [pd.NA, 5.0]
     assert passes_declared_rules(employment, EMPLOYMENT) == pandera_passes(employment, EMPLOYMENT)
+
+
+def test_clearing_a_clean_frame_does_not_load_pandera(
+    clean_tables: dict[str, pd.DataFrame], tmp_path: Path
+) -> None:
+    """Pandera (and the hypothesis its check backends import) costs ~0.4 s CPU to import in
+    every extraction process: a clean file's declarations and rules, rules across columns
+    included, are checked without it (in a fresh interpreter, as this session has it loaded)."""
+    path = tmp_path / "employment.pickle"
+    clean_tables["employment"].to_pickle(path)
+    probe = (
+        "import sys, pandas as pd\n"
+        "import pipelines.stage\n"
+        "from schemas.tables import EMPLOYMENT\n"
+        "from schemas.validation import passes_declared_rules\n"
+        f"assert passes_declared_rules(pd.read_pickle({str(path)!r}), EMPLOYMENT)\n"
+        "print(sorted({'hypothesis', 'pandera'} & set(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("code", ["1231\n", "\uff11\uff12\uff13\uff11", "12a1"])
+def test_text_the_regex_engines_may_read_apart_is_pandera_s_call(code: str) -> None:
+    """Python's `re` and Arrow's RE2 differ on a trailing line break and on non-ASCII digits:
+    the quick pass clears only ASCII text without line breaks (pandera judges the rest)."""
+    table = Table("t", "test", (Field("code", "code", "c", pattern=r"^\d{4}$"),))
+    good = pd.DataFrame({"code": pd.array(["1231", "1262"], dtype="string")})
+    assert passes_declared_rules(good, table)
+    odd = pd.DataFrame({"code": pd.array(["1231", code], dtype="string")})
+    assert not passes_declared_rules(odd, table)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_repeated_key_is_found_as_pandas_finds_it(seed: int) -> None:
+    """Keys of one, two and three columns, missing values included (they equal each other)."""
+    from schemas.validation import _has_duplicate_key
+
+    pick = random.Random(seed).choice
+    rows = range(pick([0, 1, 2, 5, 9]))
+    frame = pd.DataFrame(
+        {
+            "a": pd.array([pick(["x", "y", None]) for _ in rows], dtype="string"),
+            "b": pd.array([pick([1, 2, None]) for _ in rows], dtype="Int64"),
+            "c": pd.array([pick([0.5, -0.0, 0.0, None]) for _ in rows], dtype="Float64"),
+        }
+    )
+    for key in [("a",), ("b",), ("a", "b"), ("a", "b", "c"), ("c",)]:
+        expected = bool(frame.duplicated(subset=list(key)).any())
+        assert _has_duplicate_key(frame, key, frozenset()) == expected, (key, frame)

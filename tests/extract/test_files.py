@@ -91,8 +91,12 @@ def _sheet_with(tmp_path: Path, patch: bytes) -> Path:
         b'<c r="B2000000"><v>1</v></c>',  # a cell far below, out of order
         b'<c r="ZZZ3"><v>1</v></c>',  # a cell far to the right
         b'<c r="AB200000"><v>1</v></c>',  # within rows and columns, not cells
+        b'<c r="Z200000"><v>1</v></c>',  # one letter, six digits: not within cells
+        b'<c r="AA120000"><v>1</v></c>',  # a 27th column makes too many cells
         b'<c r="C3" xr="ZZZ9999999"><v>1</v></c>',  # not a reference: the quick bound's false alarm
         b'<c r="C3"><v>1</v></c>',  # nothing wrong
+        b'<c r="C3"><v>1</v></c><c r="Z99999"><v>1</v></c>',  # the largest narrow sheet: fine
+        b'<c r="C3"><v>1</v></c><c r="AA9"><v>1</v></c>',  # a 27th column: fine
     ],
 )
 def test_quick_extent_check_decides_as_the_exact_scan(tmp_path: Path, patch: bytes) -> None:
