@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,12 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ["CHEFSKARTAN_PSEUDONYM_KEY"] = TEST_KEY
 os.environ["CHEFSKARTAN_VALIDATE_CHARTS"] = "1"  # pages skip Vega-Lite validation in production
 os.environ.pop("CHEFSKARTAN_PSEUDONYM_KEY_FILE", None)
+# A suite started in the background by a non-interactive shell (`make test &`) has Ctrl-C
+# ignored, and every process a test starts inherits that: the tests that stop a refresh or a
+# worker with Ctrl-C (tests/ops) would see it ignored. A terminal or systemd gives a process the
+# default, so the tests' processes get it too (a handler, unlike "ignore", is reset on exec).
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session")
