@@ -109,15 +109,11 @@ def protect(con: duckdb.DuckDBPyConnection, steps: list[Step]) -> None:
     with bounded_memory(con):
         demands = [step.demand() for step in steps]
         count = max((workers_for(*demand) for demand in demands), default=1)
-        _protect_together(steps, count)
-
-
-def _protect_together(steps: list[Step], count: int) -> None:
-    jobs = ((n, step.work, *job) for n, step in enumerate(steps) for job in step.jobs(count > 1))
-    for (n, _, *job), result in run(count, step_job, jobs):
-        steps[n].take(tuple(job), result)
-    for step in steps:
-        step.finish()
+        jobs = ((n, s.work, *job) for n, s in enumerate(steps) for job in s.jobs(count > 1))
+        for (n, _, *job), result in run(count, step_job, jobs):
+            steps[n].take(tuple(job), result)
+        for step in steps:
+            step.finish()
 
 
 class WorkerLost(BrokenProcessPool):
