@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from schemas.frames import column_array
 from schemas.model import KIND_PANDAS_DTYPE, Field, Table, TableCheck
 
 
@@ -34,7 +35,7 @@ def passes_declared_rules(
         return False
     for position, field in enumerate(table.fields):
         # The stored array: a pandas Series per column costs more than the tests on it.
-        values = frame._get_column_array(position)
+        values = column_array(frame, position)
         empty = pd.isna(values) if isinstance(values, np.ndarray) else values.isna()
         if field.not_null and empty.any():
             return False
@@ -64,7 +65,7 @@ def has_repeated_rows(frame: pd.DataFrame, columns: list[str]) -> bool:
     no pandas Series or group machinery per call."""
     combined = np.zeros(len(frame), dtype=np.int64)
     for name in columns:
-        codes, uniques = pd.factorize(frame._get_column_array(frame.columns.get_loc(name)))
+        codes, uniques = pd.factorize(column_array(frame, frame.columns.get_loc(name)))
         combined, _ = pd.factorize(combined * (len(uniques) + 1) + (codes + 1))  # < len(frame)
     return len(frame) > 0 and int(combined.max()) + 1 < len(frame)
 

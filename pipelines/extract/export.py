@@ -18,6 +18,7 @@ from pipelines.privacy import scan
 from pipelines.report import WARNING, FileReport, Issue
 from pipelines.templates import action_plan as action_plan_template
 from pipelines.templates import key_figures as key_figures_template
+from schemas.frames import column_array
 from schemas.model import Table
 from schemas.validation import declared_dtype
 
@@ -74,7 +75,7 @@ def kept_columns(table: pd.DataFrame, kept: dict[str, str]) -> pd.DataFrame:
     if len(set(names)) != len(names) or not table.columns.is_unique:
         return table[[*kept, ROW_COLUMN]].rename(columns=kept)
     position = table.columns.get_loc
-    columns = {kept.get(h, h): table._get_column_array(position(h)) for h in [*kept, ROW_COLUMN]}
+    columns = {kept.get(h, h): column_array(table, position(h)) for h in [*kept, ROW_COLUMN]}
     return pd.DataFrame(columns, index=table.index)
 
 

@@ -26,6 +26,7 @@ from pipelines.extract.limits import (
 )
 from pipelines.masking import mask
 from pipelines.report import ROW_COLUMN
+from schemas.frames import column_array
 
 DELIMITERS = (";", ",", "\t", "|")
 HEADER_SEARCH_ROWS = 15
@@ -125,7 +126,7 @@ def _drop_summary_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """Trailing total rows ("Summa", "Totalt", "Antal anställda: 12") are not employments."""
     skipped: list[str] = []
     # The stored arrays: a row of a frame (iloc) builds a Series across every column.
-    cells = [frame._get_column_array(i) for i, n in enumerate(frame.columns) if n != ROW_COLUMN]
+    cells = [column_array(frame, i) for i, n in enumerate(frame.columns) if n != ROW_COLUMN]
     end = len(frame)
     while end:
         last = [c for c in (column[end - 1] for column in cells) if c]

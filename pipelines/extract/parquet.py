@@ -16,6 +16,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from schemas.frames import column_array
+
 _SCHEMAS: dict[tuple, pa.Schema] = {}
 
 
@@ -37,7 +39,7 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
         schema = pa.Table.from_pandas(frame.iloc[:0], preserve_index=False).schema
         schema = _SCHEMAS.setdefault(key, schema)
     # The stored arrays, not a Series per column (each costs pandas ~50 us to build).
-    arrays = [_arrow(frame._get_column_array(i)) for i in range(len(names))]
+    arrays = [_arrow(column_array(frame, i)) for i in range(len(names))]
     if any(a.type != f.type for a, f in zip(arrays, schema, strict=True)):
         frame.to_parquet(path, index=False)
         return

@@ -24,6 +24,7 @@ from pipelines.manifest import InboxFile
 from pipelines.normalise import blank_to_na, distinct_texts, parse_date, validate_table
 from pipelines.report import FileReport, Issue
 from schemas.codes import code_table
+from schemas.frames import column_array
 from schemas.questionnaire import (
     AmbiguousQuestion,
     Question,
@@ -310,7 +311,7 @@ def _with_key(frame: pd.DataFrame, key: dict[str, object], names: list[str]) -> 
     """`frame.assign(**key)[names]` in one step (the key's values broadcast as assign does)."""
     column = frame.columns.get_loc  # the stored arrays: a Series per column costs more
     return pd.DataFrame(
-        {n: key[n] if n in key else frame._get_column_array(column(n)) for n in names},
+        {n: key[n] if n in key else column_array(frame, column(n)) for n in names},
         index=frame.index,
     )
 
