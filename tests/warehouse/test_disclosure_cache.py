@@ -7,8 +7,10 @@ import datetime as dt
 import duckdb
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from warehouse.disclosure import sick_leave, sick_leave_rule, survey_rule, surveys
+from warehouse.disclosure import sick_leave, sick_leave_rule, survey_inputs, survey_rule, surveys
 
 P1, P2 = dt.date(2025, 10, 1), dt.date(2026, 10, 1)
 
@@ -117,3 +119,42 @@ def test_a_survey_result_is_reused_only_while_its_inputs_are_unchanged(
                 "AND atom_unit = 'U1'")  # fmt: skip
     surveys.protect_surveys(con)
     assert calls[0] == 2
+
+
+_ROWS = st.lists(
+    st.tuples(st.sampled_from(["1231", "1262"]), st.sampled_from(["a", "b", "ö"]),
+              st.integers(0, 5) | st.none()),
+    min_size=1, max_size=12,
+)  # fmt: skip
+
+
+def _digests(rows: list[tuple]) -> dict[str, str]:
+    """Each kommun's survey table's digest (one period, survey and role)."""
+    con = _DIGEST_CON
+    con.execute("CREATE OR REPLACE TABLE t (kommun_code VARCHAR, period_date DATE, survey_id VARCHAR, "
+                "respondent_role VARCHAR, cell VARCHAR, n INTEGER)")  # fmt: skip
+    con.executemany("INSERT INTO t VALUES (?, DATE '2026-10-01', 's', 'chef', ?, ?)", rows)
+    sql = survey_inputs._digest_sql("SELECT * FROM t")
+    return {key[0]: digest for *key, digest in con.execute(sql).fetchall()}
+
+
+_DIGEST_CON = duckdb.connect(config={"threads": 1})
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=_ROWS, data=st.data())
+def test_a_survey_tables_fingerprint_is_its_rows_in_any_order_and_changes_with_any_row(
+    rows: list[tuple], data: st.DataObject
+) -> None:
+    """The cache's key for a survey table's inputs: a result is reused only for the same rows."""
+    digests = _digests(rows)
+    assert _digests(data.draw(st.permutations(rows))) == digests
+    i = data.draw(st.integers(0, len(rows) - 1))
+    kommun, cell, n = rows[i]
+    for changed in ((kommun, cell, (n or 0) + 1), (kommun, cell + "x", n), (kommun, cell, None)):
+        if changed == rows[i]:
+            continue
+        other = _digests([*rows[:i], changed, *rows[i + 1 :]])
+        assert other[kommun] != digests[kommun]
+    more = _digests([*rows, rows[i]])  # the same row twice is another table
+    assert more[kommun] != digests[kommun]

@@ -4,7 +4,7 @@ Each survey table (SURVEY_KEY) is protected from its cells, atoms, bounds and an
 read per kommun (so the step holds one kommun's answers at a time, not the country's) as plain
 column lists; NULL is None. The cells come in one fixed order (measure, cell: unique per table),
 which protection depends on; the other inputs' order does not matter (they are keyed). The
-result cache's fingerprints are digests DuckDB computes of each table's rows in a fixed order.
+result cache's fingerprints are digests DuckDB computes of each table's rows, in any order.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ LAYERS = (  # respondents per survey table, measure, unit x group atom and batch
 
 
 def input_digests(con: duckdb.DuckDBPyConnection) -> dict[tuple, str]:
-    """Per survey table with cells, a digest of all four inputs' rows (in a fixed order)."""
+    """Per survey table with cells, a digest of all four inputs' rows (in any order)."""
     parts: dict[tuple, list[str]] = defaultdict(lambda: [""] * len(QUERIES))
     for i, (sql, _) in enumerate(QUERIES.values()):
         for *key, digest in con.execute(_digest_sql(sql)).fetchall():
@@ -150,8 +150,18 @@ _NAMES: dict[str, list[str]] = {}  # query -> its column names
 
 
 def _digest_sql(sql: str) -> str:
-    """Per survey table, an md5 of its rows' md5s (of each row as JSON), in sorted order."""
+    """Per survey table, a digest of its rows as a multiset: the row count and the sums of each
+    row's md5 (of the row as JSON) in two 64-bit halves, hashed again.
+
+    A sum needs no order, so it is one pass of fixed-size states that DuckDB can spill; an
+    ordered string_agg of the rows' md5s held every table's rows in memory (national, one
+    period: 11.4 -> 6.0 CPU s, 482 -> 216 MiB, and with more periods it would have outgrown the
+    build's memory limit). The sums are exact (HUGEINT): the same rows in any order give the same
+    digest, and a changed, added or removed row changes it unless its md5s cancel out in both
+    128-bit sums at once.
+    """
+    halves = "sum((h >> 64)::UBIGINT) || ':' || sum((h & 18446744073709551615::UHUGEINT)::UBIGINT)"
     return (
-        f"SELECT {KEYS}, md5(string_agg(row_md5, '' ORDER BY row_md5)) FROM ("
-        f"SELECT {KEYS}, md5(CAST(to_json(t) AS VARCHAR)) AS row_md5 FROM ({sql}) t) GROUP BY ALL"
+        f"SELECT {KEYS}, md5(count(*) || ':' || {halves}) FROM ("
+        f"SELECT {KEYS}, md5_number(CAST(to_json(t) AS VARCHAR)) AS h FROM ({sql}) t) GROUP BY ALL"
     )
