@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 
 from pipelines.report import ROW_COLUMN, Issue
 from schemas.codes import code_table, missing_placeholders
+from schemas.frames import arrow_text
 from schemas.model import KIND_PANDAS_DTYPE, Field, Table
 from schemas.validation import declared_dtype, passes_declared_rules
 
@@ -50,7 +51,7 @@ def map_distinct(values: pd.Series, function: Callable[[str], str | None]) -> pd
     if not isinstance(values.array, pd.arrays.ArrowStringArray):
         mapping = {v: r for v in distinct_texts(values) if (r := function(v)) is not None}
         return values.map(mapping, na_action="ignore").astype("string")
-    text = values.array._pa_array  # Arrow looks each cell up; pandas' map goes through objects
+    text = arrow_text(values.array)  # Arrow looks each cell up; pandas' map goes through objects
     distinct = pc.unique(text).to_pylist()
     pairs = [(v, r) for v in distinct if v is not None and (r := function(v)) is not None]
     keys = pyarrow.array([v for v, _ in pairs], text.type)
@@ -64,7 +65,7 @@ def blank_to_na(values: pd.Series) -> pd.Series:
     words = missing_placeholders()
     if not isinstance(values.array, pd.arrays.ArrowStringArray):
         return _blank_to_na_pandas(values, words)
-    text = values.array._pa_array  # Arrow does the column-wide work; pandas only masks
+    text = arrow_text(values.array)  # Arrow does the column-wide work; pandas only masks
     # Folding never shortens text, so only values no longer than a placeholder can be one.
     short = pc.less_equal(pc.utf8_length(text), _longest(words))
     candidates = pc.unique(pc.filter(text, short)).to_pylist()
@@ -99,7 +100,7 @@ def parse_decimal(values: pd.Series) -> pd.Series:
     """Swedish numbers: decimal comma, space or dot thousands, an optional trailing '%'."""
     if not isinstance(values.array, pd.arrays.ArrowStringArray):
         return _parse_decimal_pandas(values)
-    text = pc.replace_substring(values.array._pa_array, "\u00a0", " ")
+    text = pc.replace_substring(arrow_text(values.array), "\u00a0", " ")
     if (
         not pc.all(pc.string_is_ascii(text), min_count=0).as_py()
         or pc.any(pc.match_substring(text, "\n"), min_count=0).as_py()

@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 from pipelines.personnummer import canonical
 from pipelines.report import Issue
 from schemas.codes import CODES_DIR
+from schemas.frames import arrow_text
 
 PNR_LIKE = re.compile(r"(?<!\d)(?:19|20)?\d{6}[-+]?\d{4}(?!\d)")
 NAME_LIKE = re.compile(r"^([A-ZÅÄÖÉ][a-zåäöéü]+)(?:[ -][A-ZÅÄÖÉ][a-zåäöéü]+){1,2}$")
@@ -65,10 +66,10 @@ def scan(
 def _arrow_text(values: pd.Series) -> pa.ChunkedArray:
     """The column as Arrow text, missing values null (one array per column, not per cell)."""
     if isinstance(values.array, pd.arrays.ArrowStringArray):
-        return values.array._pa_array
+        return arrow_text(values.array)
     text = values.astype("string").array
     return (
-        text._pa_array
+        arrow_text(text)
         if isinstance(text, pd.arrays.ArrowStringArray)
         else pa.chunked_array([pa.array(text.to_numpy(na_value=None), pa.large_string())])
     )

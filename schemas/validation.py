@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from schemas.frames import column_array
+from schemas.frames import arrow_text, column_array
 from schemas.model import KIND_PANDAS_DTYPE, Field, Table, TableCheck
 
 
@@ -91,7 +91,7 @@ def _values_pass(values: object, field: Field) -> bool:
     if not len(values):  # type: ignore[arg-type]
         return True
     if isinstance(values, pd.arrays.ArrowStringArray):
-        return _texts_pass(values._pa_array, field)
+        return _texts_pass(arrow_text(values), field)
     if isinstance(values, (pd.arrays.FloatingArray, pd.arrays.IntegerArray)) and (
         field.allowed is None and field.pattern is None
     ):

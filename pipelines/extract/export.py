@@ -18,7 +18,7 @@ from pipelines.privacy import scan
 from pipelines.report import WARNING, FileReport, Issue
 from pipelines.templates import action_plan as action_plan_template
 from pipelines.templates import key_figures as key_figures_template
-from schemas.frames import column_array
+from schemas.frames import arrow_text, column_array
 from schemas.model import Table
 from schemas.validation import declared_dtype
 
@@ -190,7 +190,7 @@ def as_declared(value: object, rows: int, kind: str) -> object:
     except (TypeError, ValueError):
         return value  # not of its kind: validation reports it as before
     if isinstance(one, pd.arrays.ArrowStringArray):  # Arrow repeats a scalar ~5x faster
-        return pd.arrays.ArrowStringArray(pa.chunked_array([pa.repeat(one._pa_array[0], rows)]))
+        return pd.arrays.ArrowStringArray(pa.chunked_array([pa.repeat(arrow_text(one)[0], rows)]))
     return one.repeat(rows)
 
 
