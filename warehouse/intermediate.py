@@ -45,12 +45,13 @@ SORT_KEYS = {
 }
 # DuckDB's buffer limit per connection: beyond it, intermediates spill to the work folder
 # instead of growing the process (the build held ~3 GiB at national scale before). Operators
-# whose state does not spill (list aggregates: mart_span_rollup had two, and ran the national
-# build out of memory at 1GB) must stay off large inputs. 512MB, not 1GB: DuckDB's process holds
-# its buffers on top of Python's few hundred MiB (and a temporary Prefect server beside it), and
-# at 1GB the national refresh's tree peaked at 1.8 GiB in the marts and 1.6 GiB in the load's
-# checks; at 512MB 1.33 GiB, the same rows published and the same CPU (benchmarks/bench_memory.py).
-MEMORY_LIMIT = os.environ.get("CHEFSKARTAN_DUCKDB_MEMORY", "512MB")
+# whose state does not spill (list and ordered aggregates: mart_span_rollup had two, and ran the
+# national build out of memory at 1GB) must stay off large inputs. DuckDB's process holds its
+# buffers on top of Python's few hundred MiB (and a temporary Prefect server beside it): at 1GB
+# the national CLI refresh's tree peaked at 1.8 GiB, at 512MB at 1.36-1.47 GiB in the marts, at
+# 384MB at 1.31 GiB in disclosure (the marts' process 1,147 -> 1,020 MiB) in the same wall time.
+# 256MB also builds it, but the load's checks spill enough to take twice as long (41 -> 91 s).
+MEMORY_LIMIT = os.environ.get("CHEFSKARTAN_DUCKDB_MEMORY", "384MB")
 
 
 def duckdb_config(spill: Path | None, share: int = 1) -> dict[str, str]:
