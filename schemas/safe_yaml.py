@@ -15,51 +15,66 @@ class UnsafeYaml(Exception):
     """The YAML is too large, or its aliases would expand beyond the bound."""
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    """SafeLoader that counts aliases and measures the document as if aliases were copies."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.alias_count = 0
-
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
-        if self.check_event(yaml.AliasEvent):
-            self.alias_count += 1
-            if self.alias_count > MAX_ALIASES:
-                raise UnsafeYaml(f"fler än {MAX_ALIASES} alias (*namn) – vägrar läsa")
-        return super().compose_node(parent, index)
-
-    def compose_document(self):  # type: ignore[no-untyped-def]
-        node = super().compose_document()
-        if _expanded_size(node, {}) > MAX_EXPANDED_NODES:
-            raise UnsafeYaml(
-                f"aliasen (*namn) växer till fler än {MAX_EXPANDED_NODES} värden – vägrar läsa"
-            )
-        return node
+# libyaml's parser (C) where PyYAML has it, as its wheels do: a national manifest (2,420 files)
+# 1.72 -> 0.28 s, read up to three times a refresh; and libyaml refuses nesting deeper than
+# 1,000 levels with a YAMLError, where the pure-Python parser recursed into a RecursionError.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _expanded_size(node: yaml.Node, seen: dict[int, int]) -> int:
-    """Nodes of the document with each alias counted as a full copy (memoised: linear time)."""
-    key = id(node)
-    if key in seen:
-        return seen[key]
-    seen[key] = 1  # a recursive alias counts once; constructing it stays bounded
+def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.SequenceNode):
-        size = 1 + sum(_expanded_size(child, seen) for child in node.value)
-    elif isinstance(node, yaml.MappingNode):
-        size = 1 + sum(_expanded_size(k, seen) + _expanded_size(v, seen) for k, v in node.value)
-    else:
-        size = 1
-    seen[key] = size
-    return size
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _measure(root: yaml.Node) -> tuple[int, int]:
+    """(aliases used, nodes of the document with each alias counted as a full copy).
+
+    The parser makes an alias a second reference to its anchor's node, so every node met
+    again is an alias; sizes are memoised (linear time), and a node met again while its own
+    children are being counted (a recursive alias) counts once. Iterative: no depth limit.
+    """
+    size: dict[int, int] = {}
+    aliases = 0
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, counted = stack.pop()
+        if counted:
+            size[id(node)] = 1 + sum(size[id(child)] for child in _children(node))
+        elif id(node) in size:
+            aliases += 1
+        else:
+            size[id(node)] = 1
+            stack.append((node, True))
+            stack.extend((child, False) for child in _children(node))
+    return aliases, size[id(root)]
+
+
+def _check_bounds(node: yaml.Node) -> None:
+    aliases, expanded = _measure(node)
+    if aliases > MAX_ALIASES:
+        raise UnsafeYaml(f"fler än {MAX_ALIASES} alias (*namn) – vägrar läsa")
+    if expanded > MAX_EXPANDED_NODES:
+        raise UnsafeYaml(
+            f"aliasen (*namn) växer till fler än {MAX_EXPANDED_NODES} värden – vägrar läsa"
+        )
 
 
 def load_yaml_text(text: str) -> object:
+    """The text's single YAML document, its aliases checked before any value is built."""
     if len(text.encode("utf-8")) > MAX_YAML_BYTES:
         raise UnsafeYaml(f"större än {MAX_YAML_BYTES // 1000} kB – vägrar läsa")
-    loader = _BoundedLoader(text)
+    loader = _LOADER(text)
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_bounds(node)
+        return loader.construct_document(node)
+    except RecursionError as exc:  # the pure-Python parser (PyYAML without libyaml)
+        raise UnsafeYaml("för djupt nästlad – vägrar läsa") from exc
     finally:
         loader.dispose()
 

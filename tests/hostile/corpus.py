@@ -273,6 +273,7 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
         "manifest.yaml",
     ),
     ("alias_bomb", raw_manifest(alias_bomb()), "alias"),
+    ("deep_nesting", raw_manifest("files: " + "[" * 5000 + "]" * 5000 + "\n"), "manifest.yaml"),
     ("huge_yaml", raw_manifest("# " + "x" * 1_100_000 + "\nfiles: []\n"), "manifest.yaml"),
     ("manifest_is_list", raw_manifest("- file: roster.csv\n"), "ska vara en tabell"),
     ("files_not_list", raw_manifest("files: roster.csv\n"), "'files' ska vara en lista"),
@@ -404,4 +405,5 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
     # A kommun's own questionnaire is inbox input too.
     ("questionnaire_wrong_shape", survey(BAD_QUESTIONNAIRE), "egen.yaml"),
     ("questionnaire_alias_bomb", survey(alias_bomb().replace("files:", "questions:")), "alias"),
+    ("questionnaire_deep_nesting", survey("questions: " + "[" * 5000 + "]" * 5000), "egen.yaml"),
 ]
