@@ -229,6 +229,39 @@ def test_the_main_process_holds_less_memory_while_disclosure_runs_and_gets_it_ba
         assert limit(con) == "190.7 MiB"
 
 
+def test_the_survey_steps_digests_run_on_every_core_and_its_inputs_are_read_on_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The build reads disclosure's inputs on one thread (their stored order); the digests and
+    keyed tables before the first job need no order and run on every core; after the step the
+    connection is on one thread again, also when a statement failed."""
+    from tests.properties.survey_world import World, survey_connection
+
+    seen: dict[str, int] = {}
+
+    def threads(con: duckdb.DuckDBPyConnection) -> int:
+        return con.execute("SELECT current_setting('threads')").fetchall()[0][0]
+
+    def noting(name: str, inner):
+        def call(con, *args):
+            seen[name] = threads(con)
+            return inner(con, *args)
+
+        return call
+
+    monkeypatch.setattr(surveys, "input_digests", noting("digests", surveys.input_digests))
+    monkeypatch.setattr(surveys, "read_kommun", noting("inputs", surveys.read_kommun))
+    world = World(parents=(None, 0, 0), units=(1, 1, 1, 2, 2, 2, 2, 0), groups=(0,) * 8, k=3)
+    con = survey_connection(world)
+    con.execute("SET threads = 1")
+    surveys.protect_surveys(con, catalog=None)
+    assert seen == {"digests": cores(), "inputs": 1}
+    assert threads(con) == 1
+    with pytest.raises(duckdb.Error), pool.all_cores(con):
+        con.execute("SELECT * FROM no_such_table")
+    assert threads(con) == 1
+
+
 def test_a_disclosure_worker_solves_on_its_own_thread_only(pools_started: list) -> None:
     """The workers already fill every core, one kommun each: HiGHS starts no thread of its own
     in a worker (with its default it does, and sizes it by reading /sys on every run)."""

@@ -92,12 +92,29 @@ class SurveyStep:
 
     def jobs(self, parallel: bool) -> Iterator[tuple]:
         """The cached tables' rows copied; one job per kommun with a table to protect."""
+        with pool.all_cores(self.con):  # keyed tables and digests: no row order reaches protection
+            prints, hits = self._fingerprints_and_hits()
+        histories = self.histories
+        layered = {key for key, h in histories.items() if h.last_batch > 0}
+        by_kommun: dict[str, list[tuple]] = defaultdict(list)
+        for key in prints:
+            if key_of(key) not in hits:
+                by_kommun[key[0]].append(key)
+                self.computed[key] = prints[key]
+        order = sorted(by_kommun)
+        if parallel:
+            order = pool.largest_first(order, lambda kommun: self.cells.get(kommun, 0))
+        for kommun in order:
+            yield _kommun_job(self.con, kommun, by_kommun[kommun], histories, layered, self.keys)
+
+    def _fingerprints_and_hits(self) -> tuple[dict[tuple, str], set]:
+        """Every survey table's fingerprint, and the keys whose cached rows were copied (the
+        histories and caches kept for `finish`)."""
         con, catalog = self.con, self.catalog
         if catalog:
             ensure_tables(con, catalog)
         response_batches(con, catalog)
         histories = read_histories(con, catalog) if catalog else {}
-        layered = {key for key, h in histories.items() if h.last_batch > 0}
         # every table with a history, published before or not: a result stays valid once recorded
         batches = batch_digests(con, {key: h.now for key, h in histories.items()})
         prints = {
@@ -111,16 +128,7 @@ class SurveyStep:
         suppression_cache, cut_cache = self.caches
         hits = suppression_cache.copy_hits(prints, ROWS)
         cut_cache.copy_hits({key: f for key, f in prints.items() if key_of(key) in hits}, CUT_ROWS)
-        by_kommun: dict[str, list[tuple]] = defaultdict(list)
-        for key in prints:
-            if key_of(key) not in hits:
-                by_kommun[key[0]].append(key)
-                self.computed[key] = prints[key]
-        order = sorted(by_kommun)
-        if parallel:
-            order = pool.largest_first(order, lambda kommun: self.cells.get(kommun, 0))
-        for kommun in order:
-            yield _kommun_job(con, kommun, by_kommun[kommun], histories, layered, self.keys)
+        return prints, hits
 
     def take(self, job: tuple, results: list[tuple]) -> None:
         """One kommun's rows to the TEMP row tables."""
@@ -129,6 +137,10 @@ class SurveyStep:
         _append(self.con, CUT_ROWS, cuts)
 
     def finish(self) -> None:
+        with pool.all_cores(self.con):  # rows kept and figures for the marts: no order matters
+            self._finish()
+
+    def _finish(self) -> None:
         con = self.con
         suppression_cache, cut_cache = self.caches
         suppression_cache.store_table(self.computed, ROWS)
