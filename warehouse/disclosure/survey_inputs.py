@@ -40,12 +40,14 @@ QUERIES = {  # name -> (the rows of every survey table, their order within a tab
         "",
     ),
 }
-LAYERS = (  # respondents per survey table, measure, unit x group atom and batch (NULL: new)
-    "SELECT r.kommun_code, r.period_date, r.survey_id, r.respondent_role, mm.measure_id, "
-    "r.unit_id AS atom_unit, r.group_name AS atom_group, b.batch, count(*) AS n "
+ANSWERS = (  # every respondent's measures with the batch that published the response
     "FROM int_survey_respondent r "
     f"JOIN int_survey_measure_member mm USING ({KEYS}, response_id) "
-    f"JOIN int_survey_response_batch b USING ({KEYS}, response_id) "
+    f"JOIN int_survey_response_batch b USING ({KEYS}, response_id)"
+)
+LAYERS = (  # respondents per survey table, measure, unit x group atom and batch (NULL: new)
+    "SELECT r.kommun_code, r.period_date, r.survey_id, r.respondent_role, mm.measure_id, "
+    f"r.unit_id AS atom_unit, r.group_name AS atom_group, b.batch, count(*) AS n {ANSWERS} "
     "GROUP BY ALL"
 )
 
@@ -73,15 +75,20 @@ def batch_digests(con: duckdb.DuckDBPyConnection, now: dict[tuple, int]) -> dict
     if not now:
         return {}
     frame = pd.DataFrame([(*key, b) for key, b in now.items()], columns=[*SURVEY_KEY, "now"])
-    layers = (
-        f"FROM ({LAYERS}) l JOIN (SELECT * REPLACE (CAST(period_date AS DATE) AS period_date) "
-        f"FROM survey_batch_now) w USING ({KEYS})"
-    )
+    now_sql = "SELECT * REPLACE (CAST(period_date AS DATE) AS period_date) FROM survey_batch_now"
     with registered(con, "survey_batch_now", frame):
         earlier = con.execute(
-            _digest_sql(f"SELECT l.* {layers} WHERE l.batch IS NOT NULL AND l.batch < w.now")
+            _digest_sql(
+                f"SELECT l.* FROM ({LAYERS}) l JOIN ({now_sql}) w USING ({KEYS}) "
+                "WHERE l.batch IS NOT NULL AND l.batch < w.now"
+            )
         ).fetchall()
-        totals = con.execute(f"SELECT {KEYS}, sum(l.n) {layers} GROUP BY ALL").fetchall()
+        # counted from the answers, not summed over LAYERS: its per-atom groups are not needed
+        # here, and on two threads at a 256MB limit their hash table ran out of memory
+        totals = con.execute(
+            f"SELECT r.{', r.'.join(SURVEY_KEY)}, count(*) {ANSWERS} "
+            f"JOIN ({now_sql}) w USING ({KEYS}) GROUP BY ALL"
+        ).fetchall()
     digests = {_key(key): digest for *key, digest in earlier}
     return {_key(key): f"{digests.get(_key(key), '')}:{int(n)}" for *key, n in totals}
 
