@@ -128,6 +128,10 @@ _ROWS = st.lists(
 )  # fmt: skip
 
 
+# one connection for every example hypothesis draws (a new one each costs more than the digest)
+_DIGEST_CON = duckdb.connect(config={"threads": 1})
+
+
 def _digests(rows: list[tuple]) -> dict[str, str]:
     """Each kommun's survey table's digest (one period, survey and role)."""
     con = _DIGEST_CON
@@ -136,9 +140,6 @@ def _digests(rows: list[tuple]) -> dict[str, str]:
     con.executemany("INSERT INTO t VALUES (?, DATE '2026-10-01', 's', 'chef', ?, ?)", rows)
     sql = survey_inputs._digest_sql("SELECT * FROM t")
     return {key[0]: digest for *key, digest in con.execute(sql).fetchall()}
-
-
-_DIGEST_CON = duckdb.connect(config={"threads": 1})
 
 
 @settings(max_examples=40, deadline=None)
