@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +15,6 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import FailedRun
-from prefect.futures import as_completed
 from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -35,20 +37,27 @@ class RefreshOutcome:
     rows: list[dict[str, object]] = field(default_factory=list)
 
 
-@task(cache_policy=NO_CACHE, task_run_name="extract-{kommun_code}")
+@task(cache_policy=NO_CACHE, task_run_name="extract-{kommuner}")
 def extract_validate(
-    kommun_code: str,
+    kommuner: str,
     batch: list[tuple[int, InboxFile]],
     work_dir: Path,
     extractors: Extractors | None = None,
+    on_done: Callable[[steps.StageResult], None] | None = None,
 ) -> list[steps.StageResult]:
-    """One kommun's files: a task per kommun, not per file. Each task run has a fixed cost in
-    the flow and its API server (run records, state events); at national scale that is paid
-    290 times, not once per file of every kommun. With a pool, the task's thread only waits:
-    the files are read by the flow's worker processes (every core), bounded by the pool; with
-    one worker beside it (a mid-sized inbox) the thread reads files too."""
+    """A batch of whole kommuner's files (`kommuner` names them: one code, or the first and
+    last). A task per batch, not per file or kommun: each task run has a fixed cost in the flow
+    and its API server (run records, state events; ~30 CPU ms), which at national scale was paid
+    290 times. With a pool, the task's thread only waits: the files are read by the flow's worker
+    processes (every core), bounded by the pool; with one worker beside it (a mid-sized inbox)
+    the thread reads files too. `on_done` sees each file as it is done (progress)."""
     key = load_key()  # read inside the task so it never becomes a logged task parameter
-    return steps.stage_batch(batch, work_dir, key, extractors or Extractors())
+    return steps.stage_batch(batch, work_dir, key, extractors or Extractors(), on_done)
+
+
+# At most this many extract tasks per refresh: up to it, one per kommun (the Prefect UI names
+# each kommun's task); beyond, whole kommuner are grouped in manifest order (national: 290 -> 24).
+MAX_EXTRACT_TASKS = 24
 
 
 def kommun_batches(files: list[InboxFile]) -> dict[str, list[tuple[int, InboxFile]]]:
@@ -57,11 +66,23 @@ def kommun_batches(files: list[InboxFile]) -> dict[str, list[tuple[int, InboxFil
 
 
 def batches_of(jobs: list[tuple[int, InboxFile]]) -> dict[str, list[tuple[int, InboxFile]]]:
-    """(manifest position, file) pairs by kommun."""
-    batches: dict[str, list[tuple[int, InboxFile]]] = {}
+    """(manifest position, file) pairs by kommun; more kommuner than MAX_EXTRACT_TASKS are
+    grouped in their order into that many batches (as many kommuner each, ±1), each named by
+    its first and last code. A batch's task only feeds the shared pool, so sizes need not match."""
+    by_kommun: dict[str, list[tuple[int, InboxFile]]] = {}
     for index, entry in jobs:
-        batches.setdefault(entry.kommun_code, []).append((index, entry))
-    return batches
+        by_kommun.setdefault(entry.kommun_code, []).append((index, entry))
+    codes = list(by_kommun)
+    if len(codes) <= MAX_EXTRACT_TASKS:
+        return by_kommun
+    bounds = [n * len(codes) // MAX_EXTRACT_TASKS for n in range(MAX_EXTRACT_TASKS + 1)]
+    groups = [codes[start:end] for start, end in itertools.pairwise(bounds)]
+    return {
+        "-".join(dict.fromkeys([group[0], group[-1]])): [
+            job for code in group for job in by_kommun[code]
+        ]
+        for group in groups
+    }
 
 
 @task(cache_policy=NO_CACHE)
@@ -225,23 +246,30 @@ def _refresh(paths: steps.WarehousePaths, manifest: Manifest, full: bool = False
     return outcome
 
 
+class Progress:
+    """A progress line on stderr per file read, from whichever task thread read it."""
+
+    def __init__(self, total: int) -> None:
+        self.done, self.total, self.lock = 0, total, threading.Lock()
+
+    def __call__(self, result: steps.StageResult) -> None:
+        with self.lock:
+            self.done += 1
+            print(run_report.progress_line(self.done, self.total, result.report), file=sys.stderr)
+
+
 def _extract(work: Path, manifest: Manifest, plan: Plan, key: bytes) -> list[steps.StageResult]:
-    """The files the plan reads, a task per kommun, progress on stderr as each kommun is done."""
-    done, total = 0, len(plan.to_read(manifest.files))
+    """The files the plan reads, a task per batch of kommuner, progress on stderr per file."""
     reading = [entry for _, entry in plan.to_read(manifest.files)]
+    progress = Progress(len(reading))
     with extraction_pool(reading, key) as extractors:
 
         def extract(jobs: list[tuple[int, InboxFile]]) -> list[steps.StageResult]:
-            nonlocal done
             batches = batches_of(jobs)
             futures = [
-                extract_validate.submit(code, batch, work, extractors)
-                for code, batch in batches.items()
+                extract_validate.submit(name, batch, work, extractors, progress)
+                for name, batch in batches.items()
             ]
-            for future in as_completed(futures):
-                for result in future.result():
-                    done += 1
-                    print(run_report.progress_line(done, total, result.report), file=sys.stderr)
             by_index: dict[int, steps.StageResult] = {}
             for batch, future in zip(batches.values(), futures, strict=True):
                 by_index.update(zip((i for i, _ in batch), future.result(), strict=True))
