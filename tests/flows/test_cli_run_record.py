@@ -1,0 +1,53 @@
+"""`chefskartan refresh` on its own temporary Prefect server (no API configured), as an analyst
+runs it: the server's idle services are off (pipelines/cli.py), yet the run, each of its tasks and
+its summary artifact are recorded in Prefect's database for the UI."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TEST_KEY
+from tests.hr.tiny_kommun import TinyKommun
+
+pytestmark = pytest.mark.timeout(240)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_a_cli_refresh_is_recorded_with_its_tasks_and_summary(tmp_path: Path) -> None:
+    units = [("F1", None, "Förvaltningen", "Förvaltning", "administration", 1)]
+    staff = [
+        (1, "F1", "Tillsvidare", 100, "A"),
+        *[(n, "F1", "Tillsvidare", 100, "") for n in (2, 3)],
+    ]
+    inbox = TinyKommun(units, staff).write(tmp_path / "inbox")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "CHEFSKARTAN_"))}
+    env |= {"PREFECT_HOME": str(tmp_path / "prefect"), "CHEFSKARTAN_PSEUDONYM_KEY": TEST_KEY}
+    cli = [sys.executable, "-m", "pipelines.cli", "refresh", "--inbox", str(inbox)]
+    done = subprocess.run(
+        [*cli, "--warehouse", str(tmp_path / "warehouse")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=200,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+
+    db = sqlite3.connect(tmp_path / "prefect" / "prefect.db")
+    runs = db.execute(
+        "SELECT r.id, r.state_type FROM flow_run r JOIN flow f ON f.id = r.flow_id "
+        "WHERE f.name = 'refresh'"
+    ).fetchall()
+    assert [state for _, state in runs] == ["COMPLETED"]
+    tasks = dict(
+        db.execute("SELECT name, state_type FROM task_run WHERE flow_run_id = ?", [runs[0][0]])
+    )
+    assert {name.split("-")[0] for name in tasks} == {"extract", "load", "build", "publish"}
+    assert set(tasks.values()) == {"COMPLETED"}
+    keys = {
+        key for (key,) in db.execute("SELECT key FROM artifact WHERE flow_run_id = ?", [runs[0][0]])
+    }
+    assert {"refresh-summary", "refresh-report"} <= keys
