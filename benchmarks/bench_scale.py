@@ -54,12 +54,12 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def tree(root: int) -> tuple[dict[int, int], float]:
+def tree(root: int, own_cpu: dict[int, float] | None = None) -> tuple[dict[int, int], float]:
     """RSS bytes of root and each descendant, and their CPU seconds (reaped children's
-    included), from /proc."""
+    included), from /proc. `own_cpu`, when given, gets each one's own CPU seconds (no children's)."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
-    ticks: dict[int, int] = {}
+    ticks: dict[int, tuple[int, int]] = {}  # own, and with reaped children
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -68,7 +68,8 @@ def tree(root: int) -> tuple[dict[int, int], float]:
             fields = stat[stat.rindex(")") + 2 :].split()
             children.setdefault(int(fields[1]), []).append(int(entry.name))
             rss[int(entry.name)] = int(fields[21]) * PAGE
-            ticks[int(entry.name)] = sum(int(f) for f in fields[11:15])
+            own = int(fields[11]) + int(fields[12])
+            ticks[int(entry.name)] = (own, own + int(fields[13]) + int(fields[14]))
         except (OSError, ValueError, IndexError):
             continue
     found, cpu, todo = {}, 0, [root]
@@ -76,7 +77,9 @@ def tree(root: int) -> tuple[dict[int, int], float]:
         pid = todo.pop()
         if pid in rss:
             found[pid] = rss[pid]
-            cpu += ticks[pid]
+            cpu += ticks[pid][1]
+            if own_cpu is not None:
+                own_cpu[pid] = ticks[pid][0] / TICKS
         todo += children.get(pid, [])
     return found, cpu / TICKS
 
@@ -97,12 +100,12 @@ def communicate_with_peak(
     def poll() -> None:
         nonlocal peak
         while not done.is_set():
-            found, _ = tree(proc.pid)
+            own: dict[int, float] = {}
+            found, _ = tree(proc.pid, own)
             peak = max(peak, sum(found.values()))
             if roles is not None:
-                for pid in found:
-                    name, cpu = seen.get(pid) or (role(pid, proc.pid), 0.0)
-                    seen[pid] = (name, max(cpu, cpu_of(pid)))
+                for pid, cpu in own.items():
+                    seen[pid] = ((seen.get(pid) or (role(pid, proc.pid),))[0], cpu)
             done.wait(0.2)
 
     poller = threading.Thread(target=poll, daemon=True)
@@ -127,15 +130,6 @@ def role(pid: int, root: int) -> str:
     if b"uvicorn" in command or (b"prefect" in command and b"server" in command):
         return "prefect_server"
     return "workers" if b"multiprocessing" in command else "other"
-
-
-def cpu_of(pid: int) -> float:
-    """CPU seconds of one process so far (0 once it is gone)."""
-    try:
-        stat = (Path("/proc") / str(pid) / "stat").read_text()
-    except OSError:
-        return 0.0
-    return sum(int(f) for f in stat[stat.rindex(")") + 2 :].split()[11:13]) / TICKS
 
 
 def timed(args: list[str], env: dict[str, str] | None = None) -> dict[str, float]:
