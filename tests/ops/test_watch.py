@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from pathlib import Path
 
 import duckdb
@@ -28,6 +29,18 @@ def published(warehouse: Path, sql: str, params: list) -> list[tuple]:
         con.close()
 
 
+def said_watching(capsys: pytest.CaptureFixture[str], timeout: float = 60) -> str:
+    """What the watcher printed until it said it is watching: by then it has read the inbox as
+    it was before, so a file written after this is new to it (written sooner, it was the
+    baseline and the test waited in vain)."""
+    said, deadline = "", time.monotonic() + timeout
+    while "Bevakar" not in said:
+        assert time.monotonic() < deadline, "the watcher never said it was watching"
+        time.sleep(0.05)
+        said += capsys.readouterr().out
+    return said
+
+
 def test_a_new_download_is_published_and_a_broken_one_keeps_the_last(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -39,6 +52,7 @@ def test_a_new_download_is_published_and_a_broken_one_keeps_the_last(
     )
     watcher.start()
     try:
+        said = said_watching(capsys)  # the new export must land after the watcher's baseline
         count = write_room_export(inbox, seed=11)
         assert outcomes.get(timeout=120) is True
         assert published(warehouse, ROOM_COUNT, [KOMMUN]) == [(count,)]
@@ -52,7 +66,7 @@ def test_a_new_download_is_published_and_a_broken_one_keeps_the_last(
         stop.set()
         watcher.join(timeout=30)
     assert not watcher.is_alive()
-    out = capsys.readouterr().out
+    out = said + capsys.readouterr().out
     assert f"Utforska Burlöv*.xlsx → Utforska Burlöv(1-{count}).xlsx; publicerar." in out
     assert f"Utforska Burlöv(1-{count}).xlsx (survey_msforms, {KOMMUN}, 2026-10-01)" in out
     assert "Utforska Burlöv(1-99).xlsx" in out and "Inget publicerades" in out
