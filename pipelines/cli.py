@@ -116,18 +116,24 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             print(summary)
             return 0
     _quiet_prefect()
+    from pipelines.prefect_server import ServerFailed, start_early
+
+    server = start_early()  # starts while the flow's modules are imported below
     if only:
-        from pipelines.flows.refresh_survey import refresh_survey_flow
+        from pipelines.flows.refresh_survey import refresh_survey_flow as flow
 
-        state = refresh_survey_flow(
-            only, Path(args.inbox), Path(args.warehouse), args.wait, return_state=True
-        )
+        arguments: tuple = (only, Path(args.inbox), Path(args.warehouse), args.wait)
     else:
-        from pipelines.flows.refresh import refresh_flow
+        from pipelines.flows.refresh import refresh_flow as flow
 
-        state = refresh_flow(
-            Path(args.inbox), Path(args.warehouse), args.wait, args.full, return_state=True
-        )
+        arguments = (Path(args.inbox), Path(args.warehouse), args.wait, args.full)
+    try:
+        if server is not None:
+            server.wait_ready()
+    except ServerFailed as exc:
+        print(f"chefskartan refresh: {exc}", file=sys.stderr)
+        return 1
+    state = flow(*arguments, return_state=True)
     outcome = state.result(raise_on_failure=False)
     if hasattr(outcome, "summary"):
         print(outcome.summary)

@@ -1,6 +1,7 @@
 """`chefskartan refresh` on its own temporary Prefect server (no API configured), as an analyst
-runs it: the server's idle services are off (pipelines/cli.py), yet the run, each of its tasks and
-its summary artifact are recorded in Prefect's database for the UI."""
+runs it: the server is started early (pipelines/prefect_server.py) with its idle services off
+(pipelines/cli.py), yet the run, each of its tasks and its summary artifact are recorded in
+Prefect's database for the UI, and the server is gone when the command is."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.processes import wait_gone
 from tests.conftest import TEST_KEY
 from tests.hr.tiny_kommun import TinyKommun
 
@@ -35,6 +37,7 @@ def test_a_cli_refresh_is_recorded_with_its_tasks_and_summary(tmp_path: Path) ->
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr + done.stdout
+    assert wait_gone(servers_of(tmp_path / "prefect"), timeout=5) == []
 
     db = sqlite3.connect(tmp_path / "prefect" / "prefect.db")
     runs = db.execute(
@@ -51,3 +54,51 @@ def test_a_cli_refresh_is_recorded_with_its_tasks_and_summary(tmp_path: Path) ->
         key for (key,) in db.execute("SELECT key FROM artifact WHERE flow_run_id = ?", [runs[0][0]])
     }
     assert {"refresh-summary", "refresh-report"} <= keys
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        # its imports alone take longer than a second
+        ({"PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "1"}, "svarade inte i tid"),
+        # its database cannot be made: the app fails to start and the server exits
+        (
+            {"PREFECT_SERVER_DATABASE_CONNECTION_URL": "sqlite+aiosqlite:////proc/no/prefect.db"},
+            "avslutades",
+        ),  # and says why: sqlalchemy's OperationalError, not the server's log
+    ],
+)
+def test_a_server_that_cannot_start_is_a_message_not_a_traceback(
+    tmp_path: Path, setting: dict[str, str], message: str
+) -> None:
+    inbox = TinyKommun([("F1", None, "F", "Förvaltning", "administration", 1)],
+                       [(1, "F1", "Tillsvidare", 100, "")]).write(tmp_path / "inbox")  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "CHEFSKARTAN_"))}
+    env |= {"PREFECT_HOME": str(tmp_path / "prefect"), "CHEFSKARTAN_PSEUDONYM_KEY": TEST_KEY}
+    cli = [sys.executable, "-m", "pipelines.cli", "refresh", "--inbox", str(inbox)]
+    done = subprocess.run(
+        [*cli, "--warehouse", str(tmp_path / "warehouse")],
+        cwd=ROOT, env=env | setting, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert f"chefskartan refresh: Prefects tillfälliga server {message}" in done.stderr
+    assert ("OperationalError" in done.stderr) == (message == "avslutades")
+    assert "Traceback" not in done.stderr + done.stdout
+    assert not (tmp_path / "warehouse" / "published").exists()
+    assert wait_gone(servers_of(tmp_path / "prefect"), timeout=5) == []
+
+
+def servers_of(prefect_home: Path) -> list[int]:
+    """Running Prefect API servers whose PREFECT_HOME is `prefect_home` (from /proc)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            command = (proc / "cmdline").read_bytes()
+            environ = (proc / "environ").read_bytes().split(b"\0")
+        except (OSError, ValueError):
+            continue
+        if b"prefect.server.api.server:create_app" in command and (
+            f"PREFECT_HOME={prefect_home}".encode() in environ
+        ):
+            found.append(int(proc.name))
+    return found

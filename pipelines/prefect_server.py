@@ -1,0 +1,147 @@
+"""The CLI's temporary Prefect server, started as soon as the CLI knows a flow will run.
+
+With no server configured, Prefect starts a temporary one on the flow's first API call and waits
+for it: a process importing Prefect's server (~6 s here) after the CLI's own imports (~4 s), one
+after the other while the second core idles, and the CLI's process imports the server's modules
+too (~2.4 CPU s) only to start it. Started here, before the CLI imports Prefect, the server starts
+while the CLI imports the refresh, and the CLI talks to it over HTTP like any client (demo through
+the CLI: see README, "How fast").
+
+It is the server Prefect would start: the same uvicorn command and app factory
+(`prefect.server.api.server.create_app`), with Prefect's flags for a temporary server (no UI, only
+the services such a server runs), on the same database (PREFECT_HOME). Where a server is
+configured (PREFECT_API_URL, in the environment or the active Prefect profile), or Prefect is
+already imported (its settings already read), nothing is started here and Prefect does as ever.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from pipelines.processes import free_port
+
+API_URL_ENV = "PREFECT_API_URL"
+TIMEOUT_ENV = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
+# What prefect.server.api.server.SubprocessASGIServer sets for its temporary server.
+SERVER_FLAGS = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+                "PREFECT__SERVER_FINAL": "1"}  # fmt: skip
+
+
+EXCEPTION_LINE = re.compile(r"[A-Za-z_][\w.]*(Error|Exception): ")
+
+
+class ServerFailed(RuntimeError):
+    """The temporary server did not answer in time, or stopped before it did."""
+
+
+class TemporaryServer:
+    """A Prefect API server process on a free local port, started at once, waited for later."""
+
+    def __init__(self) -> None:
+        port = free_port()
+        command = [
+            sys.executable, "-m", "uvicorn", "--app-dir", str(_prefect_parent()),
+            "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1",
+            "--port", str(port), "--log-level", "error", "--lifespan", "on",
+        ]  # fmt: skip
+        # its output kept aside: a server that fails is one line of the CLI's message, not its log
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (open while the server runs)
+        self.process = subprocess.Popen(
+            command, env={**os.environ, **SERVER_FLAGS}, stdout=self.log, stderr=subprocess.STDOUT
+        )
+        self.url = f"http://127.0.0.1:{port}/api"
+
+    def wait_ready(self) -> None:
+        """Return once the server answers its health check; ServerFailed if it does not in time.
+
+        A server that stopped is not started again on another port, as Prefect's own would be:
+        the flow's modules, imported meanwhile, have read the URL already."""
+        deadline = time.monotonic() + float(os.environ.get(TIMEOUT_ENV) or 120)
+        while time.monotonic() < deadline:
+            if (status := self.process.poll()) is not None:
+                raise ServerFailed(
+                    f"Prefects tillfälliga server avslutades (status {status}): {self.reason()}"
+                )
+            if _healthy(self.url):
+                return
+            time.sleep(0.1)
+        raise ServerFailed("Prefects tillfälliga server svarade inte i tid.")
+
+    def reason(self) -> str:
+        """Why the server stopped, from its output: the last exception it raised (its last
+        unindented 'Module.Error: ...' line), else its last line."""
+        self.log.seek(0)
+        lines = self.log.read().decode("utf-8", "replace").strip().splitlines()
+        errors = [line for line in lines if EXCEPTION_LINE.match(line)]
+        return (errors or lines or ["inget meddelande"])[-1].strip()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+def start_early() -> TemporaryServer | None:
+    """A temporary server starting, named by PREFECT_API_URL for the flow to come (the caller
+    calls `wait_ready` before it); None, and nothing started, where a server is configured or
+    Prefect is already imported. It stops when the process exits, after Prefect's own exit
+    handlers (registered later, so run first) have sent the run's last events to it."""
+    if "prefect" in sys.modules or configured_api_url():
+        return None
+    server = TemporaryServer()
+    os.environ[API_URL_ENV] = server.url
+    atexit.register(server.stop)
+    return server
+
+
+def configured_api_url() -> str | None:
+    """The API URL the environment or the active Prefect profile sets, as Prefect reads them
+    (the environment first; PREFECT_PROFILE, else the profiles file's `active`, else 'ephemeral')."""
+    if os.environ.get(API_URL_ENV):
+        return os.environ[API_URL_ENV]
+    home = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
+    path = Path(os.environ.get("PREFECT_PROFILES_PATH") or home / "profiles.toml").expanduser()
+    try:
+        profiles = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    active = os.environ.get("PREFECT_PROFILE") or profiles.get("active") or "ephemeral"
+    profile = profiles.get("profiles", {}).get(active, {})
+    url = profile.get(API_URL_ENV) if isinstance(profile, dict) else None
+    return str(url) if url else None
+
+
+def _prefect_parent() -> Path:
+    """The folder holding the prefect package, found without importing it."""
+    from importlib.util import find_spec
+
+    spec = find_spec("prefect")
+    if spec is None or spec.origin is None:
+        raise ServerFailed("Prefect är inte installerat.")
+    return Path(spec.origin).parent.parent
+
+
+# A local address: no proxy from the environment applies.
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with _DIRECT.open(f"{url}/health", timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
