@@ -6,7 +6,8 @@ in a fresh process as an analyst or a scheduled run would start it:
   fast_path_steps      `run_steps(..., only=FILE)`: no Prefect (the plain steps)
   fast_path_cli        `chefskartan refresh --only FILE`: the flow, incl. the temporary Prefect
                        server it starts (the "with server start" number)
-  full_refresh_steps   every file again, no Prefect (what the fast path saves)
+  full_refresh_steps   every file again (`full`: an ordinary refresh would read only the new
+                       export, unchanged files are not read again), no Prefect
 The clock runs from the moment the new export is written until the process has swapped in the new
 published file (checked: its inode changed and the new response count is in it).
 `--scale N` multiplies the HR data (the survey stays one kommun's managers): the fast path's time
@@ -42,7 +43,8 @@ STEPS = """
 import sys
 from pathlib import Path
 from pipelines.refresh import run_steps
-run_steps(Path(sys.argv[1]), Path(sys.argv[2]), b"benchmark-key", sys.argv[3] or None)
+only = sys.argv[3] or None
+run_steps(Path(sys.argv[1]), Path(sys.argv[2]), b"benchmark-key", only, full=only is None)
 """
 
 
