@@ -27,14 +27,8 @@ def test_a_cli_refresh_is_recorded_with_its_tasks_and_summary(tmp_path: Path) ->
         (1, "F1", "Tillsvidare", 100, "A"),
         *[(n, "F1", "Tillsvidare", 100, "") for n in (2, 3)],
     ]
-    inbox = TinyKommun(units, staff).write(tmp_path / "inbox")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "CHEFSKARTAN_"))}
-    env |= {"PREFECT_HOME": str(tmp_path / "prefect"), "CHEFSKARTAN_PSEUDONYM_KEY": TEST_KEY}
-    cli = [sys.executable, "-m", "pipelines.cli", "refresh", "--inbox", str(inbox)]
-    done = subprocess.run(
-        [*cli, "--warehouse", str(tmp_path / "warehouse")],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=200,
-    )  # fmt: skip
+    TinyKommun(units, staff).write(tmp_path / "inbox")
+    done = refresh(tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr + done.stdout
     assert wait_gone(servers_of(tmp_path / "prefect"), timeout=5) == []
@@ -71,21 +65,27 @@ def test_a_cli_refresh_is_recorded_with_its_tasks_and_summary(tmp_path: Path) ->
 def test_a_server_that_cannot_start_is_a_message_not_a_traceback(
     tmp_path: Path, setting: dict[str, str], message: str
 ) -> None:
-    inbox = TinyKommun([("F1", None, "F", "Förvaltning", "administration", 1)],
-                       [(1, "F1", "Tillsvidare", 100, "")]).write(tmp_path / "inbox")  # fmt: skip
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "CHEFSKARTAN_"))}
-    env |= {"PREFECT_HOME": str(tmp_path / "prefect"), "CHEFSKARTAN_PSEUDONYM_KEY": TEST_KEY}
-    cli = [sys.executable, "-m", "pipelines.cli", "refresh", "--inbox", str(inbox)]
-    done = subprocess.run(
-        [*cli, "--warehouse", str(tmp_path / "warehouse")],
-        cwd=ROOT, env=env | setting, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    TinyKommun([("F1", None, "F", "Förvaltning", "administration", 1)],
+               [(1, "F1", "Tillsvidare", 100, "")]).write(tmp_path / "inbox")  # fmt: skip
+    done = refresh(tmp_path, setting)
     assert done.returncode == 1
     assert f"chefskartan refresh: Prefects tillfälliga server {message}" in done.stderr
     assert ("OperationalError" in done.stderr) == (message == "avslutades")
     assert "Traceback" not in done.stderr + done.stdout
     assert not (tmp_path / "warehouse" / "published").exists()
     assert wait_gone(servers_of(tmp_path / "prefect"), timeout=5) == []
+
+
+def refresh(tmp_path: Path, setting: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`chefskartan refresh` of tmp_path/inbox into tmp_path/warehouse, as a new process with no
+    Prefect server configured and its own PREFECT_HOME (tmp_path/prefect), plus `setting`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "CHEFSKARTAN_"))}
+    env |= {"PREFECT_HOME": str(tmp_path / "prefect"), "CHEFSKARTAN_PSEUDONYM_KEY": TEST_KEY}
+    cli = [sys.executable, "-m", "pipelines.cli", "refresh", "--inbox", str(tmp_path / "inbox")]
+    return subprocess.run(
+        [*cli, "--warehouse", str(tmp_path / "warehouse")],
+        cwd=ROOT, env=env | (setting or {}), capture_output=True, text=True, timeout=200,
+    )  # fmt: skip
 
 
 def servers_of(prefect_home: Path) -> list[int]:
