@@ -3,15 +3,15 @@
 -- small can be derived) or held back at an earlier publication's figures (republication), and
 -- which manager groups were dropped for a survey (group-cut rule).
 WITH survey AS (
-    SELECT x.kommun_code, x.period_date,
-           CASE c.measure_type WHEN 'respondents' THEN 'mart_survey_responses'
+    -- one suppression row per cell and measure of int_survey_cell (disclosure control writes
+    -- them all), its measure's type the part of its id before ':' (as int_survey_cell has it)
+    SELECT kommun_code, period_date,
+           CASE split_part(measure_id, ':', 1) WHEN 'respondents' THEN 'mart_survey_responses'
                 WHEN 'construct' THEN 'mart_survey_index'
                 WHEN 'item' THEN 'mart_survey_item'
                 ELSE 'mart_survey_time_use' END AS mart,
-           x.survey_id, x.respondent_role, x.suppression
-    FROM int_survey_suppression x
-    JOIN int_survey_cell c
-      USING (kommun_code, period_date, survey_id, respondent_role, measure_id, cell_id)
+           survey_id, respondent_role, suppression
+    FROM int_survey_suppression
 ),
 sick AS (
     SELECT kommun_code, period_date,
