@@ -6,6 +6,7 @@ import argparse
 import os
 import secrets
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 from pipelines.personnummer import KEY_ENV, KEY_FILE_ENV
@@ -128,12 +129,12 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
         arguments = (Path(args.inbox), Path(args.warehouse), args.wait, args.full)
     try:
-        if server is not None:
-            server.wait_ready()
+        settings = server.ready_for_flow() if server is not None else nullcontext()
     except ServerFailed as exc:
         print(f"chefskartan refresh: {exc}", file=sys.stderr)
         return 1
-    state = flow(*arguments, return_state=True)
+    with settings:
+        state = flow(*arguments, return_state=True)
     outcome = state.result(raise_on_failure=False)
     if hasattr(outcome, "summary"):
         print(outcome.summary)

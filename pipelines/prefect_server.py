@@ -5,13 +5,14 @@ for it: a process importing Prefect's server (~6 s here) after the CLI's own imp
 after the other while the second core idles, and the CLI's process imports the server's modules
 too (~2.4 CPU s) only to start it. Started here, before the CLI imports Prefect, the server starts
 while the CLI imports the refresh, and the CLI talks to it over HTTP like any client (demo through
-the CLI: see README, "How fast").
+the CLI: see README, *The command line*).
 
 It is the server Prefect would start: the same uvicorn command and app factory
 (`prefect.server.api.server.create_app`), with Prefect's flags for a temporary server (no UI, only
 the services such a server runs), on the same database (PREFECT_HOME). Where a server is
-configured (PREFECT_API_URL, in the environment or the active Prefect profile), or Prefect is
-already imported (its settings already read), nothing is started here and Prefect does as ever.
+configured (PREFECT_API_URL, in the environment or the active Prefect profile) or temporary
+servers are off (PREFECT_SERVER_EPHEMERAL_ENABLED), or Prefect is already imported (its settings
+already read), nothing is started here and Prefect does as ever.
 """
 
 from __future__ import annotations
@@ -26,12 +27,15 @@ import time
 import tomllib
 import urllib.error
 import urllib.request
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from pipelines.processes import free_port
 
 API_URL_ENV = "PREFECT_API_URL"
 TIMEOUT_ENV = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
+EPHEMERAL_ENV = "PREFECT_SERVER_EPHEMERAL_ENABLED"
+TRUE = ("true", "1", "yes", "on", "t", "y")  # what Prefect's settings read as a true bool
 # What prefect.server.api.server.SubprocessASGIServer sets for its temporary server.
 SERVER_FLAGS = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
                 "PREFECT__SERVER_FINAL": "1"}  # fmt: skip
@@ -50,7 +54,7 @@ class TemporaryServer:
     def __init__(self) -> None:
         port = free_port()
         command = [
-            sys.executable, "-m", "uvicorn", "--app-dir", str(_prefect_parent()),
+            sys.executable, "-m", "uvicorn", "--app-dir", str(_prefect_package().parent),
             "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1",
             "--port", str(port), "--log-level", "error", "--lifespan", "on",
         ]  # fmt: skip
@@ -77,6 +81,23 @@ class TemporaryServer:
             time.sleep(0.1)
         raise ServerFailed("Prefects tillfälliga server svarade inte i tid.")
 
+    def ready_for_flow(self) -> AbstractContextManager:
+        """The settings the flow runs with, once Prefect is imported: this server, answering
+        (`wait_ready`), where Prefect's own reading of its settings would start a temporary server
+        too; else this server stops and the flow gets the URL Prefect reads (or none, as Prefect
+        would have it), so a server configured where only Prefect looks (.env, prefect.toml) is
+        used as ever."""
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        url, ephemeral = prefects_own_settings()
+        if url is None and ephemeral:
+            self.wait_ready()
+            return nullcontext()
+        self.stop()
+        if url is None:
+            return temporary_settings(restore_defaults={PREFECT_API_URL})
+        return temporary_settings(updates={PREFECT_API_URL: url})
+
     def reason(self) -> str:
         """Why the server stopped, from its output: the last exception it raised (its last
         unindented 'Module.Error: ...' line), else its last line."""
@@ -97,10 +118,11 @@ class TemporaryServer:
 
 def start_early() -> TemporaryServer | None:
     """A temporary server starting, named by PREFECT_API_URL for the flow to come (the caller
-    calls `wait_ready` before it); None, and nothing started, where a server is configured or
-    Prefect is already imported. It stops when the process exits, after Prefect's own exit
-    handlers (registered later, so run first) have sent the run's last events to it."""
-    if "prefect" in sys.modules or configured_api_url():
+    calls `wait_ready` before it); None, and nothing started, unless Prefect would start one
+    itself (`wants_temporary_server`) and has not been imported yet. It stops when the process
+    exits, after Prefect's own exit handlers (registered later, so run first) have sent the
+    run's last events to it."""
+    if "prefect" in sys.modules or not wants_temporary_server():
         return None
     server = TemporaryServer()
     os.environ[API_URL_ENV] = server.url
@@ -108,31 +130,66 @@ def start_early() -> TemporaryServer | None:
     return server
 
 
-def configured_api_url() -> str | None:
-    """The API URL the environment or the active Prefect profile sets, as Prefect reads them
-    (the environment first; PREFECT_PROFILE, else the profiles file's `active`, else 'ephemeral')."""
+def wants_temporary_server() -> bool:
+    """Whether Prefect would start a temporary server for a flow, as far as the environment and
+    the profiles file tell before Prefect is imported: no API URL and temporary servers on
+    (Prefect's default profile, 'ephemeral', turns them on). `TemporaryServer.ready_for_flow`
+    asks Prefect itself once it is imported."""
     if os.environ.get(API_URL_ENV):
-        return os.environ[API_URL_ENV]
+        return False
+    profile = active_profile()
+    enabled = os.environ.get(EPHEMERAL_ENV) or profile.get(EPHEMERAL_ENV) or ""
+    return not profile.get(API_URL_ENV) and str(enabled).strip().lower() in TRUE
+
+
+def active_profile() -> dict:
+    """The active Prefect profile's settings, read as Prefect's profile loader reads them: the
+    profiles file (PREFECT_PROFILES_PATH, else PREFECT_HOME/profiles.toml) if there is one, its
+    profile PREFECT_PROFILE or `active`; Prefect's own default profile where the file has no
+    such profile or there is no file; none where the file cannot be read."""
+    defaults = _read_toml(_prefect_package() / "settings" / "profiles.toml") or {}
+    default = (defaults.get("profiles") or {}).get(defaults.get("active") or "ephemeral") or {}
     home = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
     path = Path(os.environ.get("PREFECT_PROFILES_PATH") or home / "profiles.toml").expanduser()
+    if not path.exists():
+        return default
+    found = _read_toml(path)
+    if found is None:
+        return {}
+    active = os.environ.get("PREFECT_PROFILE") or found.get("active")
+    profile = (found.get("profiles") or {}).get(active)
+    return profile if isinstance(profile, dict) else default
+
+
+def prefects_own_settings() -> tuple[str | None, bool]:
+    """(API URL, temporary servers on) as Prefect itself reads its settings (environment, .env,
+    prefect.toml, profiles) without the URL set here; Prefect must be importable."""
+    from prefect.settings import Settings
+
+    ours = os.environ.pop(API_URL_ENV, None)
     try:
-        profiles = tomllib.loads(path.read_text(encoding="utf-8"))
+        own = Settings()
+    finally:
+        if ours is not None:
+            os.environ[API_URL_ENV] = ours
+    return own.api.url, own.server.ephemeral.enabled
+
+
+def _read_toml(path: Path) -> dict | None:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    active = os.environ.get("PREFECT_PROFILE") or profiles.get("active") or "ephemeral"
-    profile = profiles.get("profiles", {}).get(active, {})
-    url = profile.get(API_URL_ENV) if isinstance(profile, dict) else None
-    return str(url) if url else None
 
 
-def _prefect_parent() -> Path:
-    """The folder holding the prefect package, found without importing it."""
+def _prefect_package() -> Path:
+    """The prefect package's folder, found without importing it."""
     from importlib.util import find_spec
 
     spec = find_spec("prefect")
     if spec is None or spec.origin is None:
         raise ServerFailed("Prefect är inte installerat.")
-    return Path(spec.origin).parent.parent
+    return Path(spec.origin).parent
 
 
 # A local address: no proxy from the environment applies.
