@@ -1,10 +1,11 @@
 """The CLI starts its own early temporary server (pipelines/prefect_server.py) only where Prefect
 would start one: no API URL, in the environment, a .env or prefect.toml, or the active profile,
 and Prefect's temporary servers on. Elsewhere a configured server is Prefect's to use, as ever.
-The profile rules are checked against Prefect's own reading of them (a fresh process each)."""
+The profile rules are checked against Prefect's own reading of them, in a process of their own."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -27,52 +28,61 @@ PREFECT_API_URL = "http://hr-server:4200/api"
 [profiles.quiet]
 PREFECT_LOGGING_LEVEL = "ERROR"
 """
+CASES = {  # name: (profiles file or None, environment, whether a temporary server starts)
+    "fresh home: Prefect's default profile": (None, {}, True),
+    "ephemeral profile": (PROFILES.format(active="ephemeral"), {}, True),
+    "the profile names a server": (PROFILES.format(active="nightly"), {}, False),
+    "PREFECT_PROFILE chooses it": (
+        PROFILES.format(active="ephemeral"),
+        {"PREFECT_PROFILE": "nightly"},
+        False,
+    ),
+    "a profile not in the file: Prefect's default": (PROFILES.format(active="local"), {}, True),
+    "no temporary servers: Prefect refuses": (PROFILES.format(active="quiet"), {}, False),
+    "an API URL in the environment": (
+        PROFILES.format(active="ephemeral"),
+        {"PREFECT_API_URL": "http://x:4200/api"},
+        False,
+    ),
+    "temporary servers off": (None, {"PREFECT_SERVER_EPHEMERAL_ENABLED": "false"}, False),
+    "an unreadable profiles file": ("active = [", {}, False),
+}
+# Each case in one process (one import of Prefect for all): our answer before Prefect reads its
+# settings, as the CLI asks, then Prefect's own from a fresh Settings() in that case's environment.
 ASK = """
-import os
+import json, os, sys
 from pipelines.prefect_server import prefects_own_settings, wants_temporary_server
-early = wants_temporary_server()  # before Prefect is imported, as the CLI asks
-if early:  # the CLI starts its server and names it (start_early), then asks Prefect
-    os.environ["PREFECT_API_URL"] = "http://127.0.0.1:1/api"
-    url, ephemeral = prefects_own_settings()
-else:
-    from prefect.settings import Settings
-    url, ephemeral = Settings().api.url, Settings().server.ephemeral.enabled
-print(early, url is None and ephemeral)
+cases, base, answers = json.loads(sys.argv[1]), dict(os.environ), {}
+for name, env in cases.items():
+    os.environ.clear(); os.environ.update(base | env)
+    early = wants_temporary_server()
+    if early:  # the CLI starts its server and names it (start_early), then asks Prefect
+        os.environ["PREFECT_API_URL"] = "http://127.0.0.1:1/api"
+        url, ephemeral = prefects_own_settings()
+    else:
+        from prefect.settings import Settings
+        url, ephemeral = Settings().api.url, Settings().server.ephemeral.enabled
+    answers[name] = [early, url is None and ephemeral]
+print(json.dumps(answers))
 """
 
 
-def answers(home: Path, profiles: str | None, **env: str) -> tuple[str, str]:
-    """(ours before Prefect is imported, Prefect's own) in a fresh process with `home` as
-    PREFECT_HOME holding `profiles` (none if None)."""
-    if profiles is not None:
-        (home / "profiles.toml").write_text(profiles, encoding="utf-8")
+def test_the_early_server_starts_exactly_where_prefect_would_start_one(tmp_path: Path) -> None:
+    envs = {}
+    for i, (name, (profiles, env, _)) in enumerate(CASES.items()):
+        home = tmp_path / str(i)
+        home.mkdir()
+        if profiles is not None:
+            (home / "profiles.toml").write_text(profiles, encoding="utf-8")
+        envs[name] = {"PREFECT_HOME": str(home), **env}
     clean = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     done = subprocess.run(
-        [sys.executable, "-c", ASK], cwd=ROOT, capture_output=True, text=True, timeout=60,
-        env=clean | {"PREFECT_HOME": str(home), "PYTHONPATH": str(ROOT)} | env,
+        [sys.executable, "-c", ASK, json.dumps(envs)], cwd=tmp_path, capture_output=True,
+        text=True, timeout=120, env=clean | {"PYTHONPATH": str(ROOT)},
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    ours, prefects = done.stdout.split()
-    return ours, prefects
-
-
-@pytest.mark.parametrize(
-    ("profiles", "env", "expected"),
-    [
-        (None, {}, "True"),  # a fresh home: Prefect's default profile, temporary servers on
-        (PROFILES.format(active="ephemeral"), {}, "True"),
-        (PROFILES.format(active="nightly"), {}, "False"),  # the profile names a server
-        (PROFILES.format(active="ephemeral"), {"PREFECT_PROFILE": "nightly"}, "False"),
-        (PROFILES.format(active="local"), {}, "True"),  # not in the file: Prefect's default
-        (PROFILES.format(active="quiet"), {}, "False"),  # no temporary servers: Prefect refuses
-        (PROFILES.format(active="ephemeral"), {"PREFECT_API_URL": "http://x:4200/api"}, "False"),
-        (None, {"PREFECT_SERVER_EPHEMERAL_ENABLED": "false"}, "False"),
-    ],
-)
-def test_the_early_server_starts_where_prefect_would_start_one(
-    tmp_path: Path, profiles: str | None, env: dict[str, str], expected: str
-) -> None:
-    assert answers(tmp_path, profiles, **env) == (expected, expected)
+    answers = json.loads(done.stdout.splitlines()[-1])
+    assert answers == {name: [starts, starts] for name, (_, _, starts) in CASES.items()}
 
 
 def test_a_server_named_where_only_prefect_looks_is_prefects_to_use(
