@@ -39,8 +39,7 @@ TRUE = ("true", "1", "yes", "on", "t", "y")  # what Prefect's settings read as a
 # What prefect.server.api.server.SubprocessASGIServer sets for its temporary server.
 SERVER_FLAGS = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
                 "PREFECT__SERVER_FINAL": "1"}  # fmt: skip
-
-
+# A traceback's last line names the exception: 'sqlalchemy.exc.OperationalError: ...'
 EXCEPTION_LINE = re.compile(r"[A-Za-z_][\w.]*(Error|Exception): ")
 
 
@@ -118,7 +117,7 @@ class TemporaryServer:
 
 def start_early() -> TemporaryServer | None:
     """A temporary server starting, named by PREFECT_API_URL for the flow to come (the caller
-    calls `wait_ready` before it); None, and nothing started, unless Prefect would start one
+    runs the flow in its `ready_for_flow`); None, and nothing started, unless Prefect would start one
     itself (`wants_temporary_server`) and has not been imported yet. It stops when the process
     exits, after Prefect's own exit handlers (registered later, so run first) have sent the
     run's last events to it."""
