@@ -18,8 +18,10 @@ already read), nothing is started here and Prefect does as ever.
 from __future__ import annotations
 
 import atexit
+import ctypes
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -27,6 +29,7 @@ import time
 import tomllib
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
@@ -39,6 +42,7 @@ TRUE = ("true", "1", "yes", "on", "t", "y")  # what Prefect's settings read as a
 # What prefect.server.api.server.SubprocessASGIServer sets for its temporary server.
 SERVER_FLAGS = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
                 "PREFECT__SERVER_FINAL": "1"}  # fmt: skip
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
 # A traceback's last line names the exception: 'sqlalchemy.exc.OperationalError: ...'
 EXCEPTION_LINE = re.compile(r"[A-Za-z_][\w.]*(Error|Exception): ")
 
@@ -60,8 +64,9 @@ class TemporaryServer:
         # its output kept aside: a server that fails is one line of the CLI's message, not its log
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 (open while the server runs)
         self.process = subprocess.Popen(
-            command, env={**os.environ, **SERVER_FLAGS}, stdout=self.log, stderr=subprocess.STDOUT
-        )
+            command, env={**os.environ, **SERVER_FLAGS}, stdout=self.log,
+            stderr=subprocess.STDOUT, preexec_fn=_dies_with(os.getpid()),
+        )  # fmt: skip
         self.url = f"http://127.0.0.1:{port}/api"
 
     def wait_ready(self) -> None:
@@ -113,6 +118,24 @@ class TemporaryServer:
             self.process.kill()
             self.process.wait()
         self.log.close()
+
+
+def _dies_with(parent: int) -> Callable[[], None] | None:
+    """What the server's process runs before the server (Linux): it is sent SIGTERM when the
+    CLI's process ends however it ends. Prefect's engine answers SIGTERM by ending the process
+    with the signal, and SIGKILL runs nothing: the exit handler that stops the server never
+    runs, and the server would outlive the CLI (as Prefect's own temporary server did).
+    Safe here: the CLI has no other thread yet when it starts the server."""
+    if not sys.platform.startswith("linux"):
+        return None
+
+    def set_parent_death_signal() -> None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the CLI ended before the signal was asked for
+            os._exit(1)
+
+    return set_parent_death_signal
 
 
 def start_early() -> TemporaryServer | None:

@@ -9,6 +9,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -76,15 +77,41 @@ def test_a_server_that_cannot_start_is_a_message_not_a_traceback(
     assert wait_gone(servers_of(tmp_path / "prefect"), timeout=5) == []
 
 
+def test_the_server_ends_with_the_cli_even_when_the_cli_is_killed(tmp_path: Path) -> None:
+    """SIGKILL runs no exit handler: the server is told by the kernel (its parent-death signal)."""
+    TinyKommun([("F1", None, "F", "Förvaltning", "administration", 1)],
+               [(1, "F1", "Tillsvidare", 100, "")]).write(tmp_path / "inbox")  # fmt: skip
+    cli = subprocess.Popen(refresh_command(tmp_path), cwd=ROOT, env=cli_env(tmp_path),
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not (servers := servers_of(tmp_path / "prefect")) and time.monotonic() < deadline:
+            assert cli.poll() is None, "the CLI ended before its server started"
+            time.sleep(0.05)
+        assert servers, "no server started"
+    finally:
+        cli.kill()
+        cli.wait()
+    assert wait_gone(servers, timeout=10) == []
+
+
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    """No Prefect server configured, tmp_path/prefect as PREFECT_HOME, the test key."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "CHEFSKARTAN_"))}
+    return env | {"PREFECT_HOME": str(tmp_path / "prefect"), "CHEFSKARTAN_PSEUDONYM_KEY": TEST_KEY}
+
+
+def refresh_command(tmp_path: Path) -> list[str]:
+    return [sys.executable, "-m", "pipelines.cli", "refresh", "--inbox", str(tmp_path / "inbox"),
+            "--warehouse", str(tmp_path / "warehouse")]  # fmt: skip
+
+
 def refresh(tmp_path: Path, setting: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """`chefskartan refresh` of tmp_path/inbox into tmp_path/warehouse, as a new process with no
     Prefect server configured and its own PREFECT_HOME (tmp_path/prefect), plus `setting`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "CHEFSKARTAN_"))}
-    env |= {"PREFECT_HOME": str(tmp_path / "prefect"), "CHEFSKARTAN_PSEUDONYM_KEY": TEST_KEY}
-    cli = [sys.executable, "-m", "pipelines.cli", "refresh", "--inbox", str(tmp_path / "inbox")]
     return subprocess.run(
-        [*cli, "--warehouse", str(tmp_path / "warehouse")],
-        cwd=ROOT, env=env | (setting or {}), capture_output=True, text=True, timeout=200,
+        refresh_command(tmp_path), cwd=ROOT, env=cli_env(tmp_path) | (setting or {}),
+        capture_output=True, text=True, timeout=200,
     )  # fmt: skip
 
 
