@@ -125,13 +125,15 @@ def _dies_with(parent: int) -> Callable[[], None] | None:
     CLI's process ends however it ends. Prefect's engine answers SIGTERM by ending the process
     with the signal, and SIGKILL runs nothing: the exit handler that stops the server never
     runs, and the server would outlive the CLI (as Prefect's own temporary server did).
-    Safe here: the CLI has no other thread yet when it starts the server."""
+    It runs in the forked child, where the CLI's other threads (jemalloc's, Arrow's: no Python
+    thread yet) are gone but their locks may not be: so prctl is looked up here, in the parent,
+    and the child only calls it and getppid."""
     if not sys.platform.startswith("linux"):
         return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
 
     def set_parent_death_signal() -> None:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
         if os.getppid() != parent:  # the CLI ended before the signal was asked for
             os._exit(1)
 
